@@ -1,0 +1,33 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Import examples/leads.csv into ./aicmo.db, grade it and print the graded leads.
+demo: $(STAMP)
+	$(BIN)/aicmo leads import examples/leads.csv
+	$(BIN)/aicmo leads list --limit 30
+
+## Lint, type-check and run the whole test suite (PostgreSQL tests run when the server is reachable).
+test: $(STAMP)
+	$(BIN)/ruff check aicmo tests bench examples
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check aicmo tests bench examples
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_grade.py
+
+clean:
+	rm -rf $(VENV) aicmo.db *.egg-info

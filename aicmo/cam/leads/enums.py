@@ -1,0 +1,42 @@
+from enum import StrEnum
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    REPLIED = "replied"
+    INTERESTED = "interested"
+    MEETING = "meeting"
+    WON = "won"
+    LOST = "lost"
+    UNSUBSCRIBED = "unsubscribed"
+    DO_NOT_CONTACT = "do_not_contact"
+
+
+class EmailStatus(StrEnum):
+    UNKNOWN = "unknown"
+    VALID_SYNTAX = "valid_syntax"
+    VALID_MX = "valid_mx"
+    NO_MX = "no_mx"
+    INVALID = "invalid"
+
+
+class LinkedInStatus(StrEnum):
+    NONE = "none"
+    REQUEST_PENDING = "request_pending"
+    CONNECTED = "connected"
+    MESSAGED = "messaged"
+    DECLINED = "declined"
+
+
+class KeyKind(StrEnum):
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+    NAME = "name"
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"

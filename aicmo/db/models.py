@@ -1,0 +1,7 @@
+"""Every ORM model, imported in one place so Alembic and create_all see the whole schema."""
+
+from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
+from aicmo.db.base import Base
+
+__all__ = ["Base", "CampaignDB", "ImportLogDB", "LeadAliasDB", "LeadDB"]
