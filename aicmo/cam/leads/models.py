@@ -44,6 +44,8 @@ class LeadDB(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     grade_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fingerprint of the grading profile used, so a changed profile finds the stale grades.
+    graded_with: Mapped[str | None] = mapped_column(String(16))
     last_outreach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     linkedin_status: Mapped[LinkedInStatus] = mapped_column(_enum(LinkedInStatus), default=LinkedInStatus.NONE)
     # "full name|company domain", lower-cased: the third dedupe key.

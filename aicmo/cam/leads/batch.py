@@ -1,0 +1,172 @@
+"""One batch of an import: normalise rows, resolve them against known leads, write the result."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aicmo.cam.grading.profile import GradingProfile
+from aicmo.cam.grading.rules import grade_lead
+from aicmo.cam.leads.enums import EmailStatus, KeyKind, LeadStatus, LinkedInStatus
+from aicmo.cam.leads.headers import HeaderMapping
+from aicmo.cam.leads.merge import KEY_COLUMNS, Key, company_key, lead_keys, merge_lead
+from aicmo.cam.leads.mx import check_mx
+from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
+from aicmo.cam.leads.readers import RawRow
+from aicmo.cam.leads.rejects import Rejection
+from aicmo.cam.leads.store import LeadStore
+
+# A lead is either already stored (its id) or new in this batch (its index, as ("new", i)).
+Ref = int | tuple[str, int]
+
+
+@dataclass
+class BatchResult:
+    rows: int = 0
+    inserted: int = 0
+    merged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _mx_status(domain: str) -> EmailStatus:
+    found = check_mx(domain)
+    if found is None:
+        return EmailStatus.VALID_SYNTAX
+    return EmailStatus.VALID_MX if found else EmailStatus.NO_MX
+
+
+def identity_key(lead: dict[str, Any]) -> str | None:
+    """The name key, or for a row with no person at all, the company key."""
+    key = name_key(lead.get("first_name"), lead.get("last_name"), lead.get("company_domain"))
+    if key is None and not lead.get("first_name") and not lead.get("last_name"):
+        key = company_key(lead.get("company_domain"))
+    return key
+
+
+class LeadBatch:
+    def __init__(self, db: Session, mapping: HeaderMapping, profile: GradingProfile, *, now: datetime,
+                 overwrite: bool, source: str | None, default_region: str | None, check_mx: bool) -> None:
+        self.store = LeadStore(db)
+        self.mapping = mapping
+        self.profile = profile
+        self.now = now
+        self.overwrite = overwrite
+        self.source = source
+        self.default_region = default_region
+        self.check_mx = check_mx
+        self.result = BatchResult()
+        self.owner: dict[Key, Ref] = {}
+        self.leads: dict[Ref, dict[str, Any]] = {}
+        self.new: list[dict[str, Any]] = []
+        self.changed: dict[int, dict[str, Any]] = {}
+        self.aliases: list[tuple[KeyKind, str, Ref]] = []
+
+    def run(self, rows: list[RawRow]) -> BatchResult:
+        prepared = [lead for lead in map(self._prepare, rows) if lead is not None]
+        owners, existing = self.store.matching({k for lead in prepared for k in lead_keys(lead)})
+        self.owner.update(owners)
+        self.leads.update(existing)
+        for lead in prepared:
+            self._resolve(lead)
+        self._write()
+        return self.result
+
+    def _prepare(self, raw: RawRow) -> dict[str, Any] | None:
+        self.result.rows += 1
+        fields, custom = self.mapping.extract(raw.values)
+        try:
+            lead = normalize_lead(fields, custom, default_region=self.default_region)
+        except RowRejected as exc:
+            self.result.rejections.append(Rejection(raw.line, exc.field, exc.reason, raw.values))
+            return None
+        if lead["name_key"] is None:
+            lead["name_key"] = identity_key(lead)
+        if self.check_mx and lead["email"]:
+            lead["email_status"] = _mx_status(lead["email"].rpartition("@")[2])
+        if not lead.get("source"):
+            lead["source"] = self.source
+        return lead
+
+    def _resolve(self, lead: dict[str, Any]) -> None:
+        keys = lead_keys(lead)
+        target = next((self.owner[k] for k in keys if k in self.owner), None)
+        if target is None:
+            ref: Ref = ("new", len(self.new))
+            self.new.append(lead)
+            self.leads[ref] = lead
+            for key in keys:
+                self.owner[key] = ref
+            self.result.inserted += 1
+            return
+        self.result.merged += 1
+        self._merge(target, lead, keys)
+
+    def _merge(self, target: Ref, lead: dict[str, Any], keys: list[Key]) -> None:
+        current = self.leads[target]
+        changes = merge_lead(current, lead, overwrite=self.overwrite)
+        for kind, column in KEY_COLUMNS.items():
+            if column in changes and self._owner_of((kind, changes[column]), target) != target:
+                del changes[column]  # that value already identifies another lead
+                if column == "email":
+                    changes.pop("email_status", None)
+        identity = identity_key({**current, **changes})
+        if identity and identity != current.get("name_key") and \
+                self._owner_of((KeyKind.NAME, identity), target) == target:
+            changes["name_key"] = identity
+        for kind, column in KEY_COLUMNS.items():
+            old = current.get(column)
+            if column in changes and old:
+                self.aliases.append((kind, old, target))
+        current.update(changes)
+        for key in [*keys, *lead_keys(current)]:
+            if key not in self.owner:
+                self.owner[key] = target
+                if current.get(KEY_COLUMNS[key[0]]) != key[1]:
+                    self.aliases.append((key[0], key[1], target))
+        if changes and isinstance(target, int):
+            self.changed.setdefault(target, {}).update(changes)
+
+    def _owner_of(self, key: Key, default: Ref) -> Ref:
+        """Who owns a key, asking the database for one the batch has not seen; `default` when nobody."""
+        if key not in self.owner:
+            found = self.store.ids_by_key([key])
+            if key in found:
+                self.owner[key] = found[key]
+            else:
+                return default
+        return self.owner[key]
+
+    def _grade(self, lead: dict[str, Any]) -> dict[str, Any]:
+        result = grade_lead(lead, self.profile)
+        return {"grade": result.grade.value, "score": result.score,
+                "grade_reasons": [r.as_dict() for r in result.reasons],
+                "graded_at": self.now, "graded_with": self.profile.fingerprint}
+
+    def _write(self) -> None:
+        for lead in self.new:
+            lead.update(self._grade(lead))
+            lead.setdefault("status", LeadStatus.NEW)
+            lead.setdefault("linkedin_status", LinkedInStatus.NONE)
+        self.store.insert(self.new, self.now)
+        updates = []
+        for lead_id, changes in self.changed.items():
+            changes.update(self._grade(self.leads[lead_id]))
+            changes["updated_at"] = self.now
+            updates.append((lead_id, changes))
+        self.store.update(updates)
+        self._write_aliases()
+
+    def _write_aliases(self) -> None:
+        if not self.aliases:
+            return
+        new_refs = {ref for _, _, ref in self.aliases if not isinstance(ref, int)}
+        ids: dict[Ref, int] = {}
+        if new_refs:
+            keys = {ref: lead_keys(self.leads[ref])[0] for ref in new_refs}
+            found = self.store.ids_by_key(keys.values())
+            ids = {ref: found[key] for ref, key in keys.items()}
+        self.store.add_aliases([(kind, value, ref if isinstance(ref, int) else ids[ref])
+                                for kind, value, ref in dict.fromkeys(self.aliases)])

@@ -1,0 +1,154 @@
+"""Import a lead file: stream it, normalise each row, dedupe against the file and the database, grade, and
+commit batch by batch so an interrupted import keeps what it committed and a re-run is idempotent."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aicmo.cam.grading.profile import GradingProfile, load_profile
+from aicmo.cam.leads.batch import BatchResult, LeadBatch
+from aicmo.cam.leads.headers import HeaderMapping, map_headers
+from aicmo.cam.leads.models import ImportLogDB
+from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
+from aicmo.cam.leads.rejects import Rejection, RejectsWriter
+from aicmo.db.base import utcnow
+from aicmo.errors import ImportFileError
+
+Progress = Callable[[int, int], None]
+SHOWN_REJECTIONS = 1000
+
+
+@dataclass
+class ImportOptions:
+    overrides: dict[str, str] = field(default_factory=dict)
+    update: bool = False
+    dry_run: bool = False
+    check_mx: bool = False
+    batch_size: int = 2000
+    default_region: str | None = None
+    profile: GradingProfile | None = None
+    write_rejects: bool = True
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    file_format: str
+    encoding: str
+    import_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    inserted: int = 0
+    merged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    rejects_path: Path | None = None
+    dry_run: bool = False
+    mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def add(self, result: BatchResult) -> None:
+        self.rows_read += result.rows
+        self.inserted += result.inserted
+        self.merged += result.merged
+        self.rejected += len(result.rejections)
+        room = SHOWN_REJECTIONS - len(self.rejections)
+        if room > 0:
+            self.rejections.extend(result.rejections[:room])
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _start_log(db: Session, report: ImportReport) -> int:
+    log = ImportLogDB(file_name=str(report.path), file_format=report.file_format, encoding=report.encoding,
+                      dry_run=report.dry_run, state="running")
+    db.add(log)
+    db.commit()
+    return log.id
+
+
+def _record(db: Session, report: ImportReport, state: str, message: str | None = None) -> None:
+    log = db.get(ImportLogDB, report.import_id)
+    if log is None:
+        return
+    log.rows_read, log.inserted, log.merged, log.rejected = (
+        report.rows_read, report.inserted, report.merged, report.rejected)
+    log.state = state
+    log.rejects_path = str(report.rejects_path) if report.rejects_path else None
+    if state != "running":
+        log.finished_at = utcnow()
+        log.message = message
+
+
+def import_leads(db: Session, path: Path | str, options: ImportOptions | None = None,
+                 progress: Progress | None = None) -> ImportReport:
+    """Import a CSV/JSON/JSONL lead file; the function owns the session's transactions (one per batch)."""
+    options = options or ImportOptions()
+    profile = options.profile or load_profile()
+    with open_lead_file(path) as lead_file:
+        mapping = map_headers(lead_file.headers, options.overrides)
+        report = ImportReport(path=lead_file.path, file_format=lead_file.format, encoding=lead_file.encoding,
+                              warnings=list(lead_file.warnings), dry_run=options.dry_run,
+                              mapping=dict(mapping.fields))
+        report.import_id = _start_log(db, report)
+        rejects = RejectsWriter(lead_file.path, lead_file.headers, enabled=options.write_rejects)
+        try:
+            _run(db, lead_file, mapping, options, profile, report, rejects, progress)
+        except BaseException as exc:
+            db.rollback()
+            rejects.close()
+            report.rejects_path = rejects.path
+            _record(db, report, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", str(exc))
+            db.commit()
+            raise
+        rejects.close()
+        report.rejects_path = rejects.path
+        report.warnings.extend(w for w in lead_file.warnings if w not in report.warnings)
+    if options.dry_run:
+        db.rollback()
+    _record(db, report, "done")
+    db.commit()
+    return report
+
+
+def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: ImportOptions,
+         profile: GradingProfile, report: ImportReport, rejects: RejectsWriter,
+         progress: Progress | None) -> None:
+    source = f"import:{lead_file.path.name}"
+    for rows in _batches(lead_file.rows(), options.batch_size):
+        now: datetime = utcnow()
+        batch = LeadBatch(db, mapping, profile, now=now, overwrite=options.update, source=source,
+                          default_region=options.default_region, check_mx=options.check_mx)
+        result = batch.run(rows)
+        rejects.write(result.rejections)
+        report.add(result)
+        if not options.dry_run:
+            _record(db, report, "running")
+            db.commit()
+        if progress:
+            progress(lead_file.bytes_read(), lead_file.total_bytes)
+
+
+def summary_line(report: ImportReport) -> str:
+    prefix = "dry run: would have " if report.dry_run else ""
+    return (f"{prefix}read {report.rows_read}, inserted {report.inserted}, merged {report.merged}, "
+            f"rejected {report.rejected}")
+
+
+def describe(report: ImportReport) -> dict[str, Any]:
+    return {
+        "file": str(report.path), "format": report.file_format, "encoding": report.encoding,
+        "read": report.rows_read, "inserted": report.inserted, "merged": report.merged,
+        "rejected": report.rejected, "dry_run": report.dry_run, "warnings": report.warnings,
+        "rejects_file": str(report.rejects_path) if report.rejects_path else None,
+    }
+
+
+__all__ = ["ImportFileError", "ImportOptions", "ImportReport", "import_leads", "summary_line"]

@@ -1,0 +1,146 @@
+"""Lead CRUD; every entry point (CLI, API, dashboard) goes through these."""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import String, cast, delete, exists, func, literal, or_, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from aicmo.cam.grading.service import LeadGradeService
+from aicmo.cam.leads.batch import identity_key
+from aicmo.cam.leads.enums import KeyKind, LeadStatus
+from aicmo.cam.leads.merge import KEY_COLUMNS, lead_keys
+from aicmo.cam.leads.models import LeadAliasDB, LeadDB
+from aicmo.cam.leads.normalize import RowRejected, normalize_lead
+from aicmo.cam.leads.schemas import LeadCreate, LeadFields, LeadPage, LeadRead, LeadUpdate
+from aicmo.cam.leads.store import LeadStore
+from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
+
+SORTS = {"score": (LeadDB.score.desc(), LeadDB.id), "created": (LeadDB.created_at.desc(), LeadDB.id.desc()),
+         "name": (LeadDB.last_name, LeadDB.first_name, LeadDB.id), "id": (LeadDB.id,)}
+
+
+def _normalized(fields: LeadFields) -> dict[str, Any]:
+    raw = fields.model_dump(exclude={"custom_fields", "tags", "status", "linkedin_status"}, exclude_none=True)
+    raw = {k: str(v) for k, v in raw.items()}
+    tags = fields.tags
+    if tags:
+        raw["tags"] = tags if isinstance(tags, str) else ";".join(tags)
+    try:
+        lead = normalize_lead(raw, {k: str(v) for k, v in fields.custom_fields.items()})
+    except RowRejected as exc:
+        raise InvalidLead(exc.field, exc.reason) from exc
+    lead["name_key"] = lead["name_key"] or identity_key(lead)
+    return lead
+
+
+def _check_unique(db: Session, lead: dict[str, Any], own_id: int | None = None) -> None:
+    owners, _ = LeadStore(db).matching(lead_keys(lead))
+    for (kind, _value), owner in owners.items():
+        if owner != own_id:
+            raise DuplicateLead(owner, {"email": "email", "linkedin": "LinkedIn URL",
+                                        "name": "name and company domain"}[kind.value])
+
+
+def get(db: Session, lead_id: int) -> LeadDB:
+    lead = db.get(LeadDB, lead_id)
+    if lead is None:
+        raise LeadNotFound(lead_id)
+    return lead
+
+
+def create(db: Session, data: LeadCreate, *, grader: LeadGradeService | None = None) -> LeadDB:
+    """Validate, normalise and store a new lead; refuse one that duplicates a stored lead."""
+    values = _normalized(data)
+    _check_unique(db, values)
+    lead = LeadDB(**{k: v for k, v in values.items() if hasattr(LeadDB, k)})
+    db.add(lead)
+    db.flush()
+    (grader or LeadGradeService()).grade_lead(db, lead.id)
+    return lead
+
+
+def update(db: Session, lead_id: int, data: LeadUpdate, *, grader: LeadGradeService | None = None) -> LeadDB:
+    """Change the given fields (others stay), re-normalise and re-grade."""
+    lead = get(db, lead_id)
+    given = data.model_dump(exclude_unset=True)
+    current = LeadFields.model_validate({
+        name: getattr(lead, name) for name in LeadFields.model_fields
+        if hasattr(LeadDB, name) and getattr(lead, name) not in (None, "", [])
+    } | {"custom_fields": lead.custom_fields or {}})
+    merged = current.model_copy(update={k: v for k, v in given.items() if k not in ("status", "linkedin_status")})
+    values = _normalized(LeadFields.model_validate(merged.model_dump()))
+    _check_unique(db, values, own_id=lead.id)
+    old_keys = lead_keys({column: getattr(lead, column) for column in KEY_COLUMNS.values()})
+    for name, value in values.items():
+        if hasattr(LeadDB, name) and (name in given or name not in ("custom_fields", "tags") or value):
+            setattr(lead, name, value)
+    for kind, value in old_keys:
+        if getattr(lead, KEY_COLUMNS[kind]) != value:
+            db.merge(LeadAliasDB(kind=kind, value=value, lead_id=lead.id))
+    for name in ("status", "linkedin_status"):
+        if given.get(name) is not None:
+            setattr(lead, name, given[name])
+    db.flush()
+    (grader or LeadGradeService()).grade_lead(db, lead.id)
+    return lead
+
+
+def delete_lead(db: Session, lead_id: int) -> None:
+    """Erase a lead and every key that identified it (a GDPR erasure request)."""
+    get(db, lead_id)
+    db.execute(delete(LeadAliasDB).where(LeadAliasDB.lead_id == lead_id))
+    db.execute(delete(LeadDB).where(LeadDB.id == lead_id))
+
+
+def _has_tag(db: Session, tag: str) -> ColumnElement[bool]:
+    if db.get_bind().dialect.name == "postgresql":
+        return LeadDB.tags.op("@>")(func.jsonb_build_array(literal(tag, String)))
+    each = text("SELECT 1 FROM json_each(leads.tags) WHERE json_each.value = :tag").bindparams(tag=tag)
+    return exists(each)
+
+
+def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadStatus | str] = (),
+            tag: str | None = None, search: str | None = None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if grades:
+        conditions.append(LeadDB.grade.in_([g.upper() for g in grades]))
+    if statuses:
+        conditions.append(LeadDB.status.in_([LeadStatus(s) for s in statuses]))
+    if tag:
+        conditions.append(_has_tag(db, tag))
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        full_name = func.lower(func.coalesce(LeadDB.first_name, "") + " " + func.coalesce(LeadDB.last_name, ""))
+        conditions.append(or_(full_name.like(pattern), LeadDB.email.like(pattern),
+                              func.lower(LeadDB.company_name).like(pattern),
+                              cast(LeadDB.company_domain, String).like(pattern)))
+    return conditions
+
+
+def stream(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadStatus | str] = (),
+           tag: str | None = None, search: str | None = None, sort: str = "score") -> Iterator[LeadDB]:
+    """Every matching lead, fetched in chunks so an export of a million leads stays small in memory."""
+    conditions = filters(db, grades=grades, statuses=statuses, tag=tag, search=search)
+    statement = select(LeadDB).where(*conditions).order_by(*SORTS[sort]).execution_options(yield_per=1000)
+    for lead in db.scalars(statement):
+        yield lead
+        db.expunge(lead)
+
+
+def get_all(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadStatus | str] = (),
+            tag: str | None = None, search: str | None = None, page: int = 1, page_size: int = 50,
+            sort: str = "score") -> LeadPage:
+    """One page of leads matching the filters, best score first by default."""
+    if page < 1 or not 1 <= page_size <= 1000:
+        raise InvalidLead("page", "page must be >= 1 and page_size within 1..1000")
+    conditions = filters(db, grades=grades, statuses=statuses, tag=tag, search=search)
+    total = db.scalar(select(func.count()).select_from(LeadDB).where(*conditions)) or 0
+    statement = (select(LeadDB).where(*conditions).order_by(*SORTS[sort])
+                 .offset((page - 1) * page_size).limit(page_size))
+    items = [LeadRead.model_validate(lead) for lead in db.scalars(statement)]
+    return LeadPage(items=items, total=total, page=page, page_size=page_size)
+
+
+__all__ = ["KeyKind", "create", "delete_lead", "get", "get_all", "stream", "update"]

@@ -1,0 +1,119 @@
+"""Bulk reads and writes of leads for the importer and the grader, on the session's connection.
+
+These run once per batch of thousands of rows, so they go below the ORM: plain Core statements, and the
+database's own bulk path for inserts (executemany on SQLite, COPY on PostgreSQL).
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from aicmo.cam.leads.enums import KeyKind
+from aicmo.cam.leads.merge import KEY_COLUMNS, Key
+from aicmo.cam.leads.models import LeadAliasDB, LeadDB
+
+LEADS = LeadDB.__table__
+ALIASES = LeadAliasDB.__table__
+JSON_COLUMNS = frozenset({"tags", "custom_fields", "grade_reasons"})
+TIME_COLUMNS = frozenset({"created_at", "updated_at", "graded_at", "last_outreach_at"})
+INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in LEADS.columns if c.name != "id")
+ROW_COLUMNS = [c for c in LEADS.columns]
+
+
+class LeadStore:
+    def __init__(self, session: Session) -> None:
+        self.connection: Connection = session.connection()
+        self.dialect = self.connection.dialect
+
+    def matching(self, keys: Iterable[Key]) -> tuple[dict[Key, int], dict[int, dict[str, Any]]]:
+        """Owners of the given keys (lead columns and aliases) and the owning leads' rows."""
+        by_kind: dict[KeyKind, set[str]] = {kind: set() for kind in KEY_COLUMNS}
+        for kind, value in keys:
+            by_kind[kind].add(value)
+        owners: dict[Key, int] = {}
+        rows: dict[int, dict[str, Any]] = {}
+        conditions = [LEADS.c[KEY_COLUMNS[kind]].in_(values) for kind, values in by_kind.items() if values]
+        if not conditions:
+            return owners, rows
+        for row in self.connection.execute(select(*ROW_COLUMNS).where(or_(*conditions))).mappings():
+            rows[row["id"]] = dict(row)
+        alias_conditions = [(ALIASES.c.kind == kind) & ALIASES.c.value.in_(values)
+                            for kind, values in by_kind.items() if values]
+        alias_rows = self.connection.execute(select(ALIASES).where(or_(*alias_conditions))).all()
+        missing = {lead_id for _, _, lead_id in alias_rows} - rows.keys()
+        if missing:
+            rows.update(self.load(missing))
+        for lead in rows.values():
+            for kind, column in KEY_COLUMNS.items():
+                if lead[column] in by_kind[kind]:
+                    owners[(kind, lead[column])] = lead["id"]
+        for kind, value, lead_id in alias_rows:
+            owners.setdefault((KeyKind(kind), value), lead_id)
+        return owners, rows
+
+    def load(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        statement = select(*ROW_COLUMNS).where(LEADS.c.id.in_(list(ids)))
+        return {row["id"]: dict(row) for row in self.connection.execute(statement).mappings()}
+
+    def insert(self, leads: Sequence[dict[str, Any]], now: datetime) -> None:
+        if not leads:
+            return
+        if self.dialect.name == "postgresql":
+            self._copy(leads, now)
+            return
+        stamp = LEADS.c.created_at.type.bind_processor(self.dialect)
+        fixed = stamp(now) if stamp else now
+        rows = [self._values(lead, fixed) for lead in leads]
+        placeholders = ", ".join("?" for _ in INSERT_COLUMNS)
+        sql = f"INSERT INTO leads ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
+        self.connection.exec_driver_sql(sql, rows)
+
+    def _copy(self, leads: Sequence[dict[str, Any]], now: datetime) -> None:
+        cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY leads ({', '.join(INSERT_COLUMNS)}) FROM STDIN") as copy:
+            for lead in leads:
+                copy.write_row(self._values(lead, now))
+
+    @staticmethod
+    def _values(lead: dict[str, Any], now: Any) -> tuple[Any, ...]:
+        values = []
+        for column in INSERT_COLUMNS:
+            value = lead.get(column)
+            if column in JSON_COLUMNS:
+                value = json.dumps(value if value is not None else ({} if column == "custom_fields" else []))
+            elif column in TIME_COLUMNS:
+                value = now if (column in ("created_at", "updated_at") or value is not None) else None
+            elif isinstance(value, StrEnum):
+                value = value.value
+            values.append(value)
+        return tuple(values)
+
+    def update(self, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Apply per-lead column changes, one executemany per distinct set of changed columns."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for lead_id, values in changes:
+            columns = tuple(sorted(values))
+            groups.setdefault(columns, []).append({"_id": lead_id, **{f"v_{c}": values[c] for c in columns}})
+        for columns, params in groups.items():
+            statement = (update(LEADS).where(LEADS.c.id == bindparam("_id"))
+                         .values({c: bindparam(f"v_{c}", type_=LEADS.c[c].type) for c in columns}))
+            self.connection.execute(statement, params)
+
+    def ids_by_key(self, keys: Iterable[Key]) -> dict[Key, int]:
+        owners, _ = self.matching(keys)
+        return owners
+
+    def add_aliases(self, aliases: Sequence[tuple[KeyKind, str, int]]) -> None:
+        if aliases:
+            dialect_insert = pg_insert if self.dialect.name == "postgresql" else sqlite_insert
+            statement = dialect_insert(ALIASES).on_conflict_do_nothing()
+            self.connection.execute(statement, [
+                {"kind": kind, "value": value, "lead_id": lead_id} for kind, value, lead_id in aliases
+            ])

@@ -1,0 +1,50 @@
+"""What every command shares: the database session, the consoles and the translation of errors."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from aicmo.bootstrap import session_factory
+from aicmo.errors import AicmoError
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    with session_factory()() as session:
+        yield session
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn domain and database errors into one clear line and a non-zero exit, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except AicmoError as exc:
+            raise fail(str(exc)) from None
+        except OperationalError as exc:
+            raise fail(f"database error: {exc.orig}") from None
+        except KeyboardInterrupt:
+            raise fail("interrupted; work committed so far is kept", code=130) from None
+
+    return wrapper
+
+

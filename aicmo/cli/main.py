@@ -1,0 +1,34 @@
+import typer
+
+from aicmo.bootstrap import engine_for
+from aicmo.cam.leads.cli import app as leads_app
+from aicmo.cli.context import console, reports_errors
+from aicmo.db.migrate import current_revision, head_revision, upgrade
+from aicmo.settings import get_settings
+
+app = typer.Typer(help="aicmo: import, grade and reach your leads.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(leads_app, name="leads")
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade(revision: str = typer.Option("head", help="Target revision.")) -> None:
+    """Apply the schema migrations to the configured database."""
+    engine = engine_for(get_settings().database_url)
+    upgrade(engine, revision)
+    console.print(f"database at revision {current_revision(engine)} ({engine.url.render_as_string()})")
+
+
+@db_app.command("current")
+@reports_errors
+def db_current() -> None:
+    """Show the schema revision of the configured database and the one the code expects."""
+    engine = engine_for(get_settings().database_url)
+    console.print(f"database: {current_revision(engine) or 'empty'}, code: {head_revision()}")
+
+
+if __name__ == "__main__":
+    app()
