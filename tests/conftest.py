@@ -42,7 +42,7 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
+def postgresql_engine() -> Iterator[Engine]:
     problem = _postgres_problem()
     if problem:
         if REQUIRE_POSTGRES:

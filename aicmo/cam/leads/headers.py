@@ -84,7 +84,9 @@ def _canonical_field(column: str, field: str) -> str | None:
     name = _FIELD_SEP.sub("_", name).strip("_")
     if name not in IMPORT_FIELDS:
         valid = ", ".join(sorted(IMPORT_FIELDS))
-        raise ImportFileError(f"--map {column}={field}: unknown field {field!r}; valid fields: {valid}, ignore")
+        raise ImportFileError(
+            f"--map {column}={field}: unknown field {field!r}; valid fields: {valid}, ignore"
+        )
     return name
 
 
@@ -101,7 +103,9 @@ def _find_column(column: str, headers: Sequence[str]) -> str:
 
 
 def _resolve_overrides(headers: Sequence[str], overrides: Mapping[str, str]) -> dict[str, str | None]:
-    return {_find_column(column, headers): _canonical_field(column, field) for column, field in overrides.items()}
+    return {
+        _find_column(column, headers): _canonical_field(column, field) for column, field in overrides.items()
+    }
 
 
 def _missing_reach_error(headers: Sequence[str]) -> ImportFileError:
@@ -146,7 +150,9 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str]:
         column, sep, field = option.rpartition("=")
         column, field = column.strip(), field.strip()
         if not sep or not column or not field:
-            raise ImportFileError(f"bad --map option {option!r}: expected COLUMN=FIELD, e.g. --map 'Work Email=email'")
+            raise ImportFileError(
+                f"bad --map option {option!r}: expected COLUMN=FIELD, e.g. --map 'Work Email=email'"
+            )
         if parsed.get(column, field) != field:
             raise ImportFileError(f"--map {column!r} given twice: {parsed[column]} and {field}")
         parsed[column] = field

@@ -2,27 +2,32 @@
 
 ``normalize_lead`` turns the output of ``HeaderMapping.extract`` into the values of a lead, or raises
 ``RowRejected`` with the field at fault and a reason a user can act on. It runs once per imported row, so
-every regex is compiled at import and every lookup over a small value space is cached (bounded).
+every regex is compiled at import and every lookup over a small value space is cached (bounded). The
+single-value cleaners (email, URLs, phone, country, size) live in ``values`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
-import zoneinfo
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from urllib.parse import quote, unquote, urlsplit
 
-import idna
-import phonenumbers
-import pycountry
-import tldextract
-from email_validator import EmailNotValidError, validate_email
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from aicmo.cam.leads.enums import EmailStatus
+from aicmo.cam.leads.values import (
+    canonical_linkedin_url,
+    company_size,
+    contact_form_url,
+    country_region,
+    normalize_email,
+    normalize_phone,
+    registrable_domain,
+    time_zone_name,
+    website_domain,
+)
 from aicmo.cam.leads.vocab import (
-    COUNTRY_ALIASES,
     DEPARTMENT_ALIASES,
     FREE_MAIL_DOMAINS,
     NAME_PARTICLES,
@@ -32,14 +37,15 @@ from aicmo.cam.leads.vocab import (
 )
 
 __all__ = [
-    "FREE_MAIL_DOMAINS", "MAX_VALUE_LENGTH", "RowRejected", "canonical_linkedin_url", "company_size",
-    "country_region", "name_key", "normalize_email", "normalize_lead", "normalize_phone", "split_full_name",
-    "website_domain",
+    "FREE_MAIL_DOMAINS", "MAX_VALUE_LENGTH", "UNREACHABLE", "RowRejected", "canonical_linkedin_url",
+    "company_size", "contact_form_url", "country_region", "name_key", "normalize_department",
+    "normalize_email", "normalize_lead", "normalize_phone", "normalize_seniority", "recase_name",
+    "seniority_from_title", "split_full_name", "split_tags", "time_zone_name", "website_domain",
 ]
 
 MAX_VALUE_LENGTH = 1000
-_CACHE_SIZE = 65536
 UNREACHABLE = "unreachable: no email, LinkedIn URL or website"
+_CACHE_SIZE = 65536
 
 
 class RowRejected(Exception):
@@ -51,180 +57,6 @@ class RowRejected(Exception):
         self.reason = reason
 
 
-# --- email ---------------------------------------------------------------------------------------------
-# The common shape of an address, lower-case ASCII only. Everything it matches, email-validator accepts
-# unchanged (tests/cam/leads/test_normalize.py proves it with hypothesis); everything else goes to
-# email-validator, which handles Unicode and IDN and says precisely what is wrong.
-_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-EMAIL_SHAPE = rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}"
-_FAST_EMAIL = re.compile(
-    r"(?=.{1,254}\Z)(?=[^@]{1,64}@)"  # whole address <= 254, local part <= 64
-    rf"{_ATOM}(?:\.{_ATOM})*@(?=.{{1,253}}\Z)"  # domain <= 253
-    rf"(?:(?!..--){_LABEL}\.)+[a-z]{{2,63}}"  # no "ab--" labels: R-LDH and Punycode go the slow way
-    r"(?<!\.arpa)(?<!\.invalid)(?<!\.local)(?<!\.localhost)(?<!\.onion)(?<!\.test)\Z"  # special-use names
-)
-
-
-def fast_email_match(value: str) -> bool:
-    """True when ``value`` (already lower-cased) is an address email-validator accepts as it is."""
-    return _FAST_EMAIL.match(value) is not None
-
-
-def normalize_email(raw: str) -> str:
-    """'Jane <Jane.Doe@Acme.COM>' -> 'jane.doe@acme.com'; ValueError(reason) when not an address."""
-    value = raw.strip().lower()
-    if value.startswith("mailto:"):
-        value = value[7:].split("?", 1)[0].strip()
-    if value.endswith(">") and "<" in value:
-        value = value[value.rindex("<") + 1 : -1].strip()
-    if _FAST_EMAIL.match(value):
-        return value
-    try:
-        return validate_email(value, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
-
-
-# --- URLs and domains ----------------------------------------------------------------------------------
-_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-_BARE_URL = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:[/?#]|\Z)", re.IGNORECASE)
-_LINKEDIN_HOST = re.compile(r"(?:[a-z]{2,3}\.|m\.|mobile\.)?linkedin\.com\Z")
-_NOT_PROFILES = {"sales": "a Sales Navigator link, not a public profile", "company": "a company page",
-                 "school": "a school page", "showcase": "a showcase page", "groups": "a group page"}
-
-
-def _url_parts(raw: str) -> tuple[str, str, str]:
-    """(scheme, host, path) of a URL given with or without scheme; ValueError when it is not one."""
-    value = raw.strip()
-    if not value or len(value.split()) != 1:
-        raise ValueError("not a URL")
-    parts = urlsplit(value if _SCHEME.match(value) else "//" + value.lstrip("/"))
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise ValueError("no host name")
-    return parts.scheme.lower() or "https", host, parts.path
-
-
-def canonical_linkedin_url(raw: str) -> str:
-    """Any form of a person profile URL -> 'https://www.linkedin.com/in/<slug>/' (or '/pub/…/')."""
-    scheme, host, path = _url_parts(raw)
-    if scheme not in ("http", "https") or not _LINKEDIN_HOST.match(host):
-        raise ValueError("not a linkedin.com address")
-    segments = [unquote(s) for s in path.split("/") if s]
-    if segments[:1] == ["mwlite"]:
-        segments = segments[1:]
-    kind = segments[0].lower() if segments else ""
-    if kind == "in" and len(segments) >= 2:
-        kept = segments[1:2]
-    elif kind == "pub" and len(segments) >= 5 and segments[1].lower() != "dir":
-        kept = segments[1:5]
-    else:
-        raise ValueError(_NOT_PROFILES.get(kind, "not a person profile"))
-    slug = "/".join(quote(s.strip().lower(), safe="-_.~") for s in kept)
-    return f"https://www.linkedin.com/{kind}/{slug}/"
-
-
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    # The bundled Public Suffix List snapshot: never fetched, never written to disk.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def registrable_domain(host: str) -> str:
-    """'www.Acme.co.uk' -> 'acme.co.uk'; Unicode labels come back as Punycode; ValueError without one."""
-    host = host.lower().rstrip(".")
-    if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError as exc:
-            raise ValueError(f"invalid domain name ({exc})") from None
-    parts = _extractor()(host)
-    domain = str(parts.top_domain_under_public_suffix)
-    if not domain or not parts.domain:
-        raise ValueError(f"{host!r} is not under a public suffix")
-    return domain
-
-
-def website_domain(raw: str) -> str:
-    """'https://www.Acme.co.uk/about?x=1' -> 'acme.co.uk'."""
-    return registrable_domain(_url_parts(raw)[1])
-
-
-def contact_form_url(raw: str) -> str:
-    """An http(s) URL, trimmed; 'https://' is added when the scheme is missing."""
-    value = raw.strip()
-    if _SCHEME.match(value):
-        if not value.lower().startswith(("http://", "https://")):
-            raise ValueError("only http(s) URLs")
-    elif _BARE_URL.match(value):
-        value = "https://" + value
-    else:
-        raise ValueError("not a URL")
-    host = _url_parts(value)[1]
-    if "." not in host:
-        raise ValueError("no host name")
-    return value
-
-
-# --- phone, country, size, time zone --------------------------------------------------------------------
-def normalize_phone(raw: str, region: str | None) -> str | None:
-    """E.164 ('+14155552671'), or None when it does not parse as a valid number; extensions are dropped."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
-@lru_cache(maxsize=4096)
-def country_region(country: str) -> str | None:
-    """'Germany', 'DE', 'DEU', 'USA', 'UK', 'England' -> ISO 3166 alpha-2; None when unknown."""
-    key = " ".join(country.split()).lower()
-    if not key:
-        return None
-    alias = COUNTRY_ALIASES.get(key)
-    if alias is not None:
-        return alias
-    try:
-        return str(pycountry.countries.lookup(key).alpha_2)
-    except LookupError:
-        return None
-
-
-_SIZE = re.compile(r"(\d+(?:[.,]\d+)*)(?:\s*([km])(?![a-z]))?", re.IGNORECASE)
-_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*\Z")
-_MAX_COMPANY_SIZE = 10_000_000
-
-
-def company_size(raw: str) -> int | None:
-    """'51-200' -> 51 (lower bound), '1,000' -> 1000, '10001+' -> 10001, '10K' -> 10000; else None."""
-    match = _SIZE.search(raw)
-    if match is None:
-        return None
-    number, suffix = match.groups()
-    if suffix:
-        size = int(float(number.replace(",", ".")) * (1000 if suffix.lower() == "k" else 1_000_000))
-    elif _THOUSANDS.match(number):
-        size = int(number.replace(",", "").replace(".", ""))
-    else:
-        size = int(float(number.replace(",", ".")))
-    return size if size <= _MAX_COMPANY_SIZE else None
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
-
-
-def time_zone_name(raw: str) -> str | None:
-    """The IANA zone name, spelled canonically ('europe/berlin' -> 'Europe/Berlin'), or None."""
-    return _zone_names().get(raw.strip().lower())
-
-
 # --- names, titles, seniority ---------------------------------------------------------------------------
 _NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\Z")
 _WORD_START = re.compile(r"(^|[-'’])(\w)")
@@ -233,12 +65,15 @@ _LIST_SEP = re.compile(r"[,;|]")
 _SENIORITY_TITLES = tuple((seniority, re.compile(p)) for seniority, p in SENIORITY_TITLE_PATTERNS)
 _NOT_FIRST = CONSTANTS.titles | CONSTANTS.prefixes | CONSTANTS.conjunctions
 _NOT_LAST = CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms | _NOT_FIRST
+_ROMAN = re.compile(r"(?:x|ix|iv|v?i{0,3})\Z", re.IGNORECASE)  # nameparser reads these as generations
 
 
 def _plain_pair(parts: list[str]) -> bool:
-    """Two plain words nameparser would read as (first, last): skip its ~140 µs parse."""
+    """Two plain words nameparser reads as (first, last): skips its ~140 µs parse for the common case."""
     first, last = parts
-    return (_NAME_TOKEN.match(first) is not None and _NAME_TOKEN.match(last) is not None
+    return (len(first) > 1 and len(last) > 1
+            and _NAME_TOKEN.match(first) is not None and _NAME_TOKEN.match(last) is not None
+            and _ROMAN.match(first) is None and _ROMAN.match(last) is None
             and first.lower() not in _NOT_FIRST and last.lower() not in _NOT_LAST)
 
 
@@ -311,3 +146,124 @@ def split_tags(raw: str) -> list[str]:
         if tag:
             tags.setdefault(tag.casefold(), tag)
     return list(tags.values())
+
+
+# --- the row --------------------------------------------------------------------------------------------
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 80 else value[:80] + "…")
+
+
+def _clean(value: str | None) -> str | None:
+    """Inner whitespace runs collapsed; None for absent or blank."""
+    return (" ".join(value.split()) or None) if value else None
+
+
+def _checked(fields: Mapping[str, str], field: str, clean: Callable[[str], str], problem: str) -> str | None:
+    raw = fields.get(field)
+    if not raw or raw.isspace():
+        return None
+    try:
+        return clean(raw)
+    except ValueError as exc:
+        raise RowRejected(field, f"{problem}: {_shown(raw)} ({exc})") from None
+
+
+def _check_lengths(fields: Mapping[str, str]) -> None:
+    for field, value in fields.items():
+        if len(value) > MAX_VALUE_LENGTH:
+            raise RowRejected(field, f"too long ({len(value)} characters)")
+
+
+def _names(fields: Mapping[str, str]) -> tuple[str | None, str | None]:
+    first, last = _clean(fields.get("first_name")), _clean(fields.get("last_name"))
+    full = fields.get("full_name")
+    if full and not (first and last):
+        full_first, full_last = split_full_name(full)
+        first, last = first or full_first, last or full_last
+    return (recase_name(first) if first else None), (recase_name(last) if last else None)
+
+
+def _company_domain(explicit: str | None, website: str | None, email: str | None) -> str | None:
+    """Explicit column > website > email domain; free-mail and social domains never name a company."""
+    if explicit:
+        return explicit
+    if website and website not in FREE_MAIL_DOMAINS and website not in NON_COMPANY_DOMAINS:
+        return website
+    if not email:
+        return None
+    host = email.rpartition("@")[2]
+    if host in FREE_MAIL_DOMAINS:
+        return None
+    try:
+        domain = registrable_domain(host)
+    except ValueError:
+        return None
+    return None if domain in FREE_MAIL_DOMAINS else domain
+
+
+def _seniority(raw: str | None, title: str | None, extra: dict[str, str]) -> str | None:
+    if raw:
+        seniority = normalize_seniority(raw)
+        if seniority is not None:
+            return seniority
+        extra["seniority_raw"] = raw
+    return seniority_from_title(title) if title else None
+
+
+def _kept_or_raw(raw: str | None, clean: str | None, key: str, extra: dict[str, str]) -> str | None:
+    """``clean``; when it is None but ``raw`` was given, the raw text is kept in custom fields."""
+    if raw and clean is None:
+        extra[key] = raw
+    return clean
+
+
+def _phone(raw: str | None, default_region: str | None, country: str | None) -> str | None:
+    if not raw:
+        return None
+    return normalize_phone(raw, default_region or (country_region(country) if country else None))
+
+
+def normalize_lead(
+    fields: Mapping[str, str], custom: Mapping[str, str], *, default_region: str | None = None
+) -> dict[str, object]:
+    """A row (lead fields, custom fields) -> the values of a lead; RowRejected when it cannot be imported."""
+    _check_lengths(fields)
+    email = _checked(fields, "email", normalize_email, "not a valid address")
+    linkedin_url = _checked(fields, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL")
+    website = _checked(fields, "website", website_domain, "not a website address")
+    explicit_domain = _checked(fields, "company_domain", website_domain, "not a domain name")
+    form_url = _checked(fields, "contact_form_url", contact_form_url, "not an http(s) URL")
+    if not (email or linkedin_url or website or explicit_domain or form_url):
+        raise RowRejected(None, UNREACHABLE)
+    extra = dict(custom)
+    first_name, last_name = _names(fields)
+    company_domain = _company_domain(explicit_domain, website, email)
+    title, country, phone, zone = (_clean(fields.get("title")), _clean(fields.get("country")),
+                                   fields.get("phone"), fields.get("time_zone"))
+    if state := _clean(fields.get("state")):
+        extra["state"] = state
+    size = fields.get("company_size")
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "email_status": EmailStatus.VALID_SYNTAX if email else EmailStatus.UNKNOWN,
+        "title": title,
+        "seniority": _seniority(fields.get("seniority"), title, extra),
+        "department": normalize_department(fields["department"]) if "department" in fields else None,
+        "company_name": _clean(fields.get("company_name")),
+        "company_domain": company_domain,
+        "company_size": company_size(size) if size else None,
+        "industry": _clean(fields.get("industry")),
+        "website": website,
+        "linkedin_url": linkedin_url,
+        "contact_form_url": form_url,
+        "phone": _kept_or_raw(phone, _phone(phone, default_region, country), "phone_raw", extra),
+        "city": _clean(fields.get("city")),
+        "country": country,
+        "time_zone": _kept_or_raw(zone, time_zone_name(zone) if zone else None, "time_zone_raw", extra),
+        "source": _clean(fields.get("source")),
+        "tags": split_tags(fields["tags"]) if "tags" in fields else [],
+        "custom_fields": extra,
+        "name_key": name_key(first_name, last_name, company_domain),
+    }

@@ -133,9 +133,8 @@ def contact_form_url(raw: str) -> str:
         value = "https://" + value
     else:
         raise ValueError("not a URL")
-    host = _url_parts(value)[1]
-    if "." not in host:
-        raise ValueError("no host name")
+    if "." not in _url_parts(value)[1]:
+        raise ValueError("no domain name in the address")
     return value
 
 
@@ -168,6 +167,7 @@ def country_region(country: str) -> str | None:
 
 _SIZE = re.compile(r"(\d+(?:[.,]\d+)*)(?:\s*([km])(?![a-z]))?", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*\Z")
+_MULTIPLIERS = {"k": 1000, "m": 1_000_000}
 _MAX_COMPANY_SIZE = 10_000_000
 
 
@@ -177,12 +177,12 @@ def company_size(raw: str) -> int | None:
     if match is None:
         return None
     number, suffix = match.groups()
-    if suffix:
-        size = int(float(number.replace(",", ".")) * (1000 if suffix.lower() == "k" else 1_000_000))
-    elif _THOUSANDS.match(number):
-        size = int(number.replace(",", "").replace(".", ""))
-    else:
-        size = int(float(number.replace(",", ".")))
+    try:  # "1,000" and "1.000" are thousands; "1.5" and "1,5" decimals; "1.2.3" nothing
+        thousands = _THOUSANDS.match(number)
+        value = float(number.replace(",", "").replace(".", "") if thousands else number.replace(",", "."))
+    except ValueError:
+        return None
+    size = int(value * _MULTIPLIERS[suffix.lower()]) if suffix else int(value)
     return size if size <= _MAX_COMPANY_SIZE else None
 
 

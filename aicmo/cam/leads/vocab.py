@@ -39,8 +39,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                      "linkedin", "profile url", "public profile url", "linkedin bio"),
     "contact_form_url": ("contact form url", "contact form", "contact page", "contact page url",
                          "contact url"),
-    "phone": ("work direct phone", "direct phone", "mobile phone", "mobile phone number", "mobile",
-              "phone", "phone number", "telephone", "tel", "work phone", "corporate phone",
+    "phone": ("work direct phone", "direct phone", "first phone", "mobile phone", "mobile phone number",
+              "mobile", "phone", "phone number", "telephone", "tel", "work phone", "corporate phone",
               "home phone", "other phone"),
     "city": ("city", "person city", "town", "location"),
     "state": ("state", "state region", "province", "state province", "region"),
@@ -85,7 +85,8 @@ NON_COMPANY_DOMAINS: frozenset[str] = frozenset({
 })
 
 SENIORITIES: tuple[str, ...] = (
-    "owner", "founder", "c_suite", "partner", "vp", "head", "director", "manager", "senior", "entry", "intern",
+    "owner", "founder", "c_suite", "partner", "vp", "head", "director", "manager", "senior", "entry",
+    "intern",
 )
 
 # Normalised seniority text (lower, non-alphanumerics -> space) -> seniority.

@@ -1,0 +1,221 @@
+"""Importing lead files into real SQLite and PostgreSQL databases."""
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.leads.importer import ImportOptions, import_leads
+from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
+from aicmo.cam.leads.store import LeadStore
+from aicmo.errors import ImportFileError
+from tests.factories import APOLLO_MIN_HEADERS, csv_text, snapshot
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+
+
+def count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(LeadDB)) or 0
+
+
+def lead_by_email(db: Session, email: str) -> LeadDB:
+    lead = db.scalars(select(LeadDB).where(LeadDB.email == email)).one()
+    return lead
+
+
+def test_an_apollo_export_imports_without_any_mapping_and_merges_its_duplicates(db: Session) -> None:
+    report = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
+    assert report.rows_read == 240
+    assert report.rejected == 5
+    assert report.merged >= 10
+    assert report.inserted == count(db) == report.rows_read - report.rejected - report.merged
+    assert {r.reason.split(":")[0] for r in report.rejections} >= {"not a valid address", "unreachable"}
+    graded = db.scalars(select(LeadDB.grade).distinct()).all()
+    assert set(graded) >= {"A", "B", "C", "D"}
+    assert report.rejects_path is not None and report.rejects_path.exists()
+
+
+def test_a_semicolon_separated_cp1252_sales_navigator_export_imports_without_mapping(db: Session) -> None:
+    report = import_leads(db, EXAMPLES / "salesnav_export.csv")
+    assert report.encoding == "cp1252"
+    assert any("cp1252" in warning or "1252" in warning for warning in report.warnings)
+    assert report.rejected == 0
+    assert report.merged >= 1
+    names = set(db.scalars(select(LeadDB.last_name)).all())
+    assert names & {"Müller", "Sørensen", "Gómez"}
+    assert all(url.startswith("https://www.linkedin.com/in/") for url in db.scalars(select(LeadDB.linkedin_url)))
+
+
+def test_a_hubspot_json_export_imports_without_mapping(db: Session) -> None:
+    report = import_leads(db, EXAMPLES / "hubspot_export.json")
+    assert report.rejected == 0
+    assert report.inserted == 20
+    sizes = db.scalars(select(LeadDB.company_size)).all()
+    assert all(isinstance(size, int) for size in sizes)
+
+
+def test_the_same_person_with_differently_cased_emails_in_one_file_is_stored_once(db: Session,
+                                                                                   write_file) -> None:
+    path = write_file("dups.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "", "Acme", "Jane.Doe@ACME.io", "", "", "", "", ""],
+        ["", "", "VP Engineering", "", " jane.doe@acme.io ", "", "https://acme.io", "250", "", "US"],
+    ]))
+    report = import_leads(db, path)
+    assert (report.inserted, report.merged) == (1, 1)
+    lead = lead_by_email(db, "jane.doe@acme.io")
+    assert (lead.first_name, lead.title, lead.company_size, lead.country) == ("Jane", "VP Engineering", 250, "US")
+
+
+def test_a_duplicate_in_a_later_import_fills_gaps_but_keeps_existing_values(db: Session, write_file) -> None:
+    first = write_file("a.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "CTO", "Acme", "jane@acme.io", "", "", "", "", ""]]))
+    second = write_file("b.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "Intern", "Acme", "JANE@acme.io", "https://linkedin.com/in/janedoe", "", "300",
+         "Software", ""]]))
+    import_leads(db, first)
+    report = import_leads(db, second)
+    assert (report.inserted, report.merged) == (0, 1)
+    lead = lead_by_email(db, "jane@acme.io")
+    assert lead.title == "CTO"
+    assert lead.linkedin_url == "https://www.linkedin.com/in/janedoe/"
+    assert lead.company_size == 300
+
+
+def test_update_overwrites_existing_values_but_an_empty_cell_never_erases(db: Session, write_file) -> None:
+    import_leads(db, write_file("a.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "CTO", "Acme", "jane@acme.io", "", "", "100", "", ""]])))
+    import_leads(db, write_file("b.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["", "", "CEO", "", "jane@acme.io", "", "", "", "", ""]])), ImportOptions(update=True))
+    lead = lead_by_email(db, "jane@acme.io")
+    assert (lead.title, lead.company_size, lead.first_name) == ("CEO", 100, "Jane")
+
+
+def test_a_linkedin_url_in_another_form_finds_the_same_lead(db: Session, write_file) -> None:
+    path = write_file("li.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "", "", "", "https://www.linkedin.com/in/JaneDoe/", "", "", "", ""],
+        ["", "", "CTO", "", "", "http://de.linkedin.com/in/janedoe?trk=abc", "", "", "", ""],
+    ]))
+    report = import_leads(db, path)
+    assert (report.inserted, report.merged) == (1, 1)
+
+
+def test_the_same_name_at_the_same_company_domain_is_one_lead(db: Session, write_file) -> None:
+    path = write_file("names.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "CTO", "Acme", "", "", "https://acme.io", "", "", ""],
+        ["JANE", "DOE", "", "Acme", "jane@acme.io", "", "", "", "", ""],
+    ]))
+    report = import_leads(db, path)
+    assert (report.inserted, report.merged) == (1, 1)
+    assert lead_by_email(db, "jane@acme.io").title == "CTO"
+
+
+def test_a_row_bridging_two_known_keys_leaves_both_reachable_on_reimport(db: Session, write_file) -> None:
+    path = write_file("bridge.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Jane", "Doe", "", "", "jane@acme.io", "https://www.linkedin.com/in/jane/", "", "", "", ""],
+        ["", "", "", "", "j.doe@acme.io", "https://www.linkedin.com/in/jane/", "", "", "", ""],
+        ["", "", "", "", "j.doe@acme.io", "", "", "", "", ""],
+    ]))
+    first = import_leads(db, path)
+    assert (first.inserted, first.merged) == (1, 2)
+    before = snapshot(db)
+    import_leads(db, path)
+    assert snapshot(db) == before
+
+
+def test_reimporting_the_same_file_leaves_the_database_unchanged(db: Session) -> None:
+    import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=37))
+    before = snapshot(db)
+    again = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=64))
+    assert again.inserted == 0
+    assert snapshot(db) == before
+
+
+def test_rejected_rows_are_listed_with_line_and_reason_and_written_next_to_the_input(db: Session,
+                                                                                     write_file) -> None:
+    path = write_file("mixed.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Ok", "Row", "", "", "ok@acme.io", "", "", "", "", ""],
+        ["Bad", "Email", "", "", "bad@@acme.io", "", "", "", "", ""],
+        ["No", "Channel", "", "Nowhere Inc", "", "", "", "", "", ""],
+    ]))
+    report = import_leads(db, path)
+    assert [(r.line, r.field) for r in report.rejections] == [(3, "email"), (4, None)]
+    assert "unreachable" in report.rejections[1].reason
+    rows = list(csv.DictReader(path.with_name("mixed.rejects.csv").open(encoding="utf-8")))
+    assert [(row["line"], row["field"], row["Email"]) for row in rows] == [("3", "email", "bad@@acme.io"),
+                                                                          ("4", "", "")]
+    assert "unreachable" in rows[1]["reason"]
+
+
+def test_a_dry_run_stores_no_lead(db: Session) -> None:
+    report = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(dry_run=True, batch_size=40))
+    assert report.inserted > 200
+    assert count(db) == 0
+    assert db.scalars(select(ImportLogDB.dry_run)).all() == [True]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "is empty"),
+    (b"First Name,Email\n", "no data rows"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4, "Excel/ZIP"),
+    (b"\x00\x01\x02binary\x00\x00junk" * 50, "binary"),
+    ("First Name,Company\nJane,Acme\n".encode(), "no column for email, LinkedIn URL or website"),
+])
+def test_a_bad_file_is_refused_with_one_clear_error_and_nothing_is_stored(db: Session, write_file,
+                                                                          content: bytes, message: str) -> None:
+    path = write_file("bad.csv", content)
+    with pytest.raises(ImportFileError, match=message):
+        import_leads(db, path)
+    assert count(db) == 0
+
+
+def test_an_interrupted_import_keeps_its_committed_batches_and_a_rerun_completes_it(db: Session) -> None:
+    batches = 0
+
+    def interrupt_after_two_batches(done: int, total: int) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50), progress=interrupt_after_two_batches)
+    partial = count(db)
+    assert 50 < partial < 100
+    log = db.scalars(select(ImportLogDB)).one()
+    assert (log.state, log.rows_read) == ("interrupted", 100)
+    import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
+    after_rerun = snapshot(db, with_times=False)
+
+    db.execute(LeadAliasDB.__table__.delete())
+    db.execute(LeadDB.__table__.delete())
+    db.commit()
+    import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
+    clean = snapshot(db, with_times=False)
+    assert [row[1:] for row in clean[0]] == [row[1:] for row in after_rerun[0]]
+
+
+def test_a_failure_inside_a_batch_leaves_no_part_of_that_batch(db: Session, write_file,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [[f"P{i}", "X", "", "", f"p{i}@acme.io", "", "", "", "", ""] for i in range(30)]
+    rows.append(["P0", "X", "CTO", "", "p0@acme.io", "", "", "", "", ""])  # a merge, so the batch updates
+    path = write_file("fail.csv", csv_text(APOLLO_MIN_HEADERS, rows))
+    real_update = LeadStore.update
+    calls = 0
+
+    def update_then_fail_on_second_batch(self: LeadStore, changes: Any) -> None:
+        nonlocal calls
+        calls += 1
+        real_update(self, changes)
+        if calls == 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(LeadStore, "update", update_then_fail_on_second_batch)
+    with pytest.raises(OSError, match="disk full"):
+        import_leads(db, path, ImportOptions(batch_size=20))
+    assert count(db) == 20
+    assert db.scalar(select(LeadDB.title).where(LeadDB.email == "p0@acme.io")) is None
+    log = db.scalars(select(ImportLogDB)).one()
+    assert (log.state, log.inserted, log.message) == ("failed", 20, "disk full")
