@@ -11,9 +11,9 @@ from aicmo.cam.grading.profile import load_profile
 from aicmo.cam.grading.service import LeadGradeService
 from aicmo.cam.leads import service as leads
 from aicmo.cam.leads.enums import LeadStatus
+from aicmo.cam.leads.export import write_leads
 from aicmo.cam.leads.importer import ImportOptions, ImportReport, Progress
 from aicmo.cam.leads.importer import import_leads as _import_leads
-from aicmo.cam.leads.export import write_leads
 from aicmo.cam.leads.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
 from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
 

@@ -19,10 +19,10 @@ constant memory.
   lower-casing), 20,000 companies (unique domain, HQ, industry, head count, ...), and a weighted
   table of roles (title, Apollo seniority, Apollo departments).
 * Row kinds: exactly ``round(n * duplicate_rate)`` duplicates and ``round(n * invalid_rate)`` invalid
-  rows, of which ``ceil(half)`` carry a malformed email and ``floor(half)`` are unreachable; all other
-  rows are originals (see :func:`expected_counts`). Kinds are placed by sequential selection sampling
-  (each remaining kind is drawn with probability remaining_of_kind / remaining_rows), which gives
-  exact counts in O(1) memory; row 0 is always an original.
+  rows (rounded half up), of which ``ceil(half)`` carry a malformed email and ``floor(half)`` are
+  unreachable; all other rows are originals (see :func:`expected_counts`, O(1)). Kinds are placed by
+  sequential selection sampling (each kind is drawn with probability rows_left_of_kind / rows_left),
+  which gives exact counts in O(1) memory; no duplicate is drawn before the first original.
 * Person ``k`` (the k-th original row) is a function of ``(seed, k)`` only. A keyed 4-round Feistel
   permutation (with cycle walking) maps ``k`` bijectively into ``[0, C*F*L)`` and the image ``u`` is
   split into company ``u % C``, first name ``(u // C) % F`` and last name ``u // (C*F)``. Because the
@@ -35,8 +35,13 @@ constant memory.
   where ``<h>`` is 8 hex digits of a bijective scramble of ``k``: both unique by construction.
 * Duplicates re-derive an earlier person (uniform over the originals emitted so far) from its index
   and re-emit it with realistic differences: email case/spaces, another LinkedIn URL form, another
-  website form, blanked fields, a changed title. They keep at least one of the person's own email /
-  LinkedIn keys (never a key of somebody else), so an importer must merge every one of them.
+  website form, blanked fields, a changed title, ALL CAPS names. They keep at least one of the
+  person's own email / LinkedIn keys and never carry a key of somebody else (their name + domain, when
+  there is a domain, is the original's too), so an importer must merge every one of them.
+* Valid-row mess: ~10% no email (LinkedIn only), ~6% of the rest no LinkedIn, ~5% of emails at
+  gmail/yahoo/outlook/... (company domain then only from Website), ~20% no personal phone, ~5% stray
+  whitespace, ~3% ALL CAPS names, phones in several national/international forms of the company's
+  country (US/CA numbers in the fictional 555-01xx range), six website forms.
 * Invalid rows use people from the top of the permutation's domain (``k = C*F*L - 1 - j``), disjoint
   from all originals, with no LinkedIn, no website, no company LinkedIn and no phones; either a
   malformed email (``first.last@``, ``first@@domain``, ``first.last.domain``) or no email at all.
@@ -56,6 +61,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from faker import Faker
 
@@ -556,7 +562,7 @@ class _CompanyFactory:
 
     def _employees(self) -> int:
         low, high, _ = _SIZE_BUCKETS[self.size_table[self.rng.randrange(1024)]]
-        count = round(low * (high / low) ** self.rng.random())  # log-uniform inside the bucket
+        count = round(float(low * (high / low) ** self.rng.random()))  # log-uniform inside the bucket
         return round(count, -1) if count > 200 else count
 
     def _revenue(self, employees: int) -> str:
@@ -884,10 +890,10 @@ def generate_rows(
         yield row
 
 
-def write_csv(path: Path, n: int, **kw: float | int) -> None:
+def write_csv(path: Path, n: int, **kw: Any) -> None:
     """Write APOLLO_HEADERS plus generate_rows(n, **kw) to `path` (UTF-8, comma, csv module quoting)."""
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(APOLLO_HEADERS)
-        writer.writerows(generate_rows(n, **kw))  # type: ignore[arg-type]
+        writer.writerows(generate_rows(n, **kw))
 

@@ -546,7 +546,7 @@ class World:
 
 
 def _size(rng: random.Random, low: int, high: int) -> int:
-    count = round(low * (high / low) ** rng.random())
+    count = round(float(low * (high / low) ** rng.random()))
     return round(count, -1) if count > 200 else count
 
 
@@ -713,7 +713,9 @@ def build_leads(world: World) -> tuple[list[Person], list[list[str]]]:
     _add_mess(world, people)
     ordered: list[Person] = list(people)
     dup_sources = world.rng.sample([p for p in people if p.email or p.slug], 15)
-    specials = [(src, _duplicate(world, src, i)) for i, src in enumerate(dup_sources)]
+    specials: list[tuple[Person | None, Person]] = [
+        (src, _duplicate(world, src, i)) for i, src in enumerate(dup_sources)
+    ]
     specials += [(None, p) for p in _rejects(world)]
     for source, row in specials:
         after = next(i for i, p in enumerate(ordered) if p is source) + 1 if source else 0

@@ -1,5 +1,5 @@
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -59,7 +59,7 @@ class LeadGradeService:
             now = utcnow()
             updates = []
             for row in rows:
-                result = grade_lead(row, self.profile)
+                result = grade_lead(cast(Mapping[str, Any], row), self.profile)
                 updates.append((row["id"], {"grade": result.grade.value, "score": result.score,
                                             "grade_reasons": [r.as_dict() for r in result.reasons],
                                             "graded_at": now, "graded_with": fingerprint}))

@@ -68,7 +68,8 @@ class LeadBatch:
         prepared = [lead for lead in map(self._prepare, rows) if lead is not None]
         owners, existing = self.store.matching({k for lead in prepared for k in lead_keys(lead)})
         self.owner.update(owners)
-        self.leads.update(existing)
+        for lead_id, row in existing.items():
+            self.leads[lead_id] = row
         for lead in prepared:
             self._resolve(lead)
         self._write()

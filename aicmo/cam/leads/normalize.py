@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
@@ -225,7 +226,7 @@ def _phone(raw: str | None, default_region: str | None, country: str | None) -> 
 
 def normalize_lead(
     fields: Mapping[str, str], custom: Mapping[str, str], *, default_region: str | None = None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """A row (lead fields, custom fields) -> the values of a lead; RowRejected when it cannot be imported."""
     _check_lengths(fields)
     email = _checked(fields, "email", normalize_email, "not a valid address")

@@ -2,6 +2,7 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +28,16 @@ class RejectsWriter:
         self.headers = list(headers)
         self.enabled = enabled
         self.path: Path | None = None
-        self._file = None
+        self._file: TextIO | None = None
         self._writer: csv.DictWriter[str] | None = None
 
     def write(self, rejections: Sequence[Rejection]) -> None:
         if not self.enabled or not rejections:
             return
         if self._writer is None:
-            self._file = self.target.open("w", encoding="utf-8", newline="")
+            self._file = out = self.target.open("w", encoding="utf-8", newline="")
             fieldnames = ["line", "field", "reason", *self.headers]
-            self._writer = csv.DictWriter(self._file, fieldnames=fieldnames, extrasaction="ignore", restval="")
+            self._writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore", restval="")
             self._writer.writeheader()
             self.path = self.target
         for rejection in rejections:

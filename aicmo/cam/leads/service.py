@@ -17,8 +17,12 @@ from aicmo.cam.leads.schemas import LeadCreate, LeadFields, LeadPage, LeadRead, 
 from aicmo.cam.leads.store import LeadStore
 from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
 
-SORTS = {"score": (LeadDB.score.desc(), LeadDB.id), "created": (LeadDB.created_at.desc(), LeadDB.id.desc()),
-         "name": (LeadDB.last_name, LeadDB.first_name, LeadDB.id), "id": (LeadDB.id,)}
+SORTS: dict[str, tuple[Any, ...]] = {
+    "score": (LeadDB.score.desc(), LeadDB.id),
+    "created": (LeadDB.created_at.desc(), LeadDB.id.desc()),
+    "name": (LeadDB.last_name, LeadDB.first_name, LeadDB.id),
+    "id": (LeadDB.id,),
+}
 
 
 def _normalized(fields: LeadFields) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,8 +19,8 @@ from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.merge import KEY_COLUMNS, Key
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 
-LEADS = LeadDB.__table__
-ALIASES = LeadAliasDB.__table__
+LEADS = cast(Table, LeadDB.__table__)
+ALIASES = cast(Table, LeadAliasDB.__table__)
 JSON_COLUMNS = frozenset({"tags", "custom_fields", "grade_reasons"})
 TIME_COLUMNS = frozenset({"created_at", "updated_at", "graded_at", "last_outreach_at"})
 INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in LEADS.columns if c.name != "id")

@@ -161,7 +161,7 @@ def test_a_dry_run_stores_no_lead(db: Session) -> None:
     (b"First Name,Email\n", "no data rows"),
     (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4, "Excel/ZIP"),
     (b"\x00\x01\x02binary\x00\x00junk" * 50, "binary"),
-    ("First Name,Company\nJane,Acme\n".encode(), "no column for email, LinkedIn URL or website"),
+    (b"First Name,Company\nJane,Acme\n", "no column for email, LinkedIn URL or website"),
 ])
 def test_a_bad_file_is_refused_with_one_clear_error_and_nothing_is_stored(db: Session, write_file,
                                                                           content: bytes, message: str) -> None:

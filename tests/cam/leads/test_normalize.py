@@ -380,7 +380,7 @@ def test_a_normalised_lead_normalises_to_itself() -> None:
     first = normalize_lead(APOLLO_ROW, {})
     derived = ("custom_fields", "email_status", "tags", "name_key")
     stored = {k: str(v) for k, v in first.items() if k not in derived and v is not None}
-    again = normalize_lead(stored, first["custom_fields"])  # type: ignore[arg-type]
+    again = normalize_lead(stored, first["custom_fields"])
     assert again == first
 
 
