@@ -1,5 +1,7 @@
 """What every command shares: the database session, the consoles and the translation of errors."""
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -13,8 +15,10 @@ from sqlalchemy.orm import Session
 from aicmo.bootstrap import session_factory
 from aicmo.errors import AicmoError
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped or captured output would otherwise fold tables at 80 columns.
+_PIPED_WIDTH = None if "COLUMNS" in os.environ else 160
+console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH)
 
 P = ParamSpec("P")
 R = TypeVar("R")

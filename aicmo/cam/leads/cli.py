@@ -63,11 +63,13 @@ def import_command(
 
 def _table(leads: list[LeadRead]) -> Table:
     table = Table(show_lines=False)
-    for column in ("id", "grade", "score", "name", "title", "company", "email", "country", "why"):
+    for column in ("id", "grade", "score"):
+        table.add_column(column, no_wrap=True, justify="right" if column != "grade" else "center")
+    for column in ("name", "title", "company", "email", "country", "why"):
         table.add_column(column, overflow="fold")
     for lead in leads:
         top = sorted((r for r in lead.grade_reasons if r.points), key=lambda r: -abs(r.points))[:3]
-        why = "; ".join(f"{r.rule} {r.points:+d}" for r in top)
+        why = " ".join(f"{r.rule}{r.points:+d}" for r in top)
         table.add_row(str(lead.id), lead.grade or "-", str(lead.score if lead.score is not None else "-"),
                       lead.full_name, lead.title or "", lead.company_name or lead.company_domain or "",
                       lead.email or "", lead.country or "", why)
