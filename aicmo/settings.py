@@ -12,6 +12,22 @@ class Settings(BaseSettings):
     import_batch_size: int = 2000
     default_phone_region: str | None = None
 
+    # Outreach channels.
+    public_base_url: str = "http://127.0.0.1:8000"  # where unsubscribe links and webhook callbacks point
+    secret_key: str = "change-me"  # signs unsubscribe tokens and webhook payloads
+    smtp_timeout: float = 30.0
+    http_timeout: float = 10.0
+    http_max_bytes: int = 2_000_000
+    http_max_redirects: int = 5
+    http_user_agent: str = "aicmo/0.1 (outreach contact-form client; +https://github.com/aicmo/aicmo)"
+    # Refuse URLs that resolve to loopback, private, link-local or metadata addresses unless set.
+    allow_private_network: bool = False
+    form_submissions_per_domain: int = 1  # per campaign
+    linkedin_provider: str = "tasks"  # tasks | webhook
+    linkedin_webhook_url: str | None = None
+    linkedin_webhook_secret: str | None = None
+    linkedin_note_limit: int = 300  # 200 for free LinkedIn accounts
+
 
 @lru_cache
 def get_settings() -> Settings:

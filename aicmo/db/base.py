@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -40,3 +41,9 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(enum_cls: type[StrEnum]) -> Enum:
+    """A StrEnum column stored as plain text: adding a member later is a code change, not a type migration."""
+    return Enum(enum_cls, native_enum=False, create_constraint=False, length=32,
+                values_callable=lambda members: [m.value for m in members])

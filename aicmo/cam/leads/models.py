@@ -1,17 +1,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aicmo.cam.leads.enums import EmailStatus, KeyKind, LeadStatus, LinkedInStatus
-from aicmo.db.base import Base, JSONType, UTCDateTime, utcnow
-
-
-def _enum(enum_cls: type[Any]) -> Enum:
-    # Plain strings in the database: adding a status later is a code change, not a type migration.
-    return Enum(enum_cls, native_enum=False, create_constraint=False, length=32,
-                values_callable=lambda members: [m.value for m in members])
+from aicmo.db.base import Base, JSONType, UTCDateTime, str_enum, utcnow
 
 
 class LeadDB(Base):
@@ -21,7 +15,7 @@ class LeadDB(Base):
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
-    email_status: Mapped[EmailStatus] = mapped_column(_enum(EmailStatus), default=EmailStatus.UNKNOWN)
+    email_status: Mapped[EmailStatus] = mapped_column(str_enum(EmailStatus), default=EmailStatus.UNKNOWN)
     title: Mapped[str | None] = mapped_column(String(300))
     seniority: Mapped[str | None] = mapped_column(String(50))
     department: Mapped[str | None] = mapped_column(String(100))
@@ -39,7 +33,7 @@ class LeadDB(Base):
     source: Mapped[str | None] = mapped_column(String(100))
     tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    status: Mapped[LeadStatus] = mapped_column(_enum(LeadStatus), default=LeadStatus.NEW, index=True)
+    status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus), default=LeadStatus.NEW, index=True)
     grade: Mapped[str | None] = mapped_column(String(1))
     score: Mapped[int | None] = mapped_column(Integer)
     grade_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
@@ -47,7 +41,7 @@ class LeadDB(Base):
     # Fingerprint of the grading profile used, so a changed profile finds the stale grades.
     graded_with: Mapped[str | None] = mapped_column(String(16))
     last_outreach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    linkedin_status: Mapped[LinkedInStatus] = mapped_column(_enum(LinkedInStatus), default=LinkedInStatus.NONE)
+    linkedin_status: Mapped[LinkedInStatus] = mapped_column(str_enum(LinkedInStatus), default=LinkedInStatus.NONE)
     # "full name|company domain", lower-cased: the third dedupe key.
     name_key: Mapped[str | None] = mapped_column(String(500), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -61,7 +55,7 @@ class LeadAliasDB(Base):
 
     __tablename__ = "lead_aliases"
 
-    kind: Mapped[KeyKind] = mapped_column(_enum(KeyKind), primary_key=True)
+    kind: Mapped[KeyKind] = mapped_column(str_enum(KeyKind), primary_key=True)
     value: Mapped[str] = mapped_column(String(500), primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
 

@@ -1,0 +1,67 @@
+"""Recording what a send did, in the caller's transaction: the attempt, what it revealed, and its effect on the lead."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.leads.enums import EmailStatus
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach.domain import Channel, EventKind, OutreachMessage, SendResult, SendStatus
+from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB
+from aicmo.db.base import utcnow
+
+
+def mailbox_id(db: Session, name: str | None) -> int | None:
+    if name is None:
+        return None
+    return db.scalar(select(MailboxDB.id).where(MailboxDB.name == name))
+
+
+def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
+                   target_domain: str | None = None) -> OutreachAttemptDB:
+    """Store the attempt and its event; a hard bounce marks the lead's email invalid at once. Never commits."""
+    sender = mailbox_id(db, result.mailbox)
+    attempt = OutreachAttemptDB(
+        message_id=message.id, lead_id=message.lead_id, campaign_id=message.campaign_id, channel=result.channel,
+        mailbox_id=sender, target=result.target, target_domain=target_domain, status=result.status,
+        error_kind=result.error_kind, detail=result.detail or None, provider_message_id=result.provider_message_id,
+        response_code=result.response_code, duration_ms=result.duration_ms,
+    )
+    db.add(attempt)
+    db.flush()
+    if result.event is not None:
+        db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt.id,
+                               message_id=message.id, detail=result.detail or None))
+    lead = db.get(LeadDB, message.lead_id)
+    if lead is not None:
+        if result.event is EventKind.HARD_BOUNCE and result.channel is Channel.EMAIL:
+            lead.email_status = EmailStatus.INVALID
+        if result.status is SendStatus.SENT:
+            lead.last_outreach_at = utcnow()
+    return attempt
+
+
+def event_rate(db: Session, mailbox: int, kinds: tuple[EventKind, ...], *, since: datetime | None = None,
+               window: timedelta = timedelta(days=1)) -> float:
+    """Events of these kinds per email send attempt of this mailbox over the window (0.0 with no sends)."""
+    start = since or utcnow() - window
+    sends = db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
+        OutreachAttemptDB.mailbox_id == mailbox, OutreachAttemptDB.started_at >= start,
+        OutreachAttemptDB.channel == Channel.EMAIL)) or 0
+    if not sends:
+        return 0.0
+    events = db.scalar(select(func.count()).select_from(DeliveryEventDB).where(
+        DeliveryEventDB.mailbox_id == mailbox, DeliveryEventDB.kind.in_(kinds),
+        DeliveryEventDB.occurred_at >= start)) or 0
+    return events / sends
+
+
+def submission_count(db: Session, domain: str, *, campaign_id: int | None = None) -> int:
+    """Contact-form submissions made to a domain (in one campaign, if given)."""
+    query = select(func.count()).select_from(OutreachAttemptDB).where(
+        OutreachAttemptDB.channel == Channel.CONTACT_FORM, OutreachAttemptDB.target_domain == domain,
+        OutreachAttemptDB.status == SendStatus.SENT)
+    if campaign_id is not None:
+        query = query.where(OutreachAttemptDB.campaign_id == campaign_id)
+    return db.scalar(query) or 0

@@ -1,0 +1,77 @@
+"""What every channel speaks: the channel names, how a send can end, and the message it is handed."""
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+    CONTACT_FORM = "contact_form"
+
+
+class SendStatus(StrEnum):
+    SENT = "sent"
+    # Handed to someone else to finish (an operator task, an automation webhook); the result comes later.
+    PENDING = "pending"
+    FAILED = "failed"
+
+
+class ErrorKind(StrEnum):
+    TRANSIENT = "transient"  # retry the same channel later
+    CHANNEL_FAILED = "channel_failed"  # this channel cannot reach this lead: try the next one
+    FATAL = "fatal"  # stop reaching this lead at all
+
+
+class EventKind(StrEnum):
+    HARD_BOUNCE = "hard_bounce"
+    SOFT_BOUNCE = "soft_bounce"
+    # The receiving server refused for policy or spam reasons: a mark against the sending mailbox.
+    POLICY_REJECTION = "policy_rejection"
+    COMPLAINT = "complaint"
+    DELIVERED = "delivered"
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    UNSUBSCRIBE = "unsubscribe"
+
+
+@dataclass
+class OutreachMessage:
+    """One message to one lead on one channel; the sequencer owns its lifecycle."""
+
+    lead_id: int
+    body: str
+    subject: str | None = None
+    channel: Channel = Channel.EMAIL
+    campaign_id: int | None = None
+    sequence_step: int = 0
+    template_variant: str | None = None
+    html_body: str | None = None
+    # Which sender mailbox to use; None lets the channel choose.
+    mailbox: str | None = None
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass
+class SendResult:
+    status: SendStatus
+    channel: Channel
+    detail: str = ""
+    error_kind: ErrorKind | None = None
+    provider_message_id: str | None = None
+    duration_ms: float = 0.0
+    # What the attempt revealed about the lead or the mailbox, recorded with it (e.g. a hard bounce).
+    event: EventKind | None = None
+    mailbox: str | None = None
+    # The address, URL or profile the attempt went to.
+    target: str | None = None
+    response_code: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not SendStatus.FAILED
+
+    @classmethod
+    def failed(cls, channel: Channel, kind: ErrorKind, detail: str, **extra: object) -> "SendResult":
+        return cls(status=SendStatus.FAILED, channel=channel, error_kind=kind, detail=detail, **extra)  # type: ignore[arg-type]

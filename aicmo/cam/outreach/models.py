@@ -1,0 +1,119 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, SendStatus
+from aicmo.db.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"  # implicit TLS, usually port 465
+
+
+class MailboxDB(Base):
+    """A sender mailbox: its From identity, how to reach its SMTP server, and how much it may send."""
+
+    __tablename__ = "mailboxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    from_address: Mapped[str] = mapped_column(String(320))
+    from_name: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    smtp_host: Mapped[str] = mapped_column(String(253))
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587)
+    smtp_security: Mapped[SmtpSecurity] = mapped_column(str_enum(SmtpSecurity), default=SmtpSecurity.STARTTLS)
+    smtp_username: Mapped[str | None] = mapped_column(String(320))
+    smtp_password: Mapped[str | None] = mapped_column(String(500))
+    signature_text: Mapped[str | None] = mapped_column(Text)
+    signature_html: Mapped[str | None] = mapped_column(Text)
+    daily_cap: Mapped[int] = mapped_column(Integer, default=50)
+    dkim_domain: Mapped[str | None] = mapped_column(String(253))
+    dkim_selector: Mapped[str | None] = mapped_column(String(63))
+    dkim_private_key: Mapped[str | None] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutreachAttemptDB(Base):
+    """One try of one channel for one message: what was tried, where, and how it ended."""
+
+    __tablename__ = "outreach_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    mailbox_id: Mapped[int | None] = mapped_column(ForeignKey("mailboxes.id", ondelete="SET NULL"))
+    target: Mapped[str | None] = mapped_column(String(1000))
+    # The lead's company domain or the form's host: per-domain caps and submission counts read it.
+    target_domain: Mapped[str | None] = mapped_column(String(253))
+    status: Mapped[SendStatus] = mapped_column(str_enum(SendStatus))
+    error_kind: Mapped[ErrorKind | None] = mapped_column(str_enum(ErrorKind))
+    detail: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(500), index=True)
+    response_code: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[float | None]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_outreach_attempts_lead_started", "lead_id", "started_at"),
+        Index("ix_outreach_attempts_mailbox_started", "mailbox_id", "started_at"),
+        Index("ix_outreach_attempts_channel_domain", "channel", "target_domain", "campaign_id"),
+    )
+
+
+class DeliveryEventDB(Base):
+    """Something learnt about a message after or while sending it: a bounce, a complaint, a reply."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    mailbox_id: Mapped[int | None] = mapped_column(ForeignKey("mailboxes.id", ondelete="SET NULL"))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("outreach_attempts.id", ondelete="SET NULL"))
+    message_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_delivery_events_mailbox_kind_occurred", "mailbox_id", "kind", "occurred_at"),)
+
+
+class LinkedInTaskStatus(StrEnum):
+    OPEN = "open"  # waiting for the operator or the automation
+    DONE = "done"
+    FAILED = "failed"
+
+
+class LinkedInTaskKind(StrEnum):
+    CONNECTION_REQUEST = "connection_request"
+    MESSAGE = "message"
+
+
+class LinkedInTaskDB(Base):
+    """A LinkedIn step handed to a person (tasks provider) or to an automation endpoint (webhook provider)."""
+
+    __tablename__ = "linkedin_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    kind: Mapped[LinkedInTaskKind] = mapped_column(str_enum(LinkedInTaskKind))
+    provider: Mapped[str] = mapped_column(String(20))
+    profile_url: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(Text)
+    status: Mapped[LinkedInTaskStatus] = mapped_column(str_enum(LinkedInTaskStatus), default=LinkedInTaskStatus.OPEN,
+                                                      index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
