@@ -61,7 +61,7 @@ def postgresql_engine() -> Iterator[Engine]:
     admin.dispose()
 
 
-def _empty_tables(engine: Engine) -> None:
+def empty_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -81,9 +81,9 @@ def _has_sequence(connection: object) -> bool:
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A migrated, empty database: each test using it runs on SQLite and on PostgreSQL."""
     chosen: Engine = request.getfixturevalue(f"{request.param}_engine")
-    _empty_tables(chosen)
+    empty_tables(chosen)
     yield chosen
-    _empty_tables(chosen)
+    empty_tables(chosen)
 
 
 @pytest.fixture

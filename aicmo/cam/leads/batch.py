@@ -8,15 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from aicmo.cam.grading.profile import GradingProfile
-from aicmo.cam.grading.rules import grade_lead
 from aicmo.cam.leads.enums import EmailStatus, KeyKind, LeadStatus, LinkedInStatus
 from aicmo.cam.leads.headers import HeaderMapping
-from aicmo.cam.leads.merge import KEY_COLUMNS, Key, company_key, lead_keys, merge_lead
+from aicmo.cam.leads.merge import KEY_COLUMNS, Key, lead_keys, merge_lead
 from aicmo.cam.leads.mx import check_mx
-from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
+from aicmo.cam.leads.prepare import PrepareContext, PreparedRows, grade_fields, identity_key, prepare_rows
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
-from aicmo.cam.leads.store import LeadStore
+from aicmo.cam.leads.store import PREBUILT, LeadStore
 
 # A lead is either already stored (its id) or new in this batch (its index, as ("new", i)).
 Ref = int | tuple[str, int]
@@ -38,14 +37,6 @@ def _mx_status(domain: str) -> EmailStatus:
     return EmailStatus.VALID_MX if found else EmailStatus.NO_MX
 
 
-def identity_key(lead: dict[str, Any]) -> str | None:
-    """The name key, or for a row with no person at all, the company key."""
-    key = name_key(lead.get("first_name"), lead.get("last_name"), lead.get("company_domain"))
-    if key is None and not lead.get("first_name") and not lead.get("last_name"):
-        key = company_key(lead.get("company_domain"))
-    return key
-
-
 class LeadBatch:
     def __init__(self, db: Session, mapping: HeaderMapping, profile: GradingProfile, *, now: datetime,
                  overwrite: bool, source: str | None, default_region: str | None, check_mx: bool) -> None:
@@ -63,9 +54,22 @@ class LeadBatch:
         self.new: list[dict[str, Any]] = []
         self.changed: dict[int, dict[str, Any]] = {}
         self.aliases: list[tuple[KeyKind, str, Ref]] = []
+        self.regrade: set[Ref] = set()
 
     def run(self, rows: list[RawRow]) -> BatchResult:
-        prepared = [lead for lead in map(self._prepare, rows) if lead is not None]
+        context = PrepareContext(self.mapping, self.profile, self.now, self.source, self.default_region)
+        return self.run_prepared(prepare_rows(context, rows))
+
+    def run_prepared(self, batch: PreparedRows) -> BatchResult:
+        """Resolve rows prepared by ``prepare_rows`` (here or in a worker process) and write them."""
+        self.result.rows += batch.rows
+        self.result.rejections.extend(batch.rejections)
+        prepared = batch.leads
+        if self.check_mx:
+            for lead in prepared:
+                if lead["email"]:
+                    lead["email_status"] = _mx_status(lead["email"].rpartition("@")[2])
+                    lead.pop(PREBUILT, None)
         owners, existing = self.store.matching({k for lead in prepared for k in lead_keys(lead)})
         self.owner.update(owners)
         for lead_id, row in existing.items():
@@ -74,22 +78,6 @@ class LeadBatch:
             self._resolve(lead)
         self._write()
         return self.result
-
-    def _prepare(self, raw: RawRow) -> dict[str, Any] | None:
-        self.result.rows += 1
-        fields, custom = self.mapping.extract(raw.values)
-        try:
-            lead = normalize_lead(fields, custom, default_region=self.default_region)
-        except RowRejected as exc:
-            self.result.rejections.append(Rejection(raw.line, exc.field, exc.reason, raw.values))
-            return None
-        if lead["name_key"] is None:
-            lead["name_key"] = identity_key(lead)
-        if self.check_mx and lead["email"]:
-            lead["email_status"] = _mx_status(lead["email"].rpartition("@")[2])
-        if not lead.get("source"):
-            lead["source"] = self.source
-        return lead
 
     def _resolve(self, lead: dict[str, Any]) -> None:
         keys = lead_keys(lead)
@@ -104,6 +92,8 @@ class LeadBatch:
             return
         self.result.merged += 1
         self._merge(target, lead, keys)
+        if not isinstance(target, int):
+            self.regrade.add(target)
 
     def _merge(self, target: Ref, lead: dict[str, Any], keys: list[Key]) -> None:
         current = self.leads[target]
@@ -122,6 +112,7 @@ class LeadBatch:
             if column in changes and old:
                 self.aliases.append((kind, old, target))
         current.update(changes)
+        current.pop(PREBUILT, None)
         for key in [*keys, *lead_keys(current)]:
             if key not in self.owner:
                 self.owner[key] = target
@@ -141,14 +132,13 @@ class LeadBatch:
         return self.owner[key]
 
     def _grade(self, lead: dict[str, Any]) -> dict[str, Any]:
-        result = grade_lead(lead, self.profile)
-        return {"grade": result.grade.value, "score": result.score,
-                "grade_reasons": [r.as_dict() for r in result.reasons],
-                "graded_at": self.now, "graded_with": self.profile.fingerprint}
+        return grade_fields(lead, self.profile, self.now)
 
     def _write(self) -> None:
+        for ref in self.regrade:
+            self.leads[ref].update(self._grade(self.leads[ref]))
+            self.leads[ref].pop(PREBUILT, None)
         for lead in self.new:
-            lead.update(self._grade(lead))
             lead.setdefault("status", LeadStatus.NEW)
             lead.setdefault("linkedin_status", LinkedInStatus.NONE)
         self.store.insert(self.new, self.now)

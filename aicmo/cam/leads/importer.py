@@ -3,7 +3,6 @@ commit batch by batch so an interrupted import keeps what it committed and a re-
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ from aicmo.cam.grading.profile import GradingProfile, load_profile
 from aicmo.cam.leads.batch import BatchResult, LeadBatch
 from aicmo.cam.leads.headers import HeaderMapping, map_headers
 from aicmo.cam.leads.models import ImportLogDB
+from aicmo.cam.leads.parallel import PreparedBatch, default_workers, prepared_batches
+from aicmo.cam.leads.prepare import PrepareContext
 from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
 from aicmo.cam.leads.rejects import Rejection, RejectsWriter
 from aicmo.db.base import utcnow
@@ -33,6 +34,8 @@ class ImportOptions:
     default_region: str | None = None
     profile: GradingProfile | None = None
     write_rejects: bool = True
+    # Processes that normalise and grade rows while this one writes; None: by file size and CPU count.
+    workers: int | None = None
 
 
 @dataclass
@@ -122,18 +125,30 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
          profile: GradingProfile, report: ImportReport, rejects: RejectsWriter,
          progress: Progress | None) -> None:
     source = f"import:{lead_file.path.name}"
-    for rows in _batches(lead_file.rows(), options.batch_size):
-        now: datetime = utcnow()
-        batch = LeadBatch(db, mapping, profile, now=now, overwrite=options.update, source=source,
-                          default_region=options.default_region, check_mx=options.check_mx)
-        result = batch.run(rows)
-        rejects.write(result.rejections)
-        report.add(result)
-        if not options.dry_run:
-            _record(db, report, "running")
-            db.commit()
-        if progress:
-            progress(lead_file.bytes_read(), lead_file.total_bytes)
+    workers = options.workers if options.workers is not None else default_workers(lead_file.total_bytes)
+
+    def context() -> PrepareContext:
+        return PrepareContext(mapping, profile, utcnow(), source, options.default_region,
+                              dialect=db.get_bind().dialect.name if workers else None)
+
+    with prepared_batches(_batches(lead_file.rows(), options.batch_size), context, workers) as batches:
+        for prepared in batches:
+            _write_batch(db, prepared, mapping, options, profile, report, rejects)
+            if progress:
+                progress(lead_file.bytes_read(), lead_file.total_bytes)
+
+
+def _write_batch(db: Session, prepared: PreparedBatch, mapping: HeaderMapping, options: ImportOptions,
+                 profile: GradingProfile, report: ImportReport, rejects: RejectsWriter) -> None:
+    context, rows = prepared
+    batch = LeadBatch(db, mapping, profile, now=context.now, overwrite=options.update, source=context.source,
+                      default_region=options.default_region, check_mx=options.check_mx)
+    result = batch.run_prepared(rows)
+    rejects.write(result.rejections)
+    report.add(result)
+    if not options.dry_run:
+        _record(db, report, "running")
+        db.commit()
 
 
 def summary_line(report: ImportReport) -> str:

@@ -3,16 +3,16 @@
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import String, cast, delete, exists, func, literal, or_, select, text
+from sqlalchemy import String, cast, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from aicmo.cam.grading.service import LeadGradeService
-from aicmo.cam.leads.batch import identity_key
 from aicmo.cam.leads.enums import KeyKind, LeadStatus
 from aicmo.cam.leads.merge import KEY_COLUMNS, lead_keys
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 from aicmo.cam.leads.normalize import RowRejected, normalize_lead
+from aicmo.cam.leads.prepare import identity_key
 from aicmo.cam.leads.schemas import LeadCreate, LeadFields, LeadPage, LeadRead, LeadUpdate
 from aicmo.cam.leads.store import LeadStore
 from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
@@ -101,8 +101,8 @@ def delete_lead(db: Session, lead_id: int) -> None:
 def _has_tag(db: Session, tag: str) -> ColumnElement[bool]:
     if db.get_bind().dialect.name == "postgresql":
         return LeadDB.tags.op("@>")(func.jsonb_build_array(literal(tag, String)))
-    each = text("SELECT 1 FROM json_each(leads.tags) WHERE json_each.value = :tag").bindparams(tag=tag)
-    return exists(each)
+    each = func.json_each(LeadDB.tags).table_valued("value")
+    return select(each.c.value).where(each.c.value == tag).exists()
 
 
 def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadStatus | str] = (),
@@ -111,6 +111,9 @@ def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadS
     if grades:
         conditions.append(LeadDB.grade.in_([g.upper() for g in grades]))
     if statuses:
+        unknown = [s for s in statuses if s not in set(LeadStatus)]
+        if unknown:
+            raise InvalidLead("status", f"unknown status {unknown[0]!r}: use one of {', '.join(LeadStatus)}")
         conditions.append(LeadDB.status.in_([LeadStatus(s) for s in statuses]))
     if tag:
         conditions.append(_has_tag(db, tag))

@@ -5,15 +5,20 @@ database's own bulk path for inserts (executemany on SQLite, COPY on PostgreSQL)
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, or_, select, update
+from sqlalchemy import ARRAY, Connection, String, Table, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import dialect as postgresql_dialect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.merge import KEY_COLUMNS, Key
@@ -25,6 +30,27 @@ JSON_COLUMNS = frozenset({"tags", "custom_fields", "grade_reasons"})
 TIME_COLUMNS = frozenset({"created_at", "updated_at", "graded_at", "last_outreach_at"})
 INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in LEADS.columns if c.name != "id")
 ROW_COLUMNS = [c for c in LEADS.columns]
+
+
+# A lead's insert row built ahead (by a worker process) under this key; dropped when the lead changes.
+PREBUILT = "_insert_row"
+
+
+@lru_cache(maxsize=4)
+def _dialect(name: str) -> Dialect:
+    return sqlite_dialect() if name == "sqlite" else postgresql_dialect()  # type: ignore[no-untyped-call]
+
+
+def time_stamp(now: datetime, dialect_name: str) -> Any:
+    """``now`` as the driver takes it for a timestamp column (SQLite: text)."""
+    dialect = _dialect(dialect_name)
+    # dialect_impl: the dialect's own processor (SQLite's text format), as the ORM would write it.
+    stamp = LEADS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return stamp(now) if stamp else now
+
+
+def prebuild_insert_row(lead: dict[str, Any], now: datetime, dialect_name: str) -> None:
+    lead[PREBUILT] = LeadStore._values(lead, time_stamp(now, dialect_name))
 
 
 class LeadStore:
@@ -39,14 +65,15 @@ class LeadStore:
             by_kind[kind].add(value)
         owners: dict[Key, int] = {}
         rows: dict[int, dict[str, Any]] = {}
-        conditions = [LEADS.c[KEY_COLUMNS[kind]].in_(values) for kind, values in by_kind.items() if values]
-        if not conditions:
+        kinds = [(kind, values) for kind, values in by_kind.items() if values]
+        if not kinds:
             return owners, rows
-        for row in self.connection.execute(select(*ROW_COLUMNS).where(or_(*conditions))).mappings():
-            rows[row["id"]] = dict(row)
-        alias_conditions = [(ALIASES.c.kind == kind) & ALIASES.c.value.in_(values)
-                            for kind, values in by_kind.items() if values]
-        alias_rows = self.connection.execute(select(ALIASES).where(or_(*alias_conditions))).all()
+        for kind, values in kinds:
+            statement = select(*ROW_COLUMNS).where(self._among(LEADS.c[KEY_COLUMNS[kind]], values))
+            for row in self.connection.execute(statement).mappings():
+                rows[row["id"]] = dict(row)
+        alias_rows = [row for kind, values in kinds for row in self.connection.execute(
+            select(ALIASES).where((ALIASES.c.kind == kind) & self._among(ALIASES.c.value, values))).all()]
         missing = {lead_id for _, _, lead_id in alias_rows} - rows.keys()
         if missing:
             rows.update(self.load(missing))
@@ -58,6 +85,13 @@ class LeadStore:
             owners.setdefault((KeyKind(kind), value), lead_id)
         return owners, rows
 
+    def _among(self, column: ColumnElement[Any], values: Collection[str]) -> ColumnElement[bool]:
+        # One parameter holding all values: thousands of IN parameters cost more to bind and plan than to run.
+        if self.dialect.name == "postgresql":
+            return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+        each = func.json_each(bindparam(None, json.dumps(list(values)), type_=String)).table_valued("value")
+        return column.in_(select(each.c.value))
+
     def load(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         statement = select(*ROW_COLUMNS).where(LEADS.c.id.in_(list(ids)))
         return {row["id"]: dict(row) for row in self.connection.execute(statement).mappings()}
@@ -68,9 +102,8 @@ class LeadStore:
         if self.dialect.name == "postgresql":
             self._copy(leads, now)
             return
-        stamp = LEADS.c.created_at.type.bind_processor(self.dialect)
-        fixed = stamp(now) if stamp else now
-        rows = [self._values(lead, fixed) for lead in leads]
+        fixed = time_stamp(now, self.dialect.name)
+        rows = [lead.pop(PREBUILT, None) or self._values(lead, fixed) for lead in leads]
         placeholders = ", ".join("?" for _ in INSERT_COLUMNS)
         sql = f"INSERT INTO leads ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
         self.connection.exec_driver_sql(sql, rows)
@@ -79,7 +112,7 @@ class LeadStore:
         cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY leads ({', '.join(INSERT_COLUMNS)}) FROM STDIN") as copy:
             for lead in leads:
-                copy.write_row(self._values(lead, now))
+                copy.write_row(lead.pop(PREBUILT, None) or self._values(lead, now))
 
     @staticmethod
     def _values(lead: dict[str, Any], now: Any) -> tuple[Any, ...]:

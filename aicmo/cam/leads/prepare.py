@@ -1,0 +1,73 @@
+"""Turn raw rows into normalised, graded lead values: pure work, so it can run in another process."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aicmo.cam.grading.profile import GradingProfile
+from aicmo.cam.grading.rules import grade_lead
+from aicmo.cam.leads.enums import LeadStatus, LinkedInStatus
+from aicmo.cam.leads.headers import HeaderMapping
+from aicmo.cam.leads.merge import company_key
+from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
+from aicmo.cam.leads.readers import RawRow
+from aicmo.cam.leads.rejects import Rejection
+from aicmo.cam.leads.store import prebuild_insert_row
+
+
+@dataclass(frozen=True)
+class PrepareContext:
+    mapping: HeaderMapping
+    profile: GradingProfile
+    now: datetime
+    source: str | None = None
+    default_region: str | None = None
+    # The target database's dialect name: insert rows are then built here too, off the writing process.
+    dialect: str | None = None
+
+
+@dataclass
+class PreparedRows:
+    rows: int = 0
+    leads: list[dict[str, Any]] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+def identity_key(lead: dict[str, Any]) -> str | None:
+    """The name key, or for a row with no person at all (no name, email or LinkedIn), the company key."""
+    key = name_key(lead.get("first_name"), lead.get("last_name"), lead.get("company_domain"))
+    if key is None and not any(lead.get(f) for f in ("first_name", "last_name", "email", "linkedin_url")):
+        key = company_key(lead.get("company_domain"))
+    return key
+
+
+def grade_fields(lead: dict[str, Any], profile: GradingProfile, now: datetime) -> dict[str, Any]:
+    result = grade_lead(lead, profile)
+    return {"grade": result.grade.value, "score": result.score,
+            "grade_reasons": [r.as_dict() for r in result.reasons],
+            "graded_at": now, "graded_with": profile.fingerprint}
+
+
+def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
+    """Normalise and grade each row; rejected rows come back with their line and reason."""
+    prepared = PreparedRows(rows=len(rows))
+    extract = context.mapping.extract
+    for raw in rows:
+        fields, custom = extract(raw.values)
+        try:
+            lead = normalize_lead(fields, custom, default_region=context.default_region)
+        except RowRejected as exc:
+            prepared.rejections.append(Rejection(raw.line, exc.field, exc.reason, raw.values))
+            continue
+        if lead["name_key"] is None:
+            lead["name_key"] = identity_key(lead)
+        if not lead.get("source"):
+            lead["source"] = context.source
+        # Graded here, where it costs the main process nothing; a lead merged later is graded again.
+        lead.update(grade_fields(lead, context.profile, context.now))
+        lead.setdefault("status", LeadStatus.NEW)
+        lead.setdefault("linkedin_status", LinkedInStatus.NONE)
+        if context.dialect:
+            prebuild_insert_row(lead, context.now, context.dialect)
+        prepared.leads.append(lead)
+    return prepared
