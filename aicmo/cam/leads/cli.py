@@ -10,7 +10,7 @@ from aicmo.cam.grading.profile import load_profile
 from aicmo.cam.leads.headers import parse_map_options
 from aicmo.cam.leads.importer import ImportOptions, ImportReport, summary_line
 from aicmo.cam.leads.schemas import LeadRead
-from aicmo.cli.context import console, err_console, open_session, reports_errors
+from aicmo.cli.context import console, err_console, fail, open_session, reports_errors
 from aicmo.settings import get_settings
 
 app = typer.Typer(help="Import, list, grade and export leads.", no_args_is_help=True)
@@ -89,7 +89,7 @@ def list_command(
 ) -> None:
     """List leads, best score first, with the reasons behind each grade."""
     if format_ not in FORMATS:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+        raise fail(f"unknown --format {format_!r}: use one of {', '.join(FORMATS)}")
     with open_session() as db:
         if format_ != "table":
             ops.export_leads(db, sys.stdout, file_format=format_, grades=grade, statuses=status, tag=tag,
@@ -146,7 +146,7 @@ def export_command(
     """Export leads to a file, best score first."""
     chosen = format_ or file.suffix.lstrip(".").lower() or "csv"
     if chosen not in FORMATS[1:]:
-        raise typer.BadParameter(f"use one of {', '.join(FORMATS[1:])}", param_hint="--format")
+        raise fail(f"unknown format {chosen!r}: use --format csv, json or jsonl")
     with open_session() as db, file.open("w", encoding="utf-8", newline="") as out:
         count = ops.export_leads(db, out, file_format=chosen, grades=grade, statuses=status)
     console.print(f"exported {count} leads to {file}", highlight=False)
