@@ -55,7 +55,12 @@ def merge_lead(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, over
             if field == "email":
                 changes["email_status"] = incoming.get("email_status")
     tags = list(existing.get("tags") or [])
-    added = [tag for tag in incoming.get("tags") or [] if tag not in tags]
+    known = {tag.casefold() for tag in tags}
+    added = []
+    for tag in incoming.get("tags") or []:
+        if tag.casefold() not in known:
+            known.add(tag.casefold())
+            added.append(tag)
     if added:
         changes["tags"] = tags + added
     custom = dict(existing.get("custom_fields") or {})

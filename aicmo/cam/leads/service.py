@@ -47,6 +47,18 @@ def _check_unique(db: Session, lead: dict[str, Any], own_id: int | None = None) 
                                         "name": "name and company domain"}[kind.value])
 
 
+def _stale_derived(lead: LeadDB, given: dict[str, Any]) -> dict[str, None]:
+    """Values worked out from a field that is being changed: cleared so they are worked out again."""
+    stale: dict[str, None] = {}
+    old_email_domain = (lead.email or "").rpartition("@")[2]
+    if "company_domain" not in given and ("website" in given or (
+            "email" in given and lead.company_domain and old_email_domain.endswith(lead.company_domain))):
+        stale["company_domain"] = None
+    if "title" in given and "seniority" not in given:
+        stale["seniority"] = None
+    return stale
+
+
 def get(db: Session, lead_id: int) -> LeadDB:
     lead = db.get(LeadDB, lead_id)
     if lead is None:
@@ -73,7 +85,8 @@ def update(db: Session, lead_id: int, data: LeadUpdate, *, grader: LeadGradeServ
         name: getattr(lead, name) for name in LeadFields.model_fields
         if hasattr(LeadDB, name) and getattr(lead, name) not in (None, "", [])
     } | {"custom_fields": lead.custom_fields or {}})
-    merged = current.model_copy(update={k: v for k, v in given.items() if k not in ("status", "linkedin_status")})
+    merged = current.model_copy(update={k: v for k, v in given.items() if k not in ("status", "linkedin_status")}
+                                | _stale_derived(lead, given))
     values = _normalized(LeadFields.model_validate(merged.model_dump()))
     _check_unique(db, values, own_id=lead.id)
     old_keys = lead_keys({column: getattr(lead, column) for column in KEY_COLUMNS.values()})

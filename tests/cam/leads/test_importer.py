@@ -219,3 +219,10 @@ def test_a_failure_inside_a_batch_leaves_no_part_of_that_batch(db: Session, writ
     assert db.scalar(select(LeadDB.title).where(LeadDB.email == "p0@acme.io")) is None
     log = db.scalars(select(ImportLogDB)).one()
     assert (log.state, log.inserted, log.message) == ("failed", 20, "disk full")
+
+
+def test_tags_of_a_duplicate_are_added_ignoring_case(db: Session, write_file: Any) -> None:
+    headers = ["Email", "Tags"]
+    import_leads(db, write_file("a.csv", csv_text(headers, [["jo@acme.io", "conference"]])))
+    import_leads(db, write_file("b.csv", csv_text(headers, [["jo@acme.io", "Conference; webinar"]])))
+    assert lead_by_email(db, "jo@acme.io").tags == ["conference", "webinar"]

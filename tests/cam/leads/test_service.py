@@ -222,3 +222,13 @@ def test_grade_leads_regrades_against_another_profile_file(db: Session, tmp_path
     assert ops.grade_leads(db, profile_path=profile) == 5
     assert (ops.get_lead(db, leads["sam"].id).grade, ops.get_lead(db, leads["jane"].id).grade) == ("A", "B")
     assert ops.grade_leads(db, profile_path=profile, stale_only=True) == 0
+
+
+def test_changing_the_website_or_title_works_out_the_company_domain_and_seniority_again(db: Session) -> None:
+    created = ops.create_lead(db, LeadCreate(first_name="Ada", last_name="Byrne", email="ada@gmail.com",
+                                             website="acme.io", title="VP Engineering"))
+    assert (created.company_domain, created.seniority) == ("acme.io", "vp")
+    updated = ops.update_lead(db, created.id, LeadUpdate(website="https://www.globex.com/", title="Engineering Intern"))
+    assert updated.company_domain == "globex.com"
+    assert updated.seniority == "intern"
+    assert ops.list_leads(db, search="globex").total == 1
