@@ -138,7 +138,8 @@ def state(db: Session) -> set[tuple[Any, ...]]:
                          if getattr(lead, column)}
         others = json.dumps({c.name: getattr(lead, c.name) for c in LeadDB.__table__.columns if c.name not in IGNORED},
                             sort_keys=True, default=str)
-        values.add((lead.id, others, tuple(sorted(lead.tags))))
+        # Tags merge ignoring case, so which spelling is kept depends on order; the set of tags does not.
+        values.add((lead.id, others, tuple(sorted(tag.casefold() for tag in lead.tags))))
     for kind, value, lead_id in db.execute(select(LeadAliasDB.kind, LeadAliasDB.value, LeadAliasDB.lead_id)):
         keys[lead_id].add((str(kind), value))
     every_key = [key for owned in keys.values() for key in owned]
