@@ -5,6 +5,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import aicmo.db.models  # noqa: F401  (every table registered before the first flush resolves a foreign key)
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import current_revision, ensure_current, head_revision
 from aicmo.errors import AicmoError

@@ -28,3 +28,24 @@ class ImportFileError(AicmoError):
 
 class GradingProfileError(AicmoError):
     pass
+
+
+class TaskNotFound(AicmoError):
+    def __init__(self, task_id: int) -> None:
+        super().__init__(f"LinkedIn task {task_id} not found")
+        self.task_id = task_id
+
+
+class TaskAlreadyClosed(AicmoError):
+    def __init__(self, task_id: int, status: str) -> None:
+        super().__init__(f"LinkedIn task {task_id} is already {status}")
+        self.task_id = task_id
+        self.status = status
+
+
+class InvalidSignature(AicmoError):
+    """A signed request whose signature is missing, wrong or too old: refuse it."""
+
+
+class InvalidCallback(AicmoError):
+    """A correctly signed callback whose content cannot be understood."""

@@ -15,7 +15,22 @@ from aicmo.cam.leads.export import write_leads
 from aicmo.cam.leads.importer import ImportOptions, ImportReport, Progress
 from aicmo.cam.leads.importer import import_leads as _import_leads
 from aicmo.cam.leads.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
-from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
+from aicmo.cam.outreach.linkedin.service import (
+    complete_linkedin_task,
+    get_linkedin_task,
+    handle_linkedin_callback,
+    list_linkedin_tasks,
+    set_linkedin_status,
+)
+from aicmo.errors import (
+    DuplicateLead,
+    InvalidCallback,
+    InvalidLead,
+    InvalidSignature,
+    LeadNotFound,
+    TaskAlreadyClosed,
+    TaskNotFound,
+)
 
 
 def create_lead(db: Session, data: LeadCreate) -> LeadRead:
@@ -71,3 +86,6 @@ def export_leads(db: Session, out: TextIO, *, file_format: str = "csv", grades: 
 
 __all__ = ["DuplicateLead", "InvalidLead", "LeadNotFound", "create_lead", "delete_lead", "export_leads", "get_lead",
            "grade_leads", "import_leads", "list_leads", "update_lead"]
+# LinkedIn tasks (aicmo.cam.outreach.linkedin.service).
+__all__ += ["InvalidCallback", "InvalidSignature", "TaskAlreadyClosed", "TaskNotFound", "complete_linkedin_task",
+            "get_linkedin_task", "handle_linkedin_callback", "list_linkedin_tasks", "set_linkedin_status"]

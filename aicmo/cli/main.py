@@ -2,6 +2,7 @@ import typer
 
 from aicmo.bootstrap import engine_for
 from aicmo.cam.leads.cli import app as leads_app
+from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cli.context import console, reports_errors
 from aicmo.db.migrate import current_revision, head_revision, upgrade
 from aicmo.settings import get_settings
@@ -11,6 +12,7 @@ app = typer.Typer(help="aicmo: import, grade and reach your leads.", no_args_is_
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
+app.add_typer(linkedin_app, name="linkedin")
 
 
 @db_app.command("upgrade")
