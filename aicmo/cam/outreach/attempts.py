@@ -24,7 +24,8 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
     sender = mailbox_id(db, result.mailbox)
     attempt = OutreachAttemptDB(
         message_id=message.id, lead_id=message.lead_id, campaign_id=message.campaign_id, channel=result.channel,
-        mailbox_id=sender, target=result.target, target_domain=target_domain, status=result.status,
+        mailbox_id=sender, target=result.target, target_domain=target_domain or result.target_domain,
+        status=result.status,
         error_kind=result.error_kind, detail=result.detail or None, provider_message_id=result.provider_message_id,
         response_code=result.response_code, duration_ms=result.duration_ms,
     )

@@ -24,6 +24,12 @@ class ErrorKind(StrEnum):
     FATAL = "fatal"  # stop reaching this lead at all
 
 
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"  # implicit TLS, usually port 465
+
+
 class EventKind(StrEnum):
     HARD_BOUNCE = "hard_bounce"
     SOFT_BOUNCE = "soft_bounce"
@@ -66,6 +72,8 @@ class SendResult:
     mailbox: str | None = None
     # The address, URL or profile the attempt went to.
     target: str | None = None
+    # The registrable domain the attempt went to (a contact form's host): per-domain caps count it.
+    target_domain: str | None = None
     response_code: int | None = None
 
     @property

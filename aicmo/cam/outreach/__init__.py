@@ -1,0 +1,1 @@
+"""Outreach channels behind one interface (base.py), one adapter file per channel."""
