@@ -4,14 +4,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, SendStatus
+from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, SendStatus, SmtpSecurity
 from aicmo.db.base import Base, UTCDateTime, str_enum, utcnow
-
-
-class SmtpSecurity(StrEnum):
-    NONE = "none"
-    STARTTLS = "starttls"
-    TLS = "tls"  # implicit TLS, usually port 465
 
 
 class MailboxDB(Base):

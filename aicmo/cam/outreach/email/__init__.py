@@ -1,0 +1,1 @@
+"""Support code of the email channel (aicmo.cam.outreach.email_service)."""

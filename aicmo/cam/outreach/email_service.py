@@ -1,0 +1,165 @@
+"""The email channel: each message composed, signed and sent over SMTP from one of several sender mailboxes."""
+
+import itertools
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo.cam.leads.enums import EmailStatus
+from aicmo.cam.leads.schemas import LeadRead
+from aicmo.cam.outreach.base import OutreachServiceBase
+from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, OutreachMessage, SendResult, SendStatus
+from aicmo.cam.outreach.email.classify import classify, event_outcome
+from aicmo.cam.outreach.email.compose import compose, to_bytes
+from aicmo.cam.outreach.email.dkim_signing import DkimSigner
+from aicmo.cam.outreach.email.headers import HeaderInjection
+from aicmo.cam.outreach.email.mailbox import Mailbox
+from aicmo.cam.outreach.email.smtp_client import MailboxConnection
+from aicmo.cam.outreach.email.store import latest_event, load_mailboxes, mailbox_event_rate
+from aicmo.cam.outreach.unsubscribe import make_token
+from aicmo.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    """A message ready for the wire: the chosen mailbox, the envelope, and the (signed) bytes."""
+
+    mailbox: Mailbox
+    message_id: str
+    sender: str
+    recipient: str
+    data: bytes
+
+
+class EmailOutreachService(OutreachServiceBase):
+    channel = Channel.EMAIL
+
+    def __init__(self, mailboxes: Sequence[Mailbox], sessions: sessionmaker[Session], *,
+                 tls_context: ssl.SSLContext | None = None, timeout: float | None = None,
+                 settings: Settings | None = None, local_hostname: str | None = None) -> None:
+        settings = settings or get_settings()
+        self._mailboxes = {mailbox.name: mailbox for mailbox in mailboxes}
+        if len(self._mailboxes) != len(mailboxes):
+            raise ValueError("mailbox names must be unique")
+        self._sessions = sessions
+        self._timeout = settings.smtp_timeout if timeout is None else timeout
+        self._tls_context = tls_context or ssl.create_default_context()
+        self._local_hostname = local_hostname
+        self._unsubscribe_base = settings.public_base_url.rstrip("/") + "/u/"
+        self._secret = settings.secret_key
+        # Read and checked now: a bad key is a configuration error to hear about at start-up, not at send time.
+        self._signers = {m.name: DkimSigner(m.dkim.domain, m.dkim.selector, m.dkim.private_key)
+                         for m in mailboxes if m.dkim is not None}
+        self._connections: dict[str, MailboxConnection] = {}
+        self._turn = itertools.count()
+
+    @classmethod
+    def from_db(cls, sessions: sessionmaker[Session], *, tls_context: ssl.SSLContext | None = None,
+                timeout: float | None = None, settings: Settings | None = None,
+                local_hostname: str | None = None) -> "EmailOutreachService":
+        """The service over every mailbox stored in the database."""
+        with sessions() as db:
+            mailboxes = load_mailboxes(db)
+        return cls(mailboxes, sessions, tls_context=tls_context, timeout=timeout, settings=settings,
+                   local_hostname=local_hostname)
+
+    @property
+    def mailboxes(self) -> tuple[Mailbox, ...]:
+        return tuple(self._mailboxes.values())
+
+    def can_reach(self, lead: LeadRead) -> str | None:
+        if not lead.email:
+            return "the lead has no email address"
+        if lead.email_status is EmailStatus.INVALID:
+            return f"the lead's email address {lead.email} is marked invalid"
+        return None
+
+    async def send(self, message: OutreachMessage, lead: LeadRead) -> SendResult:
+        started = time.perf_counter()
+        prepared = self.prepare(message, lead)
+        if isinstance(prepared, SendResult):
+            result = prepared
+        else:
+            reply = await self._connection(prepared.mailbox).deliver(prepared.sender, prepared.recipient,
+                                                                     prepared.data)
+            outcome = classify(reply, prepared.mailbox.name)
+            result = SendResult(status=outcome.status, channel=Channel.EMAIL, detail=outcome.detail,
+                                error_kind=outcome.error_kind, provider_message_id=prepared.message_id,
+                                event=outcome.event, mailbox=prepared.mailbox.name, target=lead.email,
+                                target_domain=prepared.recipient.rpartition("@")[2], response_code=reply.code)
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def prepare(self, message: OutreachMessage, lead: LeadRead) -> PreparedEmail | SendResult:
+        """The message as it would go out now, or the failed result that stops it before any connection."""
+        reason = self.can_reach(lead)
+        if reason is not None:
+            return self._failed(ErrorKind.CHANNEL_FAILED, reason, lead)
+        mailbox = self._choose(message.mailbox)
+        if isinstance(mailbox, str):
+            return self._failed(ErrorKind.TRANSIENT, mailbox, lead)
+        unsubscribe_url = self._unsubscribe_base + make_token(message.id, lead.id, self._secret)
+        try:
+            composed = compose(mailbox, message, lead, unsubscribe_url=unsubscribe_url)
+        except HeaderInjection as exc:
+            return self._failed(ErrorKind.CHANNEL_FAILED, str(exc), lead, mailbox)
+        except ValueError as exc:
+            return self._failed(ErrorKind.CHANNEL_FAILED, f"cannot address the message: {exc}", lead, mailbox)
+        data = to_bytes(composed.message)
+        signer = self._signers.get(mailbox.name)
+        if signer is not None:
+            data = signer.sign(data) + data
+        return PreparedEmail(mailbox, composed.message_id, composed.sender, composed.recipient, data)
+
+    async def check_status(self, provider_message_id: str) -> SendResult | None:
+        with self._sessions() as db:
+            event = latest_event(db, provider_message_id)
+        if event is None:
+            return None
+        status, kind = event_outcome(event.kind)
+        return SendResult(status=status, channel=Channel.EMAIL, detail=event.detail or "", error_kind=kind,
+                          provider_message_id=provider_message_id, event=event.kind, mailbox=event.mailbox,
+                          target=event.target, response_code=event.response_code)
+
+    def get_bounce_rate(self, mailbox_name: str, window: timedelta = timedelta(days=1)) -> float:
+        """Hard bounces per email attempt of this mailbox over the window."""
+        with self._sessions() as db:
+            return mailbox_event_rate(db, mailbox_name, (EventKind.HARD_BOUNCE,), window)
+
+    def get_complaint_rate(self, mailbox_name: str, window: timedelta = timedelta(days=1)) -> float:
+        """Spam complaints per email attempt of this mailbox over the window."""
+        with self._sessions() as db:
+            return mailbox_event_rate(db, mailbox_name, (EventKind.COMPLAINT,), window)
+
+    async def aclose(self) -> None:
+        for connection in self._connections.values():
+            await connection.aclose()
+
+    def _choose(self, name: str | None) -> Mailbox | str:
+        """The named mailbox, or the next enabled, unpaused one in turn; a reason string when there is none."""
+        if name is not None:
+            mailbox = self._mailboxes.get(name)
+            if mailbox is None:
+                return f"no mailbox named {name!r}"
+            return mailbox if mailbox.available else f"mailbox {name!r} is disabled or paused"
+        available = [mailbox for mailbox in self._mailboxes.values() if mailbox.available]
+        if not available:
+            return "no enabled, unpaused mailbox to send from"
+        return available[next(self._turn) % len(available)]
+
+    def _connection(self, mailbox: Mailbox) -> MailboxConnection:
+        connection = self._connections.get(mailbox.name)
+        if connection is None:
+            connection = MailboxConnection(mailbox, timeout=self._timeout, tls_context=self._tls_context,
+                                           local_hostname=self._local_hostname or mailbox.sender_domain)
+            self._connections[mailbox.name] = connection
+        return connection
+
+    @staticmethod
+    def _failed(kind: ErrorKind, detail: str, lead: LeadRead, mailbox: Mailbox | None = None) -> SendResult:
+        return SendResult(status=SendStatus.FAILED, channel=Channel.EMAIL, error_kind=kind, detail=detail,
+                          mailbox=mailbox.name if mailbox else None, target=lead.email)
