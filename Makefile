@@ -11,10 +11,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Import examples/leads.csv into ./aicmo.db, grade it and print the graded leads.
+## Import and grade examples/leads.csv, then run a whole campaign against local servers (see README).
 demo: $(STAMP)
-	$(BIN)/aicmo leads import examples/leads.csv
-	$(BIN)/aicmo leads list --limit 30
+	$(BIN)/aicmo demo
 
 ## Lint, type-check and run the whole test suite (PostgreSQL tests run when the server is reachable).
 test: $(STAMP)

@@ -49,3 +49,26 @@ class InvalidSignature(AicmoError):
 
 class InvalidCallback(AicmoError):
     """A correctly signed callback whose content cannot be understood."""
+
+
+class CampaignNotFound(AicmoError):
+    def __init__(self, key: int | str) -> None:
+        super().__init__(f"campaign {key} not found")
+        self.key = key
+
+
+class InvalidCampaign(AicmoError):
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+class CampaignStateError(AicmoError):
+    """The campaign cannot do that in its current state (e.g. resume a stopped campaign)."""
+
+
+class MessageNotFound(AicmoError):
+    def __init__(self, message_id: str) -> None:
+        super().__init__(f"message {message_id} not found")
+        self.message_id = message_id

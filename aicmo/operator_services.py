@@ -1,12 +1,15 @@
 """The operator API: the functions the CLI, the REST API and the dashboard call, session first."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
+from aicmo.cam.campaigns import service as campaigns
+from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.cam.grading.profile import load_profile
 from aicmo.cam.grading.service import LeadGradeService
 from aicmo.cam.leads import service as leads
@@ -15,6 +18,11 @@ from aicmo.cam.leads.export import write_leads
 from aicmo.cam.leads.importer import ImportOptions, ImportReport, Progress
 from aicmo.cam.leads.importer import import_leads as _import_leads
 from aicmo.cam.leads.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate
+from aicmo.cam.limits import config as limits_config
+from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate, InvalidChannelConfig
+from aicmo.cam.outreach import service as outreach
+from aicmo.cam.outreach.domain import Channel, MessageStatus
+from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
 from aicmo.cam.outreach.linkedin.service import (
     complete_linkedin_task,
     get_linkedin_task,
@@ -22,12 +30,22 @@ from aicmo.cam.outreach.linkedin.service import (
     list_linkedin_tasks,
     set_linkedin_status,
 )
+from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
+from aicmo.cam.worker.status import QueueStatus, queue_status
+from aicmo.clock import Clock
+from aicmo.db.base import utcnow
 from aicmo.errors import (
+    CampaignNotFound,
+    CampaignStateError,
     DuplicateLead,
     InvalidCallback,
+    InvalidCampaign,
     InvalidLead,
     InvalidSignature,
     LeadNotFound,
+    MessageNotFound,
     TaskAlreadyClosed,
     TaskNotFound,
 )
@@ -89,3 +107,114 @@ __all__ = ["DuplicateLead", "InvalidLead", "LeadNotFound", "create_lead", "delet
 # LinkedIn tasks (aicmo.cam.outreach.linkedin.service).
 __all__ += ["InvalidCallback", "InvalidSignature", "TaskAlreadyClosed", "TaskNotFound", "complete_linkedin_task",
             "get_linkedin_task", "handle_linkedin_callback", "list_linkedin_tasks", "set_linkedin_status"]
+
+
+# Outreach: messages, channels, campaigns.
+def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | None = None, *,
+                          channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, mailbox: str | None = None,
+                          deliver: bool = True, registry: ChannelRegistry | None = None,
+                          clock: Clock | None = None) -> MessageRead:
+    """Send one message to a lead now, falling back across channels within the rate limits; return its state."""
+    return outreach.send_message(db, lead_id, body, subject, channels=channels, mailbox=mailbox, deliver=deliver,
+                                 registry=registry, clock=clock)
+
+
+def get_channel_config(db: Session, channel: Channel | str) -> ChannelConfigRead:
+    """A channel's caps and retry policy (`all` for the global limits and the per-lead gap)."""
+    return limits_config.get_channel_config(db, scope=str(channel))
+
+
+def update_channel_config(db: Session, channel: Channel | str,
+                          changes: ChannelConfigUpdate | Mapping[str, Any] | None = None,
+                          **fields: Any) -> ChannelConfigRead:
+    """Change a channel's caps or retry policy; InvalidChannelConfig names the field at fault."""
+    given = changes.model_dump(exclude_unset=True) if isinstance(changes, ChannelConfigUpdate) else dict(changes or {})
+    config = limits_config.update_channel_config(db, scope=str(channel), changes={**given, **fields})
+    db.commit()
+    return config
+
+
+def get_outreach_history(db: Session, lead_id: int | None = None, *, campaign_id: int | None = None,
+                         limit: int | None = None) -> list[AttemptRead]:
+    """Every attempt on every channel, in order, for a lead or a campaign."""
+    return outreach.outreach_history(db, lead_id=lead_id, campaign_id=campaign_id, limit=limit)
+
+
+def get_channel_metrics(db: Session, *, since: datetime | None = None, until: datetime | None = None,
+                        window: timedelta = timedelta(days=30), campaign_id: int | None = None) -> list[ChannelMetrics]:
+    """Per channel over a window: sent, delivered, failed, bounced, replied, bounce and reply rates."""
+    return outreach.channel_metrics(db, since=since, until=until, window=window, campaign_id=campaign_id)
+
+
+def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), campaign_id: int | None = None,
+                  lead_id: int | None = None, limit: int = 100) -> list[MessageRead]:
+    return outreach.list_messages(db, statuses=statuses, campaign_id=campaign_id, lead_id=lead_id, limit=limit)
+
+
+def retry_message(db: Session, message_id: str) -> MessageRead:
+    """Queue a failed, skipped or cancelled message again (e.g. one left in doubt by a crashed worker)."""
+    message = outreach.retry_message(db, message_id, now=utcnow())
+    db.commit()
+    return message
+
+
+def create_campaign(db: Session, data: CampaignCreate | dict[str, Any]) -> CampaignRead:
+    """Store a draft campaign with its sequence; InvalidCampaign names the field at fault."""
+    campaign = campaigns.create(db, data, now=utcnow())
+    db.commit()
+    return campaigns.read(db, campaign)
+
+
+def list_campaigns(db: Session) -> list[CampaignRead]:
+    return [campaigns.read(db, c) for c in campaigns.get_all(db)]
+
+
+def start_campaign(db: Session, campaign: int | str, *, now: datetime | None = None) -> int:
+    """Start (or top up) a campaign: enqueue its first step for every matching lead; return how many joined."""
+    enrolled = campaigns.start(db, campaign, now=now or utcnow())
+    db.commit()
+    return enrolled
+
+
+def pause_campaign(db: Session, campaign: int | str) -> CampaignRead:
+    paused = campaigns.pause(db, campaign, now=utcnow())
+    db.commit()
+    return campaigns.read(db, paused)
+
+
+def resume_campaign(db: Session, campaign: int | str) -> CampaignRead:
+    resumed = campaigns.resume(db, campaign, now=utcnow())
+    db.commit()
+    return campaigns.read(db, resumed)
+
+
+def stop_campaign(db: Session, campaign: int | str) -> int:
+    """Stop for good; return how many waiting messages were cancelled."""
+    cancelled = campaigns.stop(db, campaign, now=utcnow())
+    db.commit()
+    return cancelled
+
+
+def get_campaign_status(db: Session, campaign: int | str) -> CampaignStats:
+    return campaigns.stats(db, campaign)
+
+
+def fail_linkedin_task(db: Session, task_id: int, detail: str | None = None) -> LinkedInTaskRead:
+    """Mark an open LinkedIn task failed: the message falls back to its next channel."""
+    return complete_linkedin_task(db, task_id, False, detail)
+
+
+__all__ += ["CampaignNotFound", "CampaignStateError", "InvalidCampaign", "InvalidChannelConfig", "MessageNotFound",
+            "create_campaign", "fail_linkedin_task", "get_campaign_status", "get_channel_config",
+            "get_channel_metrics", "get_outreach_history", "list_campaigns", "list_messages", "pause_campaign",
+            "resume_campaign", "retry_message", "send_outreach_message", "start_campaign", "stop_campaign",
+            "update_channel_config"]
+
+
+# The worker's queue (aicmo.cam.worker.status).
+def get_queue_status(db: Session, *, now: datetime | None = None) -> QueueStatus:
+    """Messages per status, open LinkedIn tasks, messages due now, the next due time and the running campaigns."""
+    return queue_status(db, now or utcnow())
+
+
+__all__ += ["get_queue_status"]

@@ -27,6 +27,19 @@ class Settings(BaseSettings):
     linkedin_webhook_url: str | None = None
     linkedin_webhook_secret: str | None = None
     linkedin_note_limit: int = 300  # 200 for free LinkedIn accounts
+    # Who fills in contact forms (the contact-form channel is off until name and email are set).
+    sender_name: str | None = None
+    sender_email: str | None = None
+    sender_company: str = ""
+    sender_phone: str = ""
+    sender_website: str = ""
+    # Private networks (CIDR, comma-separated) the contact-form channel may reach, e.g. an intranet test site.
+    form_trusted_networks: str = ""
+
+    # The worker.
+    worker_lease_seconds: float = 300.0  # longer than any single send can take
+    worker_poll_seconds: float = 5.0
+    worker_batch: int = 50
 
 
 @lru_cache

@@ -1,10 +1,16 @@
 import typer
 
 from aicmo.bootstrap import engine_for
+from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.leads.cli import app as leads_app
+from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
+from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
+from aicmo.cam.templates.cli import app as templates_app
+from aicmo.cam.worker.cli import status_command, worker_command
 from aicmo.cli.context import console, reports_errors
 from aicmo.db.migrate import current_revision, head_revision, upgrade
+from aicmo.demo.cli import demo
 from aicmo.settings import get_settings
 
 app = typer.Typer(help="aicmo: import, grade and reach your leads.", no_args_is_help=True,
@@ -13,6 +19,17 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
 app.add_typer(linkedin_app, name="linkedin")
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(campaigns_app, name="campaign")
+app.add_typer(messages_app, name="messages")
+app.add_typer(channels_app, name="channels")
+app.add_typer(templates_app, name="templates")
+app.command("send")(send_command)
+app.command("history")(history_command)
+app.command("metrics")(metrics_command)
+app.command("worker")(worker_command)
+app.command("status")(status_command)
+app.command("demo")(demo)
 
 
 @db_app.command("upgrade")

@@ -2,10 +2,20 @@
 
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
-from aicmo.cam.outreach.models import DeliveryEventDB, LinkedInTaskDB, MailboxDB, OutreachAttemptDB
+from aicmo.cam.limits.models import RateCounterDB, RateGateDB
+from aicmo.cam.outreach.models import (
+    ChannelConfigDB,
+    DeliveryEventDB,
+    LinkedInTaskDB,
+    MailboxDB,
+    OutreachAttemptDB,
+    OutreachMessageDB,
+)
+from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "Base", "CampaignDB", "DeliveryEventDB", "ImportLogDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "MailboxDB",
-    "OutreachAttemptDB",
+    "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB", "LeadAliasDB", "LeadDB",
+    "LinkedInTaskDB", "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB",
+    "SequenceConfigDB",
 ]

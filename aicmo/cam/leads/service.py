@@ -111,7 +111,7 @@ def delete_lead(db: Session, lead_id: int) -> None:
     db.execute(delete(LeadDB).where(LeadDB.id == lead_id))
 
 
-def _has_tag(db: Session, tag: str) -> ColumnElement[bool]:
+def has_tag(db: Session, tag: str) -> ColumnElement[bool]:
     if db.get_bind().dialect.name == "postgresql":
         return LeadDB.tags.op("@>")(func.jsonb_build_array(literal(tag, String)))
     each = func.json_each(LeadDB.tags).table_valued("value")
@@ -129,7 +129,7 @@ def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadS
             raise InvalidLead("status", f"unknown status {unknown[0]!r}: use one of {', '.join(LeadStatus)}")
         conditions.append(LeadDB.status.in_([LeadStatus(s) for s in statuses]))
     if tag:
-        conditions.append(_has_tag(db, tag))
+        conditions.append(has_tag(db, tag))
     if search:
         pattern = f"%{search.strip().lower()}%"
         full_name = func.lower(func.coalesce(LeadDB.first_name, "") + " " + func.coalesce(LeadDB.last_name, ""))

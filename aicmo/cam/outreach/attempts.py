@@ -19,27 +19,28 @@ def mailbox_id(db: Session, name: str | None) -> int | None:
 
 
 def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
-                   target_domain: str | None = None) -> OutreachAttemptDB:
+                   target_domain: str | None = None, now: datetime | None = None) -> OutreachAttemptDB:
     """Store the attempt and its event; a hard bounce marks the lead's email invalid at once. Never commits."""
     sender = mailbox_id(db, result.mailbox)
+    now = now or utcnow()
     attempt = OutreachAttemptDB(
         message_id=message.id, lead_id=message.lead_id, campaign_id=message.campaign_id, channel=result.channel,
         mailbox_id=sender, target=result.target, target_domain=target_domain or result.target_domain,
         status=result.status,
         error_kind=result.error_kind, detail=result.detail or None, provider_message_id=result.provider_message_id,
-        response_code=result.response_code, duration_ms=result.duration_ms,
+        response_code=result.response_code, duration_ms=result.duration_ms, started_at=now,
     )
     db.add(attempt)
     db.flush()
     if result.event is not None:
         db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt.id,
-                               message_id=message.id, detail=result.detail or None))
+                               message_id=message.id, detail=result.detail or None, occurred_at=now))
     lead = db.get(LeadDB, message.lead_id)
     if lead is not None:
         if result.event is EventKind.HARD_BOUNCE and result.channel is Channel.EMAIL:
             lead.email_status = EmailStatus.INVALID
         if result.status is SendStatus.SENT:
-            lead.last_outreach_at = utcnow()
+            lead.last_outreach_at = now
     return attempt
 
 

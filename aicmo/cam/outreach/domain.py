@@ -16,6 +16,26 @@ class SendStatus(StrEnum):
     # Handed to someone else to finish (an operator task, an automation webhook); the result comes later.
     PENDING = "pending"
     FAILED = "failed"
+    # The channel was not tried: the lead lacks what it needs (recorded with the reason).
+    SKIPPED = "skipped"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"  # stored, waiting for its time (next_attempt_at)
+    QUEUED = "queued"  # claimed by a worker under a lease, not yet handed to a channel
+    SENDING = "sending"  # handed to a channel; a crash now leaves it in doubt
+    SENT = "sent"
+    DELIVERED = "delivered"
+    REPLIED = "replied"
+    BOUNCED = "bounced"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+# Nothing more will be sent for a message in these states.
+FINAL_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED, MessageStatus.BOUNCED,
+                            MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED})
 
 
 class ErrorKind(StrEnum):

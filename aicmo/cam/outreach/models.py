@@ -1,11 +1,12 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, SendStatus, SmtpSecurity
-from aicmo.db.base import Base, UTCDateTime, str_enum, utcnow
+from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, MessageStatus, SendStatus, SmtpSecurity
+from aicmo.db.base import Base, JSONType, UTCDateTime, str_enum, utcnow
 
 
 class MailboxDB(Base):
@@ -32,6 +33,10 @@ class MailboxDB(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
+    # Warm-up ramp: a new mailbox may send warmup_start a day, warmup_increment more each day, up to daily_cap.
+    warmup_start: Mapped[int | None] = mapped_column(Integer)
+    warmup_increment: Mapped[int | None] = mapped_column(Integer)
+    warmup_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -111,3 +116,72 @@ class LinkedInTaskDB(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutreachMessageDB(Base):
+    """One message of one sequence step to one lead, tried channel by channel until it ends in a final status."""
+
+    __tablename__ = "outreach_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    sequence_step: Mapped[int] = mapped_column(Integer, default=0)
+    # The fallback order for this message and where in it we are.
+    channel_order: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    channel_index: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    template_variant: Mapped[str | None] = mapped_column(String(50))
+    mailbox: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus), default=MessageStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Tries on the current channel: the backoff schedule counts these.
+    channel_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error_kind: Mapped[ErrorKind | None] = mapped_column(str_enum(ErrorKind))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(500), index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The rate-limit slots taken for the send in progress, given back if nothing went out.
+    reservation: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_outreach_messages_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outreach_messages_lead_created", "lead_id", "created_at"),
+        Index("ix_outreach_messages_campaign_channel_status", "campaign_id", "channel", "status"),
+        # Enqueueing a campaign step twice never makes a second message.
+        UniqueConstraint("campaign_id", "lead_id", "sequence_step", name="uq_outreach_messages_campaign_lead_step"),
+    )
+
+
+class ChannelConfigDB(Base):
+    """Whether a channel may send, how much, and how it retries. The scope `all` holds the global limits."""
+
+    __tablename__ = "channel_configs"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    hourly_cap: Mapped[int | None] = mapped_column(Integer)
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    weekly_cap: Mapped[int | None] = mapped_column(Integer)
+    domain_daily_cap: Mapped[int | None] = mapped_column(Integer)
+    min_lead_gap_hours: Mapped[float | None]
+    retry_base_seconds: Mapped[float] = mapped_column(default=60.0)
+    retry_cap_seconds: Mapped[float] = mapped_column(default=6 * 3600.0)
+    max_retries: Mapped[int] = mapped_column(Integer, default=3)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

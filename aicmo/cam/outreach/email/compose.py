@@ -39,7 +39,9 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
     if not lead.email:
         raise ValueError("the lead has no email address")
     sender, recipient = smtp_address(mailbox.from_address), smtp_address(lead.email)
-    message_id = f"<{uuid.uuid4()}@{mailbox.sender_domain}>"
+    # Derived from the stored message id: a re-send of the same message carries the same Message-ID, which
+    # receivers use to drop duplicates, and replies can be matched back to the message.
+    message_id = f"<{message.id}@{mailbox.sender_domain}>"
 
     email = EmailMessage(policy=POLICY)
     email["From"] = _sender("From", mailbox.from_name, sender)

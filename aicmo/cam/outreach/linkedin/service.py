@@ -12,6 +12,7 @@ from aicmo.cam.leads import service as leads
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadRead
+from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.attempts import record_attempt
 from aicmo.cam.outreach.domain import Channel, OutreachMessage
 from aicmo.cam.outreach.linkedin import store
@@ -65,6 +66,7 @@ def _finish(db: Session, task: LinkedInTaskDB, done: bool, detail: str | None, e
     message = OutreachMessage(lead_id=task.lead_id, body=task.note, channel=Channel.LINKEDIN,
                               campaign_id=task.campaign_id, id=task.message_id or str(uuid.uuid4()))
     record_attempt(db, message, store.result_for(task))
+    messages.settle_handover(db, task.message_id, done=done, detail=detail, now=utcnow())
 
 
 def complete_linkedin_task(db: Session, task_id: int, done: bool, detail: str | None = None, *,

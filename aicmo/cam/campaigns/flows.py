@@ -1,0 +1,88 @@
+"""Work that crosses campaigns, leads, templates and messages: writing a step for a lead and enqueueing it."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.campaigns.schemas import SenderProfile, SequenceStep
+from aicmo.cam.leads.enums import LeadStatus
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach import messages
+from aicmo.cam.outreach.domain import Channel, MessageStatus, SendResult
+from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.sequences import windows
+from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.templates.context import message_context
+from aicmo.cam.templates.render import RenderedMessage, TemplateProblem, render_message
+from aicmo.cam.templates.variants import choose_variant
+
+
+def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile
+               ) -> tuple[RenderedMessage, str | None]:
+    """The step's text for this lead and the A/B variant used; TemplateProblem if it cannot be written."""
+    subject, body, variant = step.subject, step.body or "", None
+    if step.variants:
+        variant = choose_variant([v.name for v in step.variants], lead.id, index,
+                                 weights=[v.weight for v in step.variants])
+        chosen = next(v for v in step.variants if v.name == variant)
+        subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
+    context = message_context(lead, sender.model_dump())
+    return render_message(subject, body, context, seed=f"{lead.id}:{index}"), variant
+
+
+def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,
+                 earliest: datetime, now: datetime) -> OutreachMessageDB | None:
+    """Write step `index` for the lead and store it, due at a spread-out moment inside the send window.
+
+    A step that cannot be written (an empty required field, an unknown variable) is stored SKIPPED with the reason,
+    so the lead is flagged rather than sent a broken message. None if the lead already has this step.
+    """
+    exists = db.scalar(select(OutreachMessageDB.id).where(
+        OutreachMessageDB.campaign_id == campaign.id, OutreachMessageDB.lead_id == lead.id,
+        OutreachMessageDB.sequence_step == index))
+    if exists is not None:
+        return None
+    step = SequenceStep.model_validate(config.steps[index])
+    sender = SenderProfile.model_validate(campaign.settings.get("sender") or {})
+    try:
+        rendered, variant = write_step(step, index, lead, sender)
+    except TemplateProblem as problem:
+        return messages.create(db, lead_id=lead.id, body=step.body or "", subject=step.subject, now=now,
+                               campaign_id=campaign.id, step=index, channels=step.channels,
+                               status=MessageStatus.SKIPPED, error=f"template: {problem}")
+    return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
+                           due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
+                           campaign_id=campaign.id, step=index, channels=step.channels, variant=variant)
+
+
+def due_time(window_data: dict[str, object], lead: LeadDB, earliest: datetime, key: str) -> datetime:
+    """A moment inside the lead's send window at or after `earliest`, spread by key rather than all at opening."""
+    if window_data.get("always"):
+        return earliest
+    window = windows.SendWindow.from_dict(window_data) if window_data else windows.DEFAULT_WINDOW
+    zone = windows.lead_zone(lead.time_zone, lead.country, window.timezone)
+    return windows.spread_slot(window, earliest, zone, windows.country_code(lead.country), key=key)
+
+
+def after_sent(db: Session, message: OutreachMessageDB, lead: LeadDB, result: SendResult, now: datetime) -> None:
+    """What a sent message changes: the lead's state, and the campaign's next step for this lead."""
+    if lead.status is LeadStatus.NEW:
+        lead.status = LeadStatus.CONTACTED
+    if result.channel is Channel.CONTACT_FORM and result.target and not lead.contact_form_url:
+        lead.contact_form_url = result.target
+    schedule_next(db, message, lead, now)
+
+
+def schedule_next(db: Session, message: OutreachMessageDB, lead: LeadDB, now: datetime) -> None:
+    """Enqueue the campaign's following step for this lead, its delay counted from now."""
+    if message.campaign_id is None:
+        return
+    campaign = db.get(CampaignDB, message.campaign_id)
+    config = db.scalar(select(SequenceConfigDB).where(SequenceConfigDB.campaign_id == message.campaign_id))
+    following = message.sequence_step + 1
+    if campaign is None or config is None or following >= len(config.steps):
+        return
+    delay = timedelta(hours=float(config.steps[following].get("delay_hours") or 0))
+    enqueue_step(db, campaign, config, lead, following, now + delay, now)

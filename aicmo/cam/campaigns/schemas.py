@@ -1,0 +1,112 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from aicmo.cam.leads.enums import Grade, LeadStatus
+from aicmo.cam.outreach.domain import Channel
+from aicmo.cam.sequences.windows import SendWindow
+
+DEFAULT_CHANNELS = [Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM]
+
+
+class Audience(BaseModel):
+    """Which leads a campaign reaches."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grades: list[Grade] = Field(default_factory=list)
+    statuses: list[LeadStatus] = Field(default_factory=lambda: [LeadStatus.NEW])
+    tags: list[str] = Field(default_factory=list)
+    limit: int | None = Field(default=None, ge=1)
+
+
+class TemplateVariant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=50)
+    subject: str | None = None
+    body: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+
+class SequenceStep(BaseModel):
+    """One touch: where to try (in order), how long after the previous touch, and what to say."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[Channel] = Field(default_factory=lambda: list(DEFAULT_CHANNELS), min_length=1)
+    delay_hours: float = Field(default=0.0, ge=0)
+    subject: str | None = None
+    body: str | None = None
+    variants: list[TemplateVariant] = Field(default_factory=list)
+
+    @field_validator("channels")
+    @classmethod
+    def _distinct(cls, channels: list[Channel]) -> list[Channel]:
+        if len(set(channels)) != len(channels):
+            raise ValueError("a channel appears twice in the fallback order")
+        return channels
+
+    @model_validator(mode="after")
+    def _has_text(self) -> "SequenceStep":
+        if not self.body and not self.variants:
+            raise ValueError("a step needs a body or variants")
+        if len({v.name for v in self.variants}) != len(self.variants):
+            raise ValueError("variant names must be distinct")
+        return self
+
+
+class SenderProfile(BaseModel):
+    """Who the messages are from, for the templates' `sender` fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    first_name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    title: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    signature: str | None = None
+
+
+class CampaignCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    audience: Audience = Field(default_factory=Audience)
+    steps: list[SequenceStep] = Field(min_length=1)
+    # Days and hours in the lead's time zone; {"always": true} sends at any time.
+    send_window: dict[str, Any] = Field(default_factory=dict)
+    stop_company_on_reply: bool = False
+    sender: SenderProfile = Field(default_factory=SenderProfile)
+
+    @field_validator("send_window")
+    @classmethod
+    def _valid_window(cls, window: dict[str, Any]) -> dict[str, Any]:
+        if window and not window.get("always"):
+            SendWindow.from_dict(window)
+        return window
+
+
+class CampaignRead(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    status: str
+    audience: Audience
+    steps: list[SequenceStep]
+    send_window: dict[str, Any]
+    stop_company_on_reply: bool
+    sender: SenderProfile
+    created_at: datetime
+
+
+class CampaignStats(BaseModel):
+    campaign: CampaignRead
+    leads: int
+    by_status: dict[str, int]
+    by_channel: dict[str, int]

@@ -1,0 +1,214 @@
+"""Rate-limit counters and gates in the database: exact across processes, inside the caller's transaction.
+
+Exactness comes from the conditional UPDATE ``count = count + 1 WHERE ... AND count < cap``. On PostgreSQL it
+takes the row lock; a concurrent updater waits for it and, once the holder commits, re-checks ``count < cap``
+against the committed row (READ COMMITTED), so no two transactions can both take the last slot; rowcount 0
+means full. A read-then-write would let two processes both see "one left". On SQLite, reserve opens the
+transaction with BEGIN IMMEDIATE: the database's single write lock is held until commit, so reservations run
+one after another.
+
+Round trips per reserve: one multi-row INSERT for the counter rows, one UPDATE per limit, and one to three
+statements per gate. Rows are touched in one sorted order (counters, then gates), so two reservations cannot
+deadlock; take at most one reservation per transaction, or commit between them, to keep that order.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, and_, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from aicmo.cam.limits.models import RateCounterDB, RateGateDB
+from aicmo.cam.limits.rules import LENGTHS, Decision, Gate, Limit, Period, decide, window_start
+
+COUNTERS = cast(Table, RateCounterDB.__table__)
+GATES = cast(Table, RateGateDB.__table__)
+PERIOD_NAMES = frozenset(period.value for period in Period)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldGate:
+    key: str
+    previous: datetime | None  # the gate's time before we moved it; None: there was no gate row
+    next_allowed_at: datetime  # the time we set
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    counters: tuple[tuple[str, datetime], ...]
+    gates: tuple[HeldGate, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counters": [[key, start.isoformat()] for key, start in self.counters],
+            "gates": [{"key": g.key, "previous": g.previous.isoformat() if g.previous is not None else None,
+                       "next_allowed_at": g.next_allowed_at.isoformat()} for g in self.gates],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Reservation":
+        return cls(
+            counters=tuple((key, datetime.fromisoformat(start)) for key, start in data.get("counters", [])),
+            gates=tuple(HeldGate(g["key"], datetime.fromisoformat(g["previous"]) if g["previous"] else None,
+                                 datetime.fromisoformat(g["next_allowed_at"])) for g in data.get("gates", [])),
+        )
+
+
+def _period_of(key: str) -> Period | None:
+    suffix = key.rpartition(":")[2]
+    return Period(suffix) if suffix in PERIOD_NAMES else None
+
+
+def _slots(limits: Iterable[Limit], now: datetime) -> list[tuple[str, datetime, int]]:
+    """One (key, window_start, cap) per counter row, sorted; a key given twice keeps its smallest cap."""
+    caps: dict[tuple[str, datetime], int] = {}
+    for limit in limits:
+        slot = (limit.key, window_start(now, limit.period))
+        caps[slot] = min(caps.get(slot, limit.cap), limit.cap)
+    return [(key, start, cap) for (key, start), cap in sorted(caps.items())]
+
+
+def _begin_for_real(connection: Connection) -> None:
+    """Open a real SQLite transaction before the savepoint, holding the write lock.
+
+    pysqlite opens transactions lazily, at the first INSERT/UPDATE/DELETE. A SAVEPOINT issued before that is
+    the outermost transaction, and releasing it would commit the caller's work.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not getattr(raw, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class RateLimiter:
+    def reserve(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate],
+                now: datetime) -> "Reservation | Decision":
+        """Take one slot of every limit and pass every gate, all or nothing; never commits."""
+        _begin_for_real(db.connection())
+        slots = _slots(limits, now)
+        savepoint = db.begin_nested()
+        try:
+            # The session emits the SAVEPOINT when asked for its connection again, not before.
+            held, blocked = self._take(db.connection(), slots, sorted(gates, key=lambda g: g.key), now)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if blocked is not None:
+            savepoint.rollback()
+            return self._blocked_decision(db, limits, gates, now, blocked)
+        savepoint.commit()
+        return Reservation(counters=tuple((key, start) for key, start, _ in slots), gates=tuple(held))
+
+    def _take(self, connection: Connection, slots: list[tuple[str, datetime, int]], gates: list[Gate],
+              now: datetime) -> tuple[list[HeldGate], tuple[str, datetime] | None]:
+        """Return the gates passed, and what blocked as (key, window_start or gate time), if anything did."""
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        if slots:
+            connection.execute(insert(COUNTERS).values(
+                [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots]).on_conflict_do_nothing())
+        for key, start, cap in slots:
+            taken = connection.execute(update(COUNTERS).where(
+                COUNTERS.c.key == key, COUNTERS.c.window_start == start, COUNTERS.c.count < cap,
+            ).values(count=COUNTERS.c.count + 1))
+            if taken.rowcount == 0:
+                return [], (key, start)
+        held = []
+        for gate in gates:
+            passed = self._pass_gate(connection, insert, gate, now)
+            if not isinstance(passed, HeldGate):
+                return [], (gate.key, passed)
+            held.append(passed)
+        return held, None
+
+    def _pass_gate(self, connection: Connection, insert: Any, gate: Gate, now: datetime) -> "HeldGate | datetime":
+        """Move the gate to now + gap if it is open; else return when it opens."""
+        opens_at = now + gate.gap
+        for _ in range(5):
+            created = connection.execute(insert(GATES).values(key=gate.key, next_allowed_at=opens_at)
+                                         .on_conflict_do_nothing().returning(GATES.c.key)).first()
+            if created:
+                return HeldGate(gate.key, None, opens_at)
+            # FOR UPDATE holds the row until commit (PostgreSQL); SQLite already holds its write lock.
+            previous: datetime | None = connection.execute(
+                select(GATES.c.next_allowed_at).where(GATES.c.key == gate.key).with_for_update()).scalar()
+            if previous is None:
+                continue  # a release deleted the row in between: insert again
+            if previous > now:
+                return previous
+            connection.execute(update(GATES).where(GATES.c.key == gate.key).values(next_allowed_at=opens_at))
+            return HeldGate(gate.key, previous, opens_at)
+        raise RuntimeError(f"gate {gate.key} kept vanishing while being passed")
+
+    def _blocked_decision(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate], now: datetime,
+                          blocked: tuple[str, datetime]) -> Decision:
+        counts, gate_times = self._read(db, limits, gates, now)
+        # What we saw blocked stays blocked in the answer, even if a slot was given back since.
+        key, seen = blocked
+        if any(gate.key == key for gate in gates):
+            gate_times[key] = max(gate_times.get(key, seen), seen)
+        else:
+            counts[blocked] = max(counts.get(blocked, 0), min(limit.cap for limit in limits if limit.key == key))
+        return decide(limits, gates, counts, gate_times, now)
+
+    def release(self, db: Session, reservation: Reservation) -> None:
+        """Give back the slots of a send that did not go out; never commits."""
+        connection = db.connection()
+        for key, start in sorted(reservation.counters):
+            connection.execute(update(COUNTERS).where(
+                COUNTERS.c.key == key, COUNTERS.c.window_start == start, COUNTERS.c.count > 0,
+            ).values(count=COUNTERS.c.count - 1))
+        for gate in sorted(reservation.gates, key=lambda g: g.key):
+            # A gate moved again since (a later touch) keeps its new time.
+            ours = and_(GATES.c.key == gate.key, GATES.c.next_allowed_at == gate.next_allowed_at)
+            if gate.previous is None:
+                connection.execute(delete(GATES).where(ours))
+            else:
+                connection.execute(update(GATES).where(ours).values(next_allowed_at=gate.previous))
+
+    def check(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate], now: datetime) -> Decision:
+        """Decide without taking anything: for display, and to skip work that would be refused."""
+        counts, gate_times = self._read(db, limits, gates, now)
+        return decide(limits, gates, counts, gate_times, now)
+
+    def _read(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate],
+              now: datetime) -> tuple[dict[tuple[str, datetime], int], dict[str, datetime]]:
+        slots = {(limit.key, window_start(now, limit.period)) for limit in limits}
+        counts: dict[tuple[str, datetime], int] = {}
+        if slots:
+            rows = db.execute(select(COUNTERS.c.key, COUNTERS.c.window_start, COUNTERS.c.count).where(
+                COUNTERS.c.key.in_({key for key, _ in slots}),
+                COUNTERS.c.window_start.in_({start for _, start in slots})))
+            counts = {(key, start): count for key, start, count in rows if (key, start) in slots}
+        gate_times: dict[str, datetime] = {}
+        if gates:
+            opening = db.execute(select(GATES.c.key, GATES.c.next_allowed_at).where(
+                GATES.c.key.in_({gate.key for gate in gates})))
+            gate_times = {key: at for key, at in opening}
+        return counts, gate_times
+
+    def usage(self, db: Session, now: datetime) -> dict[str, int]:
+        """Count per key in the windows holding now; keys name their period last (``channel:email:hour``)."""
+        starts = {period: window_start(now, period) for period in Period}
+        rows = db.execute(select(COUNTERS.c.key, COUNTERS.c.window_start, COUNTERS.c.count)
+                          .where(COUNTERS.c.window_start.in_(set(starts.values()))))
+        usage: dict[str, int] = {}
+        for key, start, count in rows:
+            period = _period_of(key)
+            if period is not None and starts[period] == start:
+                usage[key] = count
+        return dict(sorted(usage.items()))
+
+    def prune(self, db: Session, before: datetime) -> int:
+        """Delete counters whose windows ended before a time; return how many."""
+        # A key without a period suffix is kept until even a week-long window would have ended.
+        ended = [COUNTERS.c.window_start <= before - LENGTHS[Period.WEEK]]
+        ended += [and_(COUNTERS.c.key.endswith(f":{period}", autoescape=True),
+                       COUNTERS.c.window_start <= before - LENGTHS[period]) for period in (Period.HOUR, Period.DAY)]
+        result = db.connection().execute(delete(COUNTERS).where(or_(*ended)))
+        return result.rowcount
+

@@ -1,0 +1,37 @@
+"""Build the channel registry from the settings and the stored mailboxes: the one place channels are wired."""
+
+import ssl
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
+from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.forms.model import SenderIdentity
+from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.settings import Settings, get_settings
+
+
+def sender_identity(settings: Settings) -> SenderIdentity | None:
+    if not settings.sender_name or not settings.sender_email:
+        return None
+    return SenderIdentity(full_name=settings.sender_name, email=settings.sender_email, company=settings.sender_company,
+                          phone=settings.sender_phone, website=settings.sender_website)
+
+
+def build_registry(sessions: sessionmaker[Session], settings: Settings | None = None, *,
+                   tls_context: ssl.SSLContext | None = None) -> ChannelRegistry:
+    """Every channel that is configured: email with at least one stored mailbox, LinkedIn always,
+    contact forms once a sender identity is set."""
+    settings = settings or get_settings()
+    registry = ChannelRegistry()
+    email = EmailOutreachService.from_db(sessions, tls_context=tls_context, settings=settings)
+    if email.mailboxes:
+        registry.register(email)
+    registry.register(LinkedInOutreachService.from_settings(sessions, settings))
+    sender = sender_identity(settings)
+    if sender is not None:
+        trusted = [n.strip() for n in settings.form_trusted_networks.split(",") if n.strip()]
+        registry.register(ContactFormOutreachService(sender, sessions=sessions, settings=settings,
+                                                     trusted_networks=trusted))
+    return registry

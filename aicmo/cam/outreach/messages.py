@@ -1,0 +1,131 @@
+"""Outreach messages: creating them, moving them between states, cancelling them, and reading their history."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach.domain import FINAL_STATUSES, Channel, ErrorKind, MessageStatus, OutreachMessage
+from aicmo.cam.outreach.models import OutreachMessageDB
+
+DEFAULT_CHANNEL_ORDER = (Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM)
+# Messages a cancellation may still stop: those not yet handed to a channel.
+CANCELLABLE = (MessageStatus.PENDING, MessageStatus.QUEUED)
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    lead_id: int
+    campaign_id: int | None
+    sequence_step: int
+    channel_order: list[Channel]
+    channel: Channel | None
+    subject: str | None
+    body: str
+    template_variant: str | None
+    status: MessageStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    error_kind: ErrorKind | None
+    last_error: str | None
+    provider_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    replied_at: datetime | None
+    bounced_at: datetime | None
+    failed_at: datetime | None
+    cancelled_at: datetime | None
+    skipped_at: datetime | None
+
+
+def set_status(message: OutreachMessageDB, status: MessageStatus, now: datetime) -> None:
+    """Move the message to a status and stamp the moment it got there."""
+    message.status = status
+    if status is not MessageStatus.PENDING:
+        setattr(message, f"{status.value}_at", now)
+    message.updated_at = now
+
+
+def create(db: Session, *, lead_id: int, body: str, subject: str | None, now: datetime, due_at: datetime | None = None,
+           campaign_id: int | None = None, step: int = 0, channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER,
+           variant: str | None = None, mailbox: str | None = None, html_body: str | None = None,
+           status: MessageStatus = MessageStatus.PENDING, error: str | None = None) -> OutreachMessageDB:
+    """Store a new message, due at `due_at` (default now). Never commits."""
+    if not channels:
+        raise ValueError("a message needs at least one channel")
+    message = OutreachMessageDB(
+        id=str(uuid.uuid4()), lead_id=lead_id, campaign_id=campaign_id, sequence_step=step,
+        channel_order=[Channel(c).value for c in channels], channel_index=0, channel=Channel(channels[0]),
+        subject=subject, body=body, html_body=html_body, template_variant=variant, mailbox=mailbox,
+        status=MessageStatus.PENDING, attempts=0, channel_attempts=0, next_attempt_at=due_at or now,
+        created_at=now, updated_at=now)
+    if status is not MessageStatus.PENDING:
+        set_status(message, status, now)
+        message.next_attempt_at = None
+        message.last_error = error
+    db.add(message)
+    return message
+
+
+def as_outreach(message: OutreachMessageDB) -> OutreachMessage:
+    """The channel-facing view of a stored message, on its current channel."""
+    return OutreachMessage(lead_id=message.lead_id, body=message.body, subject=message.subject,
+                           channel=current_channel(message), campaign_id=message.campaign_id,
+                           sequence_step=message.sequence_step, template_variant=message.template_variant,
+                           html_body=message.html_body, mailbox=message.mailbox, id=message.id)
+
+
+def current_channel(message: OutreachMessageDB) -> Channel:
+    return Channel(message.channel_order[message.channel_index])
+
+
+def cancel_for_lead(db: Session, lead_id: int, reason: str, now: datetime, *, campaign_id: int | None = None) -> int:
+    """Cancel the lead's messages not yet handed to a channel; return how many. Never commits."""
+    query = update(OutreachMessageDB).where(OutreachMessageDB.lead_id == lead_id,
+                                            OutreachMessageDB.status.in_(CANCELLABLE))
+    if campaign_id is not None:
+        query = query.where(OutreachMessageDB.campaign_id == campaign_id)
+    result = db.execute(query.values(status=MessageStatus.CANCELLED, cancelled_at=now, updated_at=now,
+                                     last_error=reason, lease_owner=None, lease_expires_at=None,
+                                     next_attempt_at=None).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def cancel_for_company(db: Session, company_domain: str, reason: str, now: datetime) -> int:
+    """Cancel pending messages to every lead at a company domain."""
+    lead_ids = select(LeadDB.id).where(LeadDB.company_domain == company_domain)
+    result = db.execute(update(OutreachMessageDB).where(
+        OutreachMessageDB.lead_id.in_(lead_ids), OutreachMessageDB.status.in_(CANCELLABLE)).values(
+        status=MessageStatus.CANCELLED, cancelled_at=now, updated_at=now, last_error=reason, lease_owner=None,
+        lease_expires_at=None, next_attempt_at=None).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def is_final(message: OutreachMessageDB) -> bool:
+    return message.status in FINAL_STATUSES
+
+
+def settle_handover(db: Session, message_id: str | None, *, done: bool, detail: str | None, now: datetime) -> None:
+    """A handed-over step (a LinkedIn task) finished: DELIVERED if done, else fall back to the next channel."""
+    message = db.get(OutreachMessageDB, message_id) if message_id else None
+    if message is None or message.status is not MessageStatus.SENT:
+        return
+    if done:
+        set_status(message, MessageStatus.DELIVERED, now)
+        return
+    message.last_error = detail
+    if message.channel_index + 1 < len(message.channel_order):
+        message.channel_index += 1
+        message.channel_attempts = 0
+        message.channel = current_channel(message)
+        set_status(message, MessageStatus.PENDING, now)
+        message.sent_at, message.next_attempt_at = None, now
+    else:
+        set_status(message, MessageStatus.FAILED, now)

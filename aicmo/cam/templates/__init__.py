@@ -1,0 +1,1 @@
+"""Personalised message templates: context, spintax, A/B variants and sandboxed Jinja rendering."""

@@ -1,0 +1,216 @@
+"""One message at a time through its channels: decide, reserve a rate-limit slot, send, record, move on.
+
+Each message goes through two transactions per attempt: the first decides and marks it SENDING (with its
+rate-limit reservation), the second records the attempt and the new status together. The send sits between
+them, outside any transaction.
+"""
+
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo.cam.campaigns import flows
+from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.leads.schemas import LeadRead
+from aicmo.cam.limits.config import channel_limits
+from aicmo.cam.limits.rules import ChannelLimits
+from aicmo.cam.limits.store import RateLimiter, Reservation
+from aicmo.cam.outreach import messages
+from aicmo.cam.outreach.attempts import record_attempt
+from aicmo.cam.outreach.domain import (
+    Channel,
+    ErrorKind,
+    EventKind,
+    MessageStatus,
+    OutreachMessage,
+    SendResult,
+    SendStatus,
+)
+from aicmo.cam.outreach.models import DeliveryEventDB, OutreachMessageDB
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.sequences.rules import Move, Progress, RetryPolicy, after_attempt, stop_reason
+from aicmo.cam.worker.gatekeeper import Gatekeeper, Wait
+from aicmo.clock import Clock, SystemClock
+
+log = logging.getLogger("aicmo.worker")
+
+
+@dataclass
+class Plan:
+    """A message marked SENDING and what its channel needs."""
+
+    message: OutreachMessage
+    lead: LeadRead
+    channel: Channel
+    policy: RetryPolicy
+
+
+def retry_policy(limits: ChannelLimits) -> RetryPolicy:
+    return RetryPolicy(base=timedelta(seconds=limits.retry_base_seconds),
+                       cap=timedelta(seconds=limits.retry_cap_seconds), max_retries=limits.max_retries)
+
+
+class Dispatcher:
+    def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
+                 owner: str | None = None, lease: timedelta = timedelta(minutes=5),
+                 rand: Callable[[], float] = random.random) -> None:
+        self.sessions = sessions
+        self.registry = registry
+        self.clock = clock or SystemClock()
+        self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
+        self.lease = lease
+        self.rand = rand
+        self.gatekeeper = Gatekeeper(RateLimiter(), registry)
+
+    async def process(self, message_id: str) -> MessageStatus | None:
+        """Take one claimed message as far as it goes now; return its status afterwards."""
+        while True:
+            with self.sessions() as db:
+                plan = self._prepare(db, message_id)
+                db.commit()
+            if not isinstance(plan, Plan):
+                return plan
+            result = await self._send(plan)
+            with self.sessions() as db:
+                carry_on = self._record(db, message_id, plan, result)
+                db.commit()
+            if not carry_on:
+                with self.sessions() as db:
+                    return db.scalar(select(OutreachMessageDB.status).where(OutreachMessageDB.id == message_id))
+
+    async def _send(self, plan: Plan) -> SendResult:
+        service = self.registry.get(plan.channel)
+        assert service is not None  # the plan was made because the service exists
+        try:
+            return await service.send(plan.message, plan.lead)
+        except Exception as exc:  # a channel bug must not lose the message: it is recorded and retried
+            log.exception("channel %s raised on message %s", plan.channel, plan.message.id)
+            return SendResult.failed(plan.channel, ErrorKind.TRANSIENT, f"channel error: {type(exc).__name__}: {exc}")
+
+    def _prepare(self, db: Session, message_id: str) -> Plan | MessageStatus | None:
+        now = self.clock.now()
+        message = db.get(OutreachMessageDB, message_id, with_for_update=True)
+        if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.QUEUED:
+            return None
+        lead = db.get(LeadDB, message.lead_id)
+        if lead is None:
+            return self._finish(message, MessageStatus.CANCELLED, "the lead was deleted", now)
+        campaign = db.get(CampaignDB, message.campaign_id) if message.campaign_id is not None else None
+        if campaign is not None and campaign.status != "running":
+            if campaign.status == "paused":
+                return self._reschedule(message, None, "campaign paused", now)
+            return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
+        reason = stop_reason(lead.status)
+        if reason is not None:
+            messages.cancel_for_lead(db, lead.id, reason, now)
+            return self._finish(message, MessageStatus.CANCELLED, reason, now)
+        all_limits = channel_limits(db)
+        lead_read = LeadRead.model_validate(lead)
+        while True:
+            channel = messages.current_channel(message)
+            limits = all_limits[channel.value]
+            skip = self.gatekeeper.skip_reason(channel, limits, lead_read)
+            if skip is not None:
+                outcome = self._skip(db, message, channel, skip, all_limits, now)
+                if outcome is not None:
+                    return outcome
+                continue
+            decision = self.gatekeeper.admit(db, message, lead, campaign, channel, all_limits, now)
+            if isinstance(decision, Wait):
+                return self._reschedule(message, decision.until, decision.reason, now)
+            outgoing = messages.as_outreach(message)
+            outgoing.mailbox = decision.mailbox
+            messages.set_status(message, MessageStatus.SENDING, now)
+            message.channel, message.mailbox = channel, decision.mailbox
+            message.reservation = decision.reservation.to_dict()
+            message.attempts += 1
+            message.lease_expires_at = now + self.lease
+            return Plan(outgoing, lead_read, channel, retry_policy(limits))
+
+    def _skip(self, db: Session, message: OutreachMessageDB, channel: Channel, reason: str,
+              all_limits: dict[str, ChannelLimits], now: object) -> MessageStatus | None:
+        """Record why a channel was passed over and move to the next; a final status if none is left."""
+        record_attempt(db, messages.as_outreach(message),
+                       SendResult(status=SendStatus.SKIPPED, channel=channel, detail=reason), now=self.clock.now())
+        step = after_attempt(self._progress(db, message, tried=message.attempts > 0), SendStatus.SKIPPED,
+                             ErrorKind.CHANNEL_FAILED, retry_policy(all_limits[channel.value]), self.rand)
+        if step.move is Move.NEXT_CHANNEL:
+            message.channel_index, message.channel_attempts = step.channel_index, 0
+            message.channel = messages.current_channel(message)
+            return None
+        assert step.status is not None
+        status = self._finish(message, step.status, reason, self.clock.now())
+        lead = db.get(LeadDB, message.lead_id)
+        if status is MessageStatus.SKIPPED and lead is not None:
+            # No channel of this step could reach the lead (e.g. a LinkedIn step, no profile): the next step may.
+            flows.schedule_next(db, message, lead, self.clock.now())
+        return status
+
+    def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult) -> bool:
+        """Store the attempt and the message's next state together; True to try the next channel right away."""
+        now = self.clock.now()
+        message = db.get(OutreachMessageDB, message_id, with_for_update=True)
+        record_attempt(db, plan.message, result, now=now)
+        if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.SENDING:
+            log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
+                        message_id)
+            return False
+        if message.reservation and result.status is SendStatus.FAILED:
+            # Caps count messages that went out; a failed attempt gives its slots back.
+            self.gatekeeper.limiter.release(db, Reservation.from_dict(message.reservation))
+        message.reservation = None
+        if result.provider_message_id:
+            message.provider_message_id = result.provider_message_id
+        if result.status is SendStatus.FAILED:
+            message.error_kind, message.last_error = result.error_kind, result.detail or None
+        step = after_attempt(self._progress(db, message, tried=True), result.status, result.error_kind,
+                             plan.policy, self.rand)
+        log.info("message=%s lead=%s channel=%s outcome=%s kind=%s next=%s detail=%r", message.id, message.lead_id,
+                 plan.channel.value, result.status.value, result.error_kind, step.move.value, result.detail)
+        if step.move is Move.RETRY:
+            message.channel_attempts += 1
+            self._reschedule(message, now + step.delay, None, now)
+            return False
+        if step.move is Move.NEXT_CHANNEL:
+            message.channel_index, message.channel_attempts = step.channel_index, 0
+            message.channel = messages.current_channel(message)
+            messages.set_status(message, MessageStatus.QUEUED, now)
+            return True
+        assert step.status is not None
+        self._finish(message, step.status, None if step.status is MessageStatus.SENT else message.last_error, now)
+        lead = db.get(LeadDB, message.lead_id)
+        if step.move is Move.STOP_LEAD and lead is not None:
+            messages.cancel_for_lead(db, lead.id, f"stopped: {result.detail}", now)
+        if step.status is MessageStatus.SENT and lead is not None:
+            flows.after_sent(db, message, lead, result, now)
+        return False
+
+    def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool) -> Progress:
+        bounced = db.scalar(select(exists().where(DeliveryEventDB.message_id == message.id,
+                                                  DeliveryEventDB.kind == EventKind.HARD_BOUNCE)))
+        return Progress(message.channel_index, len(message.channel_order), message.channel_attempts,
+                        bounced=bool(bounced), tried=tried)
+
+    @staticmethod
+    def _finish(message: OutreachMessageDB, status: MessageStatus, reason: str | None, now: object) -> MessageStatus:
+        messages.set_status(message, status, now)  # type: ignore[arg-type]
+        if reason is not None:
+            message.last_error = reason
+        message.lease_owner = message.lease_expires_at = message.next_attempt_at = None
+        return status
+
+    @staticmethod
+    def _reschedule(message: OutreachMessageDB, until: object, reason: str | None, now: object) -> MessageStatus:
+        messages.set_status(message, MessageStatus.PENDING, now)  # type: ignore[arg-type]
+        message.next_attempt_at = until  # type: ignore[assignment]
+        message.lease_owner = message.lease_expires_at = None
+        if reason is not None:
+            message.last_error = reason
+        return MessageStatus.PENDING

@@ -1,0 +1,129 @@
+"""The worker: claim due messages, deliver them a few at a time, and stop cleanly on SIGTERM or SIGINT."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo.cam.campaigns import service as campaigns
+from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.outreach.domain import MessageStatus
+from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.worker.claim import claim_due, recover_expired, release
+from aicmo.cam.worker.dispatch import Dispatcher
+from aicmo.clock import Clock, ManualClock
+
+log = logging.getLogger("aicmo.worker")
+
+
+@dataclass
+class WorkerReport:
+    processed: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    recovered: int = 0
+    in_doubt: int = 0
+
+
+class Worker:
+    def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
+                 concurrency: int = 1, batch: int = 50, poll_seconds: float = 5.0,
+                 lease: timedelta = timedelta(minutes=5), owner: str | None = None) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease)
+        self.sessions = sessions
+        self.concurrency = concurrency
+        self.batch = max(batch, concurrency)
+        self.poll_seconds = poll_seconds
+        self.stopping = asyncio.Event()
+        self.report = WorkerReport()
+
+    @property
+    def clock(self) -> Clock:
+        return self.dispatcher.clock
+
+    def stop(self) -> None:
+        """Finish the messages in hand, hand back the rest, and return from run()."""
+        self.stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+
+    async def run(self, *, once: bool = False) -> WorkerReport:
+        """Deliver until stopped; with once=True, until nothing is due any more."""
+        log.info("worker=%s start concurrency=%d", self.dispatcher.owner, self.concurrency)
+        try:
+            while not self.stopping.is_set():
+                worked = await self.run_batch()
+                if worked:
+                    continue
+                self._complete_campaigns()
+                if once:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), self.poll_seconds)
+        finally:
+            with self.sessions() as db:
+                released = release(db, owner=self.dispatcher.owner, now=self.clock.now())
+            log.info("worker=%s stop processed=%d released=%d outcomes=%s", self.dispatcher.owner,
+                     self.report.processed, released, dict(self.report.outcomes))
+        return self.report
+
+    async def run_batch(self) -> int:
+        """Claim one batch and deliver it; return how many messages were claimed."""
+        now = self.clock.now()
+        with self.sessions() as db:
+            requeued, doubtful = recover_expired(db, now)
+            self.report.recovered += requeued
+            self.report.in_doubt += doubtful
+            ids = claim_due(db, owner=self.dispatcher.owner, now=now, lease=self.dispatcher.lease, limit=self.batch)
+        if not ids:
+            return 0
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        for message_id in ids:
+            queue.put_nowait(message_id)
+        await asyncio.gather(*(self._drain(queue) for _ in range(min(self.concurrency, len(ids)))))
+        return len(ids)
+
+    async def _drain(self, queue: "asyncio.Queue[str]") -> None:
+        while not queue.empty() and not self.stopping.is_set():
+            message_id = queue.get_nowait()
+            status = await self.dispatcher.process(message_id)
+            self.report.processed += 1
+            self.report.outcomes[str(status)] += 1
+
+    def _complete_campaigns(self) -> None:
+        with self.sessions() as db:
+            for campaign in db.scalars(select(CampaignDB).where(CampaignDB.status == campaigns.RUNNING)):
+                if campaigns.complete_if_done(db, campaign, now=self.clock.now()):
+                    log.info("campaign=%s completed", campaign.name)
+            db.commit()
+
+
+def next_due(db: Session) -> datetime | None:
+    """When the earliest waiting message of a running campaign (or of none) falls due."""
+    running = select(CampaignDB.id).where(CampaignDB.status == campaigns.RUNNING)
+    return db.scalar(select(func.min(OutreachMessageDB.next_attempt_at)).where(
+        OutreachMessageDB.status == MessageStatus.PENDING, OutreachMessageDB.next_attempt_at.is_not(None),
+        (OutreachMessageDB.campaign_id.is_(None)) | OutreachMessageDB.campaign_id.in_(running)))
+
+
+async def run_accelerated(worker: Worker, clock: ManualClock, *, until: datetime | None = None) -> WorkerReport:
+    """Deliver everything, moving the clock straight to the next due message whenever nothing is due now."""
+    while not worker.stopping.is_set():
+        await worker.run(once=True)
+        with worker.sessions() as db:
+            due = next_due(db)
+        if due is None or (until is not None and due > until):
+            break
+        clock.move_to(due)
+    return worker.report

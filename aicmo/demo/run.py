@@ -1,0 +1,130 @@
+"""Run the demo: import and grade examples/leads.csv, then a three-step campaign to completion in accelerated time.
+
+Every lead's company website is stood in for by a local site with a contact form, its mail server by a local
+SMTP server that rejects one address in eight as unknown, and the LinkedIn operator by a loop that does each
+task (one in four fails: "profile not found") and records accepted connections.
+"""
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo import operator_services as ops
+from aicmo.cam.leads.enums import LinkedInStatus
+from aicmo.cam.leads.importer import ImportReport
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach.channels import build_registry
+from aicmo.cam.outreach.domain import SmtpSecurity
+from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus, MailboxDB
+from aicmo.cam.worker.loop import Worker, next_due, run_accelerated
+from aicmo.clock import ManualClock
+from aicmo.db.base import utcnow
+from aicmo.db.engine import make_engine, make_session_factory
+from aicmo.db.migrate import upgrade
+from aicmo.demo.campaign import DEMO_CAMPAIGN
+from aicmo.demo.sink import MailSink
+from aicmo.demo.site import DemoSites
+from aicmo.settings import Settings
+
+SENDER = "alex@aicmo-demo.example"
+
+
+def _one_in(value: str, n: int) -> bool:
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=4).digest(), "big") % n == 0
+
+
+@dataclass
+class DemoRun:
+    database: Path
+    campaign_id: int
+    imported: ImportReport
+    sink: MailSink
+    sites: DemoSites
+    days: int
+    tasks_done: int
+    tasks_failed: int
+
+
+def fresh_database(path: Path) -> sessionmaker[Session]:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def prepare(db: Session, leads_file: Path, site_base: str, smtp: tuple[str, int]) -> tuple[ImportReport, int]:
+    imported = ops.import_leads(db, leads_file)
+    for lead in db.scalars(select(LeadDB).where(LeadDB.company_domain.is_not(None))):
+        lead.contact_form_url = f"{site_base}/{lead.company_domain}/contact"
+    db.add(MailboxDB(name="demo", from_address=SENDER, from_name="Alex Rivera", smtp_host=smtp[0],
+                     smtp_port=smtp[1], smtp_security=SmtpSecurity.NONE, daily_cap=500))
+    db.commit()
+    campaign = ops.create_campaign(db, DEMO_CAMPAIGN)
+    return imported, campaign.id
+
+
+def play_linkedin_operator(db: Session) -> tuple[int, int]:
+    """Do every open LinkedIn task as an operator would; return (done, failed)."""
+    done = failed = 0
+    for task in ops.list_linkedin_tasks(db, status=LinkedInTaskStatus.OPEN, limit=10_000):
+        if _one_in(f"linkedin:{task.lead_id}", 4):
+            ops.fail_linkedin_task(db, task.id, "profile not found")
+            failed += 1
+            continue
+        ops.complete_linkedin_task(db, task.id, True)
+        if task.kind is LinkedInTaskKind.CONNECTION_REQUEST:
+            ops.set_linkedin_status(db, task.lead_id, LinkedInStatus.CONNECTED)  # accepted a day later
+        done += 1
+    return done, failed
+
+
+async def run(database: Path, leads_file: Path, *, on_day: object = None) -> DemoRun:
+    sink = MailSink(unknown=lambda address: _one_in(address.lower(), 8))
+    sites = DemoSites()
+    smtp = sink.start()
+    base = sites.start()
+    try:
+        sessions = fresh_database(database)
+        with sessions() as db:
+            imported, campaign_id = prepare(db, leads_file, base, smtp)
+            start = utcnow()
+            ops.start_campaign(db, campaign_id, now=start)
+        settings = Settings(database_url=f"sqlite:///{database}", sender_name="Alex Rivera", sender_email=SENDER,
+                            sender_company="aicmo", form_trusted_networks="127.0.0.1/32",
+                            secret_key=secrets.token_hex(16), smtp_timeout=10.0, http_timeout=5.0,
+                            # Every stand-in site lives on 127.0.0.1: the one-form-per-domain cap would see one.
+                            form_submissions_per_domain=100_000)
+        registry = build_registry(sessions, settings)
+        clock = ManualClock(start)
+        worker = Worker(sessions, registry, clock=clock, concurrency=4)
+        done = failed = days = 0
+        try:
+            for days in range(1, 60):
+                day_end = clock.now() + timedelta(days=1)
+                await run_accelerated(worker, clock, until=day_end)
+                with sessions() as db:
+                    more_done, more_failed = play_linkedin_operator(db)
+                    done, failed = done + more_done, failed + more_failed
+                    waiting = next_due(db)
+                if callable(on_day):
+                    on_day(days, clock.now())
+                if waiting is None and not more_done and not more_failed:
+                    break
+                clock.move_to(day_end)
+        finally:
+            await registry.aclose()
+        return DemoRun(database, campaign_id, imported, sink, sites, days, done, failed)
+    finally:
+        sink.stop()
+        sites.stop()
+
+
+def run_demo(database: Path, leads_file: Path, on_day: object = None) -> DemoRun:
+    return asyncio.run(run(database, leads_file, on_day=on_day))

@@ -1,0 +1,71 @@
+"""The demo's closing report: what went out on which channel, per grade and per status, and where it all is."""
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach.domain import MessageStatus, SendStatus
+from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
+from aicmo.demo.run import DemoRun
+
+REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    return table
+
+
+def print_summary(console: Console, db: Session, run: DemoRun) -> None:
+    where = OutreachMessageDB.campaign_id == run.campaign_id
+    by_channel = _table("Messages that went out, per channel", "channel", "step 1", "step 2", "step 3", "total")
+    rows = db.execute(select(OutreachMessageDB.channel, OutreachMessageDB.sequence_step, func.count()).where(
+        where, OutreachMessageDB.status.in_(REACHED)).group_by(OutreachMessageDB.channel,
+                                                               OutreachMessageDB.sequence_step)).all()
+    for channel in sorted({str(r[0]) for r in rows}):
+        steps = [sum(r[2] for r in rows if str(r[0]) == channel and r[1] == i) for i in range(3)]
+        by_channel.add_row(channel, *map(str, steps), str(sum(steps)))
+    console.print(by_channel)
+
+    fallbacks = _table("Fallbacks", "what happened", "messages")
+    bounced_then = db.scalar(select(func.count(func.distinct(OutreachAttemptDB.message_id))).where(
+        OutreachAttemptDB.campaign_id == run.campaign_id, OutreachAttemptDB.response_code == 550))
+    fallbacks.add_row("email hard-bounced (550 5.1.1), next channel tried", str(bounced_then or 0))
+    fallbacks.add_row("no email address, went to LinkedIn or the contact form", str(db.scalar(
+        select(func.count()).select_from(OutreachAttemptDB).where(
+            OutreachAttemptDB.campaign_id == run.campaign_id, OutreachAttemptDB.status == SendStatus.SKIPPED,
+            OutreachAttemptDB.detail == "the lead has no email address")) or 0))
+    fallbacks.add_row("LinkedIn task failed (\"profile not found\")", str(run.tasks_failed))
+    fallbacks.add_row("first step reached through the contact form, after email and LinkedIn", str(db.scalar(
+        select(func.count()).select_from(OutreachMessageDB).where(
+            where, OutreachMessageDB.sequence_step == 0, OutreachMessageDB.channel == "contact_form",
+            OutreachMessageDB.status.in_(REACHED))) or 0))
+    console.print(fallbacks)
+
+    grades = _table("Leads per grade", "grade", "leads", "in campaign", "reached", "email invalid")
+    for grade, total, enrolled, reached, invalid in db.execute(select(
+            LeadDB.grade, func.count(func.distinct(LeadDB.id)),
+            func.count(func.distinct(OutreachMessageDB.lead_id)),
+            func.count(func.distinct(case((OutreachMessageDB.status.in_(REACHED), OutreachMessageDB.lead_id)))),
+            func.count(func.distinct(case((LeadDB.email_status == "invalid", LeadDB.id)))))
+            .outerjoin(OutreachMessageDB, (OutreachMessageDB.lead_id == LeadDB.id) & where)
+            .group_by(LeadDB.grade).order_by(LeadDB.grade)):
+        grades.add_row(str(grade), str(total), str(enrolled), str(reached), str(invalid))
+    console.print(grades)
+
+    statuses = _table("Messages per status", "status", "messages")
+    for status, count in db.execute(select(OutreachMessageDB.status, func.count()).where(where).group_by(
+            OutreachMessageDB.status).order_by(func.count().desc())):
+        statuses.add_row(str(status), str(count))
+    console.print(statuses)
+
+    console.print(f"Local mail server: {len(run.sink.received)} accepted, {len(run.sink.rejected)} rejected as "
+                  f"unknown. Local sites: {len(run.sites.submissions)} contact forms received. LinkedIn operator: "
+                  f"{run.tasks_done} tasks done, {run.tasks_failed} failed.")
+    console.print(f"Simulated {run.days} days. Database: [bold]{run.database}[/] — look around with\n"
+                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo campaign status {run.campaign_id}\n"
+                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo history --lead 1")

@@ -1,0 +1,119 @@
+"""Messages through the worker against a real SMTP server and a real database (SQLite and PostgreSQL)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo import operator_services as ops
+from aicmo.cam.leads.enums import EmailStatus, LeadStatus
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outreach import messages
+from aicmo.cam.outreach.domain import Channel, MessageStatus, SendStatus
+from aicmo.cam.outreach.models import LinkedInTaskDB, OutreachMessageDB
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.worker.loop import Worker
+from aicmo.clock import ManualClock
+from tests.cam.worker.conftest import new_lead
+from tests.support.smtp_server import GREYLISTED, NO_SUCH_USER, ScriptedSmtpServer
+
+
+def enqueue(db: Session, lead_id: int, clock: ManualClock, **extra: object) -> str:
+    message = messages.create(db, lead_id=lead_id, body="Hi {{ first_name }}", subject="Hello", now=clock.now(),
+                              **extra)  # type: ignore[arg-type]
+    db.commit()
+    return message.id
+
+
+def status_of(db: Session, message_id: str) -> OutreachMessageDB:
+    db.expire_all()
+    message = db.get(OutreachMessageDB, message_id)
+    assert message is not None
+    return message
+
+
+async def test_sends_by_email_and_records_the_attempt(db: Session, sessions: sessionmaker[Session],
+                                                      channels: ChannelRegistry, smtp_server: ScriptedSmtpServer,
+                                                      clock: ManualClock) -> None:
+    lead = new_lead(db)
+    message_id = enqueue(db, lead.id, clock)
+    report = await Worker(sessions, channels, clock=clock).run(once=True)
+    message = status_of(db, message_id)
+    assert (report.processed, message.status, message.channel) == (1, MessageStatus.SENT, Channel.EMAIL)
+    assert message.sent_at == clock.now() and message.provider_message_id == f"<{message_id}@seller.example>"
+    assert len(smtp_server.envelopes) == 1 and smtp_server.envelopes[0].rcpt_tos == ["jane@acme.io"]
+    history = ops.get_outreach_history(db, lead.id)
+    assert [(a.channel, a.status) for a in history] == [(Channel.EMAIL, SendStatus.SENT)]
+    assert db.get(LeadDB, lead.id).status is LeadStatus.CONTACTED  # type: ignore[union-attr]
+
+
+async def test_falls_back_to_linkedin_when_email_hard_bounces(db: Session, sessions: sessionmaker[Session],
+                                                              channels: ChannelRegistry,
+                                                              smtp_server: ScriptedSmtpServer,
+                                                              clock: ManualClock) -> None:
+    smtp_server.scripts["gone@acme.io"] = NO_SUCH_USER
+    lead = new_lead(db, email="gone@acme.io", linkedin_url="https://www.linkedin.com/in/jane-doe")
+    message_id = enqueue(db, lead.id, clock)
+    await Worker(sessions, channels, clock=clock).run(once=True)
+    message = status_of(db, message_id)
+    assert (message.status, message.channel) == (MessageStatus.SENT, Channel.LINKEDIN)
+    history = ops.get_outreach_history(db, lead.id)
+    assert [(a.channel, a.status) for a in history] == [(Channel.EMAIL, SendStatus.FAILED),
+                                                        (Channel.LINKEDIN, SendStatus.PENDING)]
+    assert db.get(LeadDB, lead.id).email_status is EmailStatus.INVALID  # type: ignore[union-attr]
+    task = db.scalar(select(LinkedInTaskDB).where(LinkedInTaskDB.message_id == message_id))
+    assert task is not None and "Hi" in task.note
+
+
+async def test_a_linkedin_task_marked_failed_falls_back_again_and_ends_bounced(
+        db: Session, sessions: sessionmaker[Session], channels: ChannelRegistry, smtp_server: ScriptedSmtpServer,
+        clock: ManualClock) -> None:
+    smtp_server.scripts["gone@acme.io"] = NO_SUCH_USER
+    lead = new_lead(db, email="gone@acme.io", linkedin_url="https://www.linkedin.com/in/jane-doe")
+    message_id = enqueue(db, lead.id, clock, channels=[Channel.EMAIL, Channel.LINKEDIN])
+    await Worker(sessions, channels, clock=clock).run(once=True)
+    task = db.scalar(select(LinkedInTaskDB).where(LinkedInTaskDB.message_id == message_id))
+    assert task is not None
+    ops.fail_linkedin_task(db, task.id, "profile not found")
+    assert status_of(db, message_id).status is MessageStatus.FAILED
+
+
+async def test_retries_a_greylisted_email_with_backoff_then_sends(db: Session, sessions: sessionmaker[Session],
+                                                                 channels: ChannelRegistry,
+                                                                 smtp_server: ScriptedSmtpServer,
+                                                                 clock: ManualClock) -> None:
+    smtp_server.scripts["jane@acme.io"] = GREYLISTED
+    lead = new_lead(db)
+    message_id = enqueue(db, lead.id, clock, channels=[Channel.EMAIL])
+    worker = Worker(sessions, channels, clock=clock)
+    await worker.run(once=True)
+    waiting = status_of(db, message_id)
+    assert waiting.status is MessageStatus.PENDING and waiting.channel_attempts == 1
+    assert waiting.next_attempt_at is not None and clock.now() <= waiting.next_attempt_at
+    del smtp_server.scripts["jane@acme.io"]
+    clock.move_to(waiting.next_attempt_at)
+    await worker.run(once=True)
+    assert status_of(db, message_id).status is MessageStatus.SENT
+    assert len(smtp_server.envelopes) == 1
+
+
+async def test_skips_channels_the_lead_cannot_be_reached_on_and_says_why(
+        db: Session, sessions: sessionmaker[Session], channels: ChannelRegistry, clock: ManualClock) -> None:
+    lead = new_lead(db, email=None, linkedin_url=None, website="https://acme.io")
+    message_id = enqueue(db, lead.id, clock)
+    await Worker(sessions, channels, clock=clock).run(once=True)
+    message = status_of(db, message_id)
+    assert message.status is MessageStatus.SKIPPED
+    reasons = [a.detail for a in ops.get_outreach_history(db, lead.id)]
+    assert reasons == ["the lead has no email address", "no LinkedIn profile URL",
+                       "the contact_form channel is not configured"]
+
+
+async def test_a_replied_lead_gets_nothing_more(db: Session, sessions: sessionmaker[Session],
+                                                channels: ChannelRegistry, smtp_server: ScriptedSmtpServer,
+                                                clock: ManualClock) -> None:
+    lead = new_lead(db)
+    message_id = enqueue(db, lead.id, clock)
+    db.get(LeadDB, lead.id).status = LeadStatus.REPLIED  # type: ignore[union-attr]
+    db.commit()
+    await Worker(sessions, channels, clock=clock).run(once=True)
+    assert status_of(db, message_id).status is MessageStatus.CANCELLED
+    assert smtp_server.envelopes == []
