@@ -37,7 +37,8 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
                                message_id=message.id, detail=result.detail or None, occurred_at=now))
     lead = db.get(LeadDB, message.lead_id)
     if lead is not None:
-        if result.event is EventKind.HARD_BOUNCE and result.channel is Channel.EMAIL:
+        bounced_address = result.target or lead.email
+        if result.event is EventKind.HARD_BOUNCE and result.channel is Channel.EMAIL and bounced_address == lead.email:
             lead.email_status = EmailStatus.INVALID
         if result.status is SendStatus.SENT:
             lead.last_outreach_at = now

@@ -108,9 +108,13 @@ class ChannelSequencer:
         given = {k: v for k, v in (("email", email), ("linkedin_url", _profile_url(linkedin_id)),
                                    ("contact_form_url", form_url)) if v}
         if self.sessions is not None:
-            with self.sessions() as db:
+            with unit_of_work(self.sessions) as db:
                 stored = db.get(LeadDB, lead_id)
                 if stored is not None:
+                    # Contact points we were given fill the stored lead's gaps (channels read the stored lead).
+                    for name, value in given.items():
+                        if not getattr(stored, name):
+                            setattr(stored, name, value)
                     return LeadRead.model_validate(stored).model_copy(update=given)
         now = utcnow()
         return LeadRead.model_validate({
