@@ -7,6 +7,7 @@ them, outside any transaction.
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from aicmo.cam.worker.gatekeeper import Gatekeeper, Wait
 from aicmo.clock import Clock, SystemClock
 
 log = logging.getLogger("aicmo.worker")
+CONFIG_TTL_SECONDS = 2.0
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Dispatcher:
         self.lease = lease
         self.rand = rand
         self.gatekeeper = Gatekeeper(RateLimiter(), registry)
+        self._limits_cache: tuple[float, dict[str, ChannelLimits]] | None = None
 
     async def process(self, message_id: str) -> MessageStatus | None:
         """Take one claimed message as far as it goes now; return its status afterwards."""
@@ -79,11 +82,16 @@ class Dispatcher:
                 return plan
             result = await self._send(plan)
             with self.sessions() as db:
-                carry_on = self._record(db, message_id, plan, result)
+                after = self._record(db, message_id, plan, result)
                 db.commit()
-            if not carry_on:
-                with self.sessions() as db:
-                    return db.scalar(select(OutreachMessageDB.status).where(OutreachMessageDB.id == message_id))
+            if after is not None:
+                return after
+
+    def _limits(self, db: Session) -> dict[str, ChannelLimits]:
+        """The channel configuration, read at most every few seconds: a change applies within that time."""
+        if self._limits_cache is None or time.monotonic() > self._limits_cache[0]:
+            self._limits_cache = (time.monotonic() + CONFIG_TTL_SECONDS, channel_limits(db))
+        return self._limits_cache[1]
 
     async def _send(self, plan: Plan) -> SendResult:
         service = self.registry.get(plan.channel)
@@ -111,7 +119,7 @@ class Dispatcher:
         if reason is not None:
             messages.cancel_for_lead(db, lead.id, reason, now)
             return self._finish(message, MessageStatus.CANCELLED, reason, now)
-        all_limits = channel_limits(db)
+        all_limits = self._limits(db)
         lead_read = LeadRead.model_validate(lead)
         while True:
             channel = messages.current_channel(message)
@@ -153,15 +161,15 @@ class Dispatcher:
             flows.schedule_next(db, message, lead, self.clock.now())
         return status
 
-    def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult) -> bool:
-        """Store the attempt and the message's next state together; True to try the next channel right away."""
+    def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult) -> MessageStatus | None:
+        """Store the attempt and the message's next state together; None to try the next channel right away."""
         now = self.clock.now()
         message = db.get(OutreachMessageDB, message_id, with_for_update=True)
         record_attempt(db, plan.message, result, now=now)
         if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.SENDING:
             log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
                         message_id)
-            return False
+            return message.status if message is not None else MessageStatus.CANCELLED
         if message.reservation and result.status is SendStatus.FAILED:
             # Caps count messages that went out; a failed attempt gives its slots back.
             self.gatekeeper.limiter.release(db, Reservation.from_dict(message.reservation))
@@ -170,19 +178,18 @@ class Dispatcher:
             message.provider_message_id = result.provider_message_id
         if result.status is SendStatus.FAILED:
             message.error_kind, message.last_error = result.error_kind, result.detail or None
-        step = after_attempt(self._progress(db, message, tried=True), result.status, result.error_kind,
-                             plan.policy, self.rand)
+        progress = self._progress(db, message, tried=True, sent=result.status is not SendStatus.FAILED)
+        step = after_attempt(progress, result.status, result.error_kind, plan.policy, self.rand)
         log.info("message=%s lead=%s channel=%s outcome=%s kind=%s next=%s detail=%r", message.id, message.lead_id,
                  plan.channel.value, result.status.value, result.error_kind, step.move.value, result.detail)
         if step.move is Move.RETRY:
             message.channel_attempts += 1
-            self._reschedule(message, now + step.delay, None, now)
-            return False
+            return self._reschedule(message, now + step.delay, None, now)
         if step.move is Move.NEXT_CHANNEL:
             message.channel_index, message.channel_attempts = step.channel_index, 0
             message.channel = messages.current_channel(message)
             messages.set_status(message, MessageStatus.QUEUED, now)
-            return True
+            return None
         assert step.status is not None
         self._finish(message, step.status, None if step.status is MessageStatus.SENT else message.last_error, now)
         lead = db.get(LeadDB, message.lead_id)
@@ -190,11 +197,12 @@ class Dispatcher:
             messages.cancel_for_lead(db, lead.id, f"stopped: {result.detail}", now)
         if step.status is MessageStatus.SENT and lead is not None:
             flows.after_sent(db, message, lead, result, now)
-        return False
+        return step.status
 
-    def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool) -> Progress:
-        bounced = db.scalar(select(exists().where(DeliveryEventDB.message_id == message.id,
-                                                  DeliveryEventDB.kind == EventKind.HARD_BOUNCE)))
+    def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool, sent: bool = False) -> Progress:
+        # Whether some channel hard-bounced only matters for a failure's final status.
+        bounced = not sent and db.scalar(select(exists().where(DeliveryEventDB.message_id == message.id,
+                                                               DeliveryEventDB.kind == EventKind.HARD_BOUNCE)))
         return Progress(message.channel_index, len(message.channel_order), message.channel_attempts,
                         bounced=bool(bounced), tried=tried)
 

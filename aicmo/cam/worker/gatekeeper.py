@@ -2,8 +2,11 @@
 and a slot under every rate limit is reserved (on a sender mailbox that still has room, for email)."""
 
 import hashlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +22,9 @@ from aicmo.cam.outreach.models import MailboxDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
+
+T = TypeVar("T")
+CACHE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,15 @@ class Gatekeeper:
     def __init__(self, limiter: RateLimiter, registry: ChannelRegistry) -> None:
         self.limiter = limiter
         self.registry = registry
+        # Mailbox rows and campaign windows, re-read every few seconds rather than for every message.
+        self._cache: dict[object, tuple[float, Any]] = {}
+
+    def _cached(self, key: object, load: Callable[[], T]) -> T:
+        hit = self._cache.get(key)
+        if hit is None or time.monotonic() > hit[0]:
+            hit = (time.monotonic() + CACHE_SECONDS, load())
+            self._cache[key] = hit
+        return cast(T, hit[1])
 
     def skip_reason(self, channel: Channel, limits: ChannelLimits, lead: LeadRead) -> str | None:
         """Why this channel is passed over for this lead, or None."""
@@ -73,7 +88,8 @@ class Gatekeeper:
                      now: datetime) -> Wait | None:
         if campaign is None:
             return None  # a message sent by hand goes now
-        stored = db.scalar(select(SequenceConfigDB.send_window).where(SequenceConfigDB.campaign_id == campaign.id))
+        stored = self._cached(("window", campaign.id), lambda: db.scalar(
+            select(SequenceConfigDB.send_window).where(SequenceConfigDB.campaign_id == campaign.id)))
         if stored is not None and stored.get("always"):
             return None
         window = windows.SendWindow.from_dict(stored) if stored else windows.DEFAULT_WINDOW
@@ -90,10 +106,10 @@ class Gatekeeper:
         if not isinstance(service, EmailOutreachService):
             return []
         known = {m.name for m in service.mailboxes if m.available}
-        rows = db.execute(select(MailboxDB.name, MailboxDB.daily_cap, MailboxDB.warmup_start,
-                                 MailboxDB.warmup_increment, MailboxDB.warmup_started_at)
-                          .where(MailboxDB.enabled.is_(True), MailboxDB.paused_at.is_(None))
-                          .order_by(MailboxDB.id)).all()
+        rows = self._cached("mailboxes", lambda: db.execute(
+            select(MailboxDB.name, MailboxDB.daily_cap, MailboxDB.warmup_start, MailboxDB.warmup_increment,
+                   MailboxDB.warmup_started_at)
+            .where(MailboxDB.enabled.is_(True), MailboxDB.paused_at.is_(None)).order_by(MailboxDB.id)).all())
         choices: list[tuple[str | None, int | None]] = [
             (row.name, warmup_cap(row.daily_cap, row.warmup_start, row.warmup_increment, row.warmup_started_at, now))
             for row in rows if row.name in known and (message.mailbox is None or row.name == message.mailbox)]
