@@ -22,6 +22,9 @@ from aicmo.cam.limits import config as limits_config
 from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate, InvalidChannelConfig
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
+from aicmo.cam.outreach.email import mailboxes
+from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
+from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
 from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
 from aicmo.cam.outreach.linkedin.service import (
     complete_linkedin_task,
@@ -30,9 +33,10 @@ from aicmo.cam.outreach.linkedin.service import (
     list_linkedin_tasks,
     set_linkedin_status,
 )
-from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
+from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead, cancel_for_company, cancel_for_lead
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
+from aicmo.cam.sequences.rules import stop_reason
 from aicmo.cam.worker.status import QueueStatus, queue_status
 from aicmo.clock import Clock
 from aicmo.db.base import utcnow
@@ -70,7 +74,11 @@ def list_leads(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[Le
 
 
 def update_lead(db: Session, lead_id: int, data: LeadUpdate) -> LeadRead:
+    """Change a lead; a status that ends outreach (replied, unsubscribed, …) cancels its waiting messages."""
     lead = leads.update(db, lead_id, data)
+    reason = stop_reason(lead.status)
+    if reason is not None:
+        cancel_for_lead(db, lead.id, reason, utcnow())
     db.commit()
     return LeadRead.model_validate(lead)
 
@@ -199,6 +207,18 @@ def get_campaign_status(db: Session, campaign: int | str) -> CampaignStats:
     return campaigns.stats(db, campaign)
 
 
+def stop_outreach(db: Session, lead_id: int, *, reason: str = "stopped by hand", company: bool = False) -> int:
+    """Cancel every waiting message to a lead (or to everyone at its company); return how many."""
+    lead = leads.get(db, lead_id)
+    now = utcnow()
+    if company and lead.company_domain:
+        cancelled = cancel_for_company(db, lead.company_domain, reason, now)
+    else:
+        cancelled = cancel_for_lead(db, lead.id, reason, now)
+    db.commit()
+    return cancelled
+
+
 def fail_linkedin_task(db: Session, task_id: int, detail: str | None = None) -> LinkedInTaskRead:
     """Mark an open LinkedIn task failed: the message falls back to its next channel."""
     return complete_linkedin_task(db, task_id, False, detail)
@@ -208,6 +228,7 @@ __all__ += ["CampaignNotFound", "CampaignStateError", "InvalidCampaign", "Invali
             "create_campaign", "fail_linkedin_task", "get_campaign_status", "get_channel_config",
             "get_channel_metrics", "get_outreach_history", "list_campaigns", "list_messages", "pause_campaign",
             "resume_campaign", "retry_message", "send_outreach_message", "start_campaign", "stop_campaign",
+            "stop_outreach",
             "update_channel_config"]
 
 
@@ -218,3 +239,55 @@ def get_queue_status(db: Session, *, now: datetime | None = None) -> QueueStatus
 
 
 __all__ += ["get_queue_status"]
+
+
+# Sender mailboxes of the email channel (aicmo.cam.outreach.email.mailboxes).
+def add_mailbox(db: Session, data: MailboxCreate | Mapping[str, Any]) -> MailboxRead:
+    """Store a new sender mailbox; InvalidMailbox names the field at fault, DuplicateMailbox if the name is taken."""
+    mailbox = mailboxes.create_mailbox(db, data, now=utcnow())
+    db.commit()
+    return MailboxRead.model_validate(mailbox)
+
+
+def list_mailboxes(db: Session) -> list[MailboxRead]:
+    return [MailboxRead.model_validate(mailbox) for mailbox in mailboxes.list_mailboxes(db)]
+
+
+def get_mailbox(db: Session, name: str) -> MailboxRead:
+    return MailboxRead.model_validate(mailboxes.get_mailbox(db, name))
+
+
+def update_mailbox(db: Session, name: str, data: MailboxUpdate | Mapping[str, Any]) -> MailboxRead:
+    """Change some of a mailbox's settings; None (or blank) removes an optional one."""
+    mailbox = mailboxes.update_mailbox(db, name, data, now=utcnow())
+    db.commit()
+    return MailboxRead.model_validate(mailbox)
+
+
+def pause_mailbox(db: Session, name: str, reason: str | None = None) -> MailboxRead:
+    """Stop sending from a mailbox (e.g. while its bounce rate is looked into) until resumed."""
+    mailbox = mailboxes.pause_mailbox(db, name, reason, utcnow())
+    db.commit()
+    return MailboxRead.model_validate(mailbox)
+
+
+def resume_mailbox(db: Session, name: str) -> MailboxRead:
+    mailbox = mailboxes.resume_mailbox(db, name, utcnow())
+    db.commit()
+    return MailboxRead.model_validate(mailbox)
+
+
+def remove_mailbox(db: Session, name: str) -> None:
+    """Delete a mailbox; its past attempts and events stay, unlinked."""
+    mailboxes.delete_mailbox(db, name)
+    db.commit()
+
+
+def mailbox_health(db: Session, name: str, window: timedelta = timedelta(days=1), *,
+                   now: datetime | None = None) -> MailboxHealth:
+    """Sent today against today's cap (warm-up applied), hard-bounce and complaint rates over the window, state."""
+    return mailboxes.mailbox_health(db, name, window, now=now)
+
+
+__all__ += ["DuplicateMailbox", "InvalidMailbox", "MailboxNotFound", "add_mailbox", "get_mailbox", "list_mailboxes",
+            "mailbox_health", "pause_mailbox", "remove_mailbox", "resume_mailbox", "update_mailbox"]

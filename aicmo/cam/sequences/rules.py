@@ -12,6 +12,8 @@ from aicmo.cam.outreach.domain import ErrorKind, MessageStatus, SendStatus
 # A lead in one of these states is never contacted again by a sequence.
 STOPPING_STATUSES = frozenset({LeadStatus.REPLIED, LeadStatus.INTERESTED, LeadStatus.MEETING, LeadStatus.WON,
                                LeadStatus.LOST, LeadStatus.UNSUBSCRIBED, LeadStatus.DO_NOT_CONTACT})
+# The lead answered: with stop_company_on_reply, nobody else at its company is contacted either.
+REPLY_STATUSES = frozenset({LeadStatus.REPLIED, LeadStatus.INTERESTED, LeadStatus.MEETING, LeadStatus.WON})
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ from aicmo.cam.outreach.domain import (
 )
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
-from aicmo.cam.sequences.rules import Move, Progress, RetryPolicy, after_attempt, stop_reason
+from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.sequences.rules import REPLY_STATUSES, Move, Progress, RetryPolicy, after_attempt, stop_reason
 from aicmo.cam.worker.gatekeeper import Gatekeeper, Wait
 from aicmo.clock import Clock, SystemClock
 
@@ -87,6 +88,19 @@ class Dispatcher:
             if after is not None:
                 return after
 
+    def _company_replied(self, db: Session, lead: LeadDB, campaign: CampaignDB | None) -> str | None:
+        """With stop_company_on_reply, a reply from anyone at the lead's company ends the campaign for all of it."""
+        if campaign is None or not lead.company_domain:
+            return None
+        stops = self.gatekeeper.cached(("company_stop", campaign.id), lambda: bool(db.scalar(
+            select(SequenceConfigDB.stop_company_on_reply).where(SequenceConfigDB.campaign_id == campaign.id))))
+        if not stops:
+            return None
+        replied = db.scalar(select(LeadDB.id).where(
+            LeadDB.company_domain == lead.company_domain, LeadDB.id != lead.id,
+            LeadDB.status.in_(REPLY_STATUSES)).limit(1))
+        return None if replied is None else f"lead {replied} at {lead.company_domain} replied"
+
     def _limits(self, db: Session) -> dict[str, ChannelLimits]:
         """The channel configuration, read at most every few seconds: a change applies within that time."""
         if self._limits_cache is None or time.monotonic() > self._limits_cache[0]:
@@ -115,7 +129,7 @@ class Dispatcher:
             if campaign.status == "paused":
                 return self._reschedule(message, None, "campaign paused", now)
             return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
-        reason = stop_reason(lead.status)
+        reason = stop_reason(lead.status) or self._company_replied(db, lead, campaign)
         if reason is not None:
             messages.cancel_for_lead(db, lead.id, reason, now)
             return self._finish(message, MessageStatus.CANCELLED, reason, now)

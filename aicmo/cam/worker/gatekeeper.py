@@ -46,7 +46,7 @@ class Gatekeeper:
         # Mailbox rows and campaign windows, re-read every few seconds rather than for every message.
         self._cache: dict[object, tuple[float, Any]] = {}
 
-    def _cached(self, key: object, load: Callable[[], T]) -> T:
+    def cached(self, key: object, load: Callable[[], T]) -> T:
         hit = self._cache.get(key)
         if hit is None or time.monotonic() > hit[0]:
             hit = (time.monotonic() + CACHE_SECONDS, load())
@@ -88,7 +88,7 @@ class Gatekeeper:
                      now: datetime) -> Wait | None:
         if campaign is None:
             return None  # a message sent by hand goes now
-        stored = self._cached(("window", campaign.id), lambda: db.scalar(
+        stored = self.cached(("window", campaign.id), lambda: db.scalar(
             select(SequenceConfigDB.send_window).where(SequenceConfigDB.campaign_id == campaign.id)))
         if stored is not None and stored.get("always"):
             return None
@@ -106,7 +106,7 @@ class Gatekeeper:
         if not isinstance(service, EmailOutreachService):
             return []
         known = {m.name for m in service.mailboxes if m.available}
-        rows = self._cached("mailboxes", lambda: db.execute(
+        rows = self.cached("mailboxes", lambda: db.execute(
             select(MailboxDB.name, MailboxDB.daily_cap, MailboxDB.warmup_start, MailboxDB.warmup_increment,
                    MailboxDB.warmup_started_at)
             .where(MailboxDB.enabled.is_(True), MailboxDB.paused_at.is_(None)).order_by(MailboxDB.id)).all())

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo import operator_services as ops
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.leads.schemas import LeadUpdate
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
@@ -96,4 +98,22 @@ async def test_a_lead_missing_a_required_field_is_flagged_not_sent(
     await run_accelerated(Worker(sessions, channels, clock=clock), clock)
     [message] = messages_of(db, lead.id)
     assert message.status is MessageStatus.SKIPPED and "first_name" in (message.last_error or "")
+    assert smtp_server.envelopes == []
+
+
+async def test_a_reply_at_the_company_stops_everyone_there_when_the_campaign_says_so(
+        db: Session, sessions: sessionmaker[Session], channels: ChannelRegistry, smtp_server: ScriptedSmtpServer,
+        clock: ManualClock) -> None:
+    first = new_lead(db, first_name="Amy", email="amy@acme.io", last_name="One")
+    second = new_lead(db, first_name="Bob", email="bob@acme.io", last_name="Two")
+    spec = {**SEQUENCE, "stop_company_on_reply": True, "send_window": {"always": True},
+            "steps": [{"channels": ["email"], "subject": "Hi", "body": "Hi {{ first_name }}"}]}
+    campaign = campaigns.create(db, spec, now=clock.now())
+    campaigns.start(db, campaign.id, now=clock.now())
+    db.commit()
+    ops.update_lead(db, first.id, LeadUpdate(status=LeadStatus.REPLIED))
+    assert [m.status for m in messages_of(db, first.id)] == [MessageStatus.CANCELLED]
+    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    [message] = messages_of(db, second.id)
+    assert message.status is MessageStatus.CANCELLED and "acme.io replied" in (message.last_error or "")
     assert smtp_server.envelopes == []
