@@ -4,6 +4,7 @@ from aicmo.bootstrap import engine_for
 from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
+from aicmo.cam.outreach.email.cli import app as mailboxes_app
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
 from aicmo.cam.templates.cli import app as templates_app
@@ -23,6 +24,7 @@ app.add_typer(tasks_app, name="tasks")
 app.add_typer(campaigns_app, name="campaign")
 app.add_typer(messages_app, name="messages")
 app.add_typer(channels_app, name="channels")
+app.add_typer(mailboxes_app, name="mailboxes")
 app.add_typer(templates_app, name="templates")
 app.command("send")(send_command)
 app.command("history")(history_command)

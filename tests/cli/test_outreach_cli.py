@@ -207,8 +207,8 @@ def test_worker_once_skips_unconfigured_channels_and_hands_linkedin_to_a_task(se
     assert john[4:6] == ["contact_form", "skipped"]
     assert "the contact_form channel is not configured" in john[8]
     history = send_run["history"].stdout
-    assert "the email channel is not configured" in history and "waiting for the operator" in history
-    assert history.index("email channel is not configured") < history.index("waiting for the operator")
+    assert "no sender mailbox is configured" in history and "waiting for the operator" in history
+    assert history.index("no sender mailbox is configured") < history.index("waiting for the operator")
     assert "2 attempt(s)" in history
     assert row(send_run["metrics"].stdout, "linkedin", "1", "1")
 

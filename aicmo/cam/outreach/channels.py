@@ -21,13 +21,12 @@ def sender_identity(settings: Settings) -> SenderIdentity | None:
 
 def build_registry(sessions: sessionmaker[Session], settings: Settings | None = None, *,
                    tls_context: ssl.SSLContext | None = None) -> ChannelRegistry:
-    """Every channel that is configured: email with at least one stored mailbox, LinkedIn always,
-    contact forms once a sender identity is set."""
+    """Every channel that is configured: email (from the stored mailboxes), LinkedIn always, contact forms
+    once a sender identity is set."""
     settings = settings or get_settings()
     registry = ChannelRegistry()
-    email = EmailOutreachService.from_db(sessions, tls_context=tls_context, settings=settings)
-    if email.mailboxes:
-        registry.register(email)
+    # Registered even without mailboxes: one added later is picked up by a running worker.
+    registry.register(EmailOutreachService.from_db(sessions, tls_context=tls_context, settings=settings))
     registry.register(LinkedInOutreachService.from_settings(sessions, settings))
     sender = sender_identity(settings)
     if sender is not None:

@@ -71,7 +71,24 @@ class EmailOutreachService(OutreachServiceBase):
     def mailboxes(self) -> tuple[Mailbox, ...]:
         return tuple(self._mailboxes.values())
 
+    async def refresh(self, mailboxes: Sequence[Mailbox]) -> None:
+        """Take up added, changed, paused or removed mailboxes without a restart; changed ones reconnect."""
+        current = {mailbox.name: mailbox for mailbox in mailboxes}
+        for name, old in list(self._mailboxes.items()):
+            if current.get(name) != old:
+                connection = self._connections.pop(name, None)
+                if connection is not None:
+                    await connection.aclose()
+                self._signers.pop(name, None)
+        for mailbox in mailboxes:
+            if mailbox.dkim is not None and mailbox.name not in self._signers:
+                self._signers[mailbox.name] = DkimSigner(mailbox.dkim.domain, mailbox.dkim.selector,
+                                                         mailbox.dkim.private_key)
+        self._mailboxes = current
+
     def can_reach(self, lead: LeadRead) -> str | None:
+        if not self._mailboxes:
+            return "no sender mailbox is configured (aicmo mailboxes add)"
         if not lead.email:
             return "the lead has no email address"
         if lead.email_status is EmailStatus.INVALID:

@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
-from aicmo.cam.outreach.domain import MessageStatus
+from aicmo.cam.outreach.domain import Channel, MessageStatus
+from aicmo.cam.outreach.email.store import load_mailboxes
+from aicmo.cam.outreach.email_service import EmailOutreachService
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.claim import claim_due, recover_expired, release
@@ -21,6 +24,7 @@ from aicmo.cam.worker.dispatch import Dispatcher
 from aicmo.clock import Clock, ManualClock
 
 log = logging.getLogger("aicmo.worker")
+MAILBOX_REFRESH_SECONDS = 10.0
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.stopping = asyncio.Event()
         self.report = WorkerReport()
+        self._mailboxes_checked = 0.0
 
     @property
     def clock(self) -> Clock:
@@ -80,6 +85,7 @@ class Worker:
 
     async def run_batch(self) -> int:
         """Claim one batch and deliver it; return how many messages were claimed."""
+        await self._refresh_mailboxes()
         now = self.clock.now()
         with self.sessions() as db:
             requeued, doubtful = recover_expired(db, now)
@@ -93,6 +99,16 @@ class Worker:
             queue.put_nowait(message_id)
         await asyncio.gather(*(self._drain(queue) for _ in range(min(self.concurrency, len(ids)))))
         return len(ids)
+
+    async def _refresh_mailboxes(self) -> None:
+        """Mailboxes added or changed since start-up are used without restarting the worker."""
+        email = self.dispatcher.registry.get(Channel.EMAIL)
+        if not isinstance(email, EmailOutreachService) or time.monotonic() < self._mailboxes_checked:
+            return
+        self._mailboxes_checked = time.monotonic() + MAILBOX_REFRESH_SECONDS
+        with self.sessions() as db:
+            mailboxes = load_mailboxes(db)
+        await email.refresh(mailboxes)
 
     async def _drain(self, queue: "asyncio.Queue[str]") -> None:
         while not queue.empty() and not self.stopping.is_set():

@@ -117,3 +117,46 @@ async def test_a_replied_lead_gets_nothing_more(db: Session, sessions: sessionma
     await Worker(sessions, channels, clock=clock).run(once=True)
     assert status_of(db, message_id).status is MessageStatus.CANCELLED
     assert smtp_server.envelopes == []
+
+
+async def test_a_warming_mailbox_sends_no_more_than_its_ramp_allows_each_day(
+        db: Session, sessions: sessionmaker[Session], smtp_server: ScriptedSmtpServer, clock: ManualClock) -> None:
+    from datetime import timedelta
+
+    from tests.cam.worker.conftest import add_mailbox, registry_for
+    add_mailbox(db, smtp_server, "fresh", daily_cap=50, warmup_start=2, warmup_increment=1,
+                warmup_started_at=clock.now())
+    ids = [enqueue(db, new_lead(db, email=f"p{i}@acme{i}.io", last_name=f"P{i}").id, clock) for i in range(7)]
+    registry = registry_for(sessions)
+    try:
+        worker = Worker(sessions, registry, clock=clock)
+        await worker.run(once=True)
+        assert len(smtp_server.envelopes) == 2  # day 0: the ramp's start
+        waiting = status_of(db, ids[-1])
+        assert waiting.status is MessageStatus.PENDING and "mailbox:fresh:day" in (waiting.last_error or "")
+        clock.advance(timedelta(days=1))
+        await worker.run(once=True)
+        assert len(smtp_server.envelopes) == 2 + 3  # day 1: start + one increment
+    finally:
+        await registry.aclose()
+    assert all(status_of(db, i).status in (MessageStatus.SENT, MessageStatus.PENDING) for i in ids)
+
+
+async def test_a_mailbox_added_while_the_worker_runs_is_used_without_a_restart(
+        db: Session, sessions: sessionmaker[Session], smtp_server: ScriptedSmtpServer, clock: ManualClock) -> None:
+    from aicmo.cam.outreach.channels import build_registry
+    from tests.cam.worker.conftest import SETTINGS, add_mailbox
+    registry = build_registry(sessions, SETTINGS)  # no mailbox yet
+    try:
+        worker = Worker(sessions, registry, clock=clock)
+        first = enqueue(db, new_lead(db, linkedin_url=None).id, clock, channels=[Channel.EMAIL])
+        await worker.run(once=True)
+        assert status_of(db, first).status is MessageStatus.SKIPPED
+        add_mailbox(db, smtp_server)
+        worker._mailboxes_checked = 0.0  # the next batch looks again (normally within seconds)
+        second = enqueue(db, new_lead(db, email="joe@other.io", last_name="Joe", linkedin_url=None).id, clock,
+                         channels=[Channel.EMAIL])
+        await worker.run(once=True)
+        assert status_of(db, second).status is MessageStatus.SENT and len(smtp_server.envelopes) == 1
+    finally:
+        await registry.aclose()

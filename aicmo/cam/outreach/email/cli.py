@@ -22,7 +22,11 @@ from aicmo.cli.context import console, err_console, fail, open_session, reports_
 
 app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove.", no_args_is_help=True)
 SECURITIES = [security.value for security in SmtpSecurity]
-RESTART_HINT = "a running worker sends from new mailboxes and with changed settings once restarted"
+# The worker re-reads pauses, caps and warm-ups every few seconds, but loads the mailboxes themselves (SMTP server,
+# sender, DKIM, and which ones are available) when it starts.
+ADD_HINT = "a running worker sends from it within seconds"
+SET_HINT = "a running worker applies the change within seconds"
+RESUME_HINT = "a running worker sends from it again within seconds"
 # --clear NAME: the fields it empties.
 CLEARABLE: dict[str, tuple[str, ...]] = {
     "from-name": ("from_name",), "reply-to": ("reply_to",), "username": ("smtp_username", "smtp_password"),
@@ -177,7 +181,7 @@ def add_command(
                   highlight=False, soft_wrap=True)
     if mailbox.smtp_security is SmtpSecurity.NONE and mailbox.has_password:
         err_console.print("[yellow]warning:[/] security none sends the password unencrypted", highlight=False)
-    err_console.print(f"note: {RESTART_HINT}", highlight=False)
+    err_console.print(f"note: {ADD_HINT}", highlight=False)
 
 
 @app.command("list")
@@ -251,7 +255,7 @@ def set_command(
         mailbox = ops.update_mailbox(db, name, given)
     _print_mailbox(mailbox)
     console.print(f"{name}: changed {', '.join(sorted(given))}", highlight=False)
-    err_console.print(f"note: {RESTART_HINT}", highlight=False)
+    err_console.print(f"note: {SET_HINT}", highlight=False)
 
 
 @app.command("pause")
@@ -272,7 +276,7 @@ def resume_command(name: str) -> None:
     with open_session() as db:
         mailbox = ops.resume_mailbox(db, name)
     console.print(f"mailbox {mailbox.name} resumed ({mailbox.state})", highlight=False)
-    err_console.print(f"note: {RESTART_HINT}", highlight=False)
+    err_console.print(f"note: {RESUME_HINT}", highlight=False)
 
 
 @app.command("remove")
