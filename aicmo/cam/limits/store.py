@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, delete, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +28,18 @@ from aicmo.cam.limits.rules import LENGTHS, Decision, Gate, Limit, Period, decid
 COUNTERS = cast(Table, RateCounterDB.__table__)
 GATES = cast(Table, RateGateDB.__table__)
 PERIOD_NAMES = frozenset(period.value for period in Period)
+
+# Built once with bound parameters: constructing statements per reserve cost more than running them.
+_TAKE_SLOT = update(COUNTERS).where(
+    COUNTERS.c.key == bindparam("k"), COUNTERS.c.window_start == bindparam("w"),
+    COUNTERS.c.count < bindparam("cap")).values(count=COUNTERS.c.count + 1)
+_READ_GATE = select(GATES.c.next_allowed_at).where(GATES.c.key == bindparam("k")).with_for_update()
+_MOVE_GATE = update(GATES).where(GATES.c.key == bindparam("k")).values(next_allowed_at=bindparam("at"))
+_NEW_COUNTERS = {name: insert(COUNTERS).on_conflict_do_nothing()
+                 for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_NEW_GATE = {name: insert(GATES).values(key=bindparam("k"), next_allowed_at=bindparam("at"))
+             .on_conflict_do_nothing().returning(GATES.c.key)
+             for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,40 +119,36 @@ class RateLimiter:
     def _take(self, connection: Connection, slots: list[tuple[str, datetime, int]], gates: list[Gate],
               now: datetime) -> tuple[list[HeldGate], tuple[str, datetime] | None]:
         """Return the gates passed, and what blocked as (key, window_start or gate time), if anything did."""
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        dialect = connection.dialect.name
         if slots:
-            connection.execute(insert(COUNTERS).values(
-                [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots]).on_conflict_do_nothing())
+            connection.execute(_NEW_COUNTERS[dialect],
+                               [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots])
         for key, start, cap in slots:
-            taken = connection.execute(update(COUNTERS).where(
-                COUNTERS.c.key == key, COUNTERS.c.window_start == start, COUNTERS.c.count < cap,
-            ).values(count=COUNTERS.c.count + 1))
+            taken = connection.execute(_TAKE_SLOT, {"k": key, "w": start, "cap": cap})
             if taken.rowcount == 0:
                 return [], (key, start)
         held = []
         for gate in gates:
-            passed = self._pass_gate(connection, insert, gate, now)
+            passed = self._pass_gate(connection, dialect, gate, now)
             if not isinstance(passed, HeldGate):
                 return [], (gate.key, passed)
             held.append(passed)
         return held, None
 
-    def _pass_gate(self, connection: Connection, insert: Any, gate: Gate, now: datetime) -> "HeldGate | datetime":
+    def _pass_gate(self, connection: Connection, dialect: str, gate: Gate, now: datetime) -> "HeldGate | datetime":
         """Move the gate to now + gap if it is open; else return when it opens."""
         opens_at = now + gate.gap
         for _ in range(5):
-            created = connection.execute(insert(GATES).values(key=gate.key, next_allowed_at=opens_at)
-                                         .on_conflict_do_nothing().returning(GATES.c.key)).first()
+            created = connection.execute(_NEW_GATE[dialect], {"k": gate.key, "at": opens_at}).first()
             if created:
                 return HeldGate(gate.key, None, opens_at)
             # FOR UPDATE holds the row until commit (PostgreSQL); SQLite already holds its write lock.
-            previous: datetime | None = connection.execute(
-                select(GATES.c.next_allowed_at).where(GATES.c.key == gate.key).with_for_update()).scalar()
+            previous: datetime | None = connection.execute(_READ_GATE, {"k": gate.key}).scalar()
             if previous is None:
                 continue  # a release deleted the row in between: insert again
             if previous > now:
                 return previous
-            connection.execute(update(GATES).where(GATES.c.key == gate.key).values(next_allowed_at=opens_at))
+            connection.execute(_MOVE_GATE, {"k": gate.key, "at": opens_at})
             return HeldGate(gate.key, previous, opens_at)
         raise RuntimeError(f"gate {gate.key} kept vanishing while being passed")
 
