@@ -19,9 +19,10 @@ def mailbox_id(db: Session, name: str | None) -> int | None:
 
 
 def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
-                   target_domain: str | None = None, now: datetime | None = None) -> OutreachAttemptDB:
+                   target_domain: str | None = None, now: datetime | None = None,
+                   sender_id: int | None = None) -> OutreachAttemptDB:
     """Store the attempt and its event; a hard bounce marks the lead's email invalid at once. Never commits."""
-    sender = mailbox_id(db, result.mailbox)
+    sender = sender_id if sender_id is not None else mailbox_id(db, result.mailbox)
     now = now or utcnow()
     attempt = OutreachAttemptDB(
         message_id=message.id, lead_id=message.lead_id, campaign_id=message.campaign_id, channel=result.channel,

@@ -24,7 +24,7 @@ from aicmo.cam.limits.config import channel_limits
 from aicmo.cam.limits.rules import ChannelLimits
 from aicmo.cam.limits.store import RateLimiter, Reservation
 from aicmo.cam.outreach import messages
-from aicmo.cam.outreach.attempts import record_attempt
+from aicmo.cam.outreach.attempts import mailbox_id, record_attempt
 from aicmo.cam.outreach.domain import (
     Channel,
     ErrorKind,
@@ -179,7 +179,9 @@ class Dispatcher:
         """Store the attempt and the message's next state together; None to try the next channel right away."""
         now = self.clock.now()
         message = db.get(OutreachMessageDB, message_id, with_for_update=True)
-        record_attempt(db, plan.message, result, now=now)
+        sender = None if result.mailbox is None else self.gatekeeper.cached(
+            ("mailbox_id", result.mailbox), lambda: mailbox_id(db, result.mailbox))
+        record_attempt(db, plan.message, result, now=now, sender_id=sender)
         if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.SENDING:
             log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
                         message_id)
