@@ -7,17 +7,20 @@ means full. A read-then-write would let two processes both see "one left". On SQ
 transaction with BEGIN IMMEDIATE: the database's single write lock is held until commit, so reservations run
 one after another.
 
-Round trips per reserve: one multi-row INSERT for the counter rows, one UPDATE per limit, and one to three
-statements per gate. Rows are touched in one sorted order (counters, then gates), so two reservations cannot
-deadlock; take at most one reservation per transaction, or commit between them, to keep that order.
+Round trips per reserve: one multi-row INSERT that creates missing counter rows; on SQLite one UPDATE for
+all the limits (its write lock is held anyway), on PostgreSQL one UPDATE per limit so that the refusing one is
+known; then one to three statements per gate. Rows are touched in one sorted order (counters, then gates), so
+two reservations cannot deadlock; take at most one reservation per transaction, or commit between them, to
+keep that order.
 """
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Table, Update, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -97,6 +100,17 @@ def _begin_for_real(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@functools.cache
+def _take_all_slots(count: int) -> Update:
+    """One conditional UPDATE over `count` counter rows; its rowcount says how many had room."""
+    return update(COUNTERS).where(or_(*(
+        and_(COUNTERS.c.key == bindparam(f"k{i}"), COUNTERS.c.window_start == bindparam(f"w{i}"),
+             COUNTERS.c.count < bindparam(f"cap{i}")) for i in range(count)))).values(count=COUNTERS.c.count + 1)
+
+
+Blocked = tuple[str, datetime] | None  # what refused: (key, window start or gate time); None: a counter, unnamed
+
+
 class RateLimiter:
     def reserve(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate],
                 now: datetime) -> "Reservation | Decision":
@@ -106,27 +120,38 @@ class RateLimiter:
         savepoint = db.begin_nested()
         try:
             # The session emits the SAVEPOINT when asked for its connection again, not before.
-            held, blocked = self._take(db.connection(), slots, sorted(gates, key=lambda g: g.key), now)
+            connection = db.connection()
+            held: list[HeldGate] = []
+            taken, blocked = self._take_counters(connection, slots)
+            if taken:
+                held, blocked = self._pass_gates(connection, sorted(gates, key=lambda g: g.key), now)
         except BaseException:
             savepoint.rollback()
             raise
-        if blocked is not None:
-            savepoint.rollback()
-            return self._blocked_decision(db, limits, gates, now, blocked)
-        savepoint.commit()
-        return Reservation(counters=tuple((key, start) for key, start, _ in slots), gates=tuple(held))
+        if taken and blocked is None:
+            savepoint.commit()
+            return Reservation(counters=tuple((key, start) for key, start, _ in slots), gates=tuple(held))
+        savepoint.rollback()
+        return self._blocked_decision(db, limits, gates, now, blocked)
 
-    def _take(self, connection: Connection, slots: list[tuple[str, datetime, int]], gates: list[Gate],
-              now: datetime) -> tuple[list[HeldGate], tuple[str, datetime] | None]:
-        """Return the gates passed, and what blocked as (key, window_start or gate time), if anything did."""
-        dialect = connection.dialect.name
-        if slots:
-            connection.execute(_NEW_COUNTERS[dialect],
-                               [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots])
+    def _take_counters(self, connection: Connection, slots: list[tuple[str, datetime, int]]) -> tuple[bool, Blocked]:
+        """Whether every counter had room and was taken, and, on PostgreSQL, which one refused."""
+        if not slots:
+            return True, None
+        connection.execute(_NEW_COUNTERS[connection.dialect.name],
+                           [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots])
+        if connection.dialect.name == "sqlite":
+            params: dict[str, Any] = {}
+            for i, (key, start, cap) in enumerate(slots):
+                params[f"k{i}"], params[f"w{i}"], params[f"cap{i}"] = key, start, cap
+            return connection.execute(_take_all_slots(len(slots)), params).rowcount == len(slots), None
         for key, start, cap in slots:
-            taken = connection.execute(_TAKE_SLOT, {"k": key, "w": start, "cap": cap})
-            if taken.rowcount == 0:
-                return [], (key, start)
+            if connection.execute(_TAKE_SLOT, {"k": key, "w": start, "cap": cap}).rowcount == 0:
+                return False, (key, start)
+        return True, None
+
+    def _pass_gates(self, connection: Connection, gates: list[Gate], now: datetime) -> tuple[list[HeldGate], Blocked]:
+        dialect = connection.dialect.name
         held = []
         for gate in gates:
             passed = self._pass_gate(connection, dialect, gate, now)
@@ -153,8 +178,10 @@ class RateLimiter:
         raise RuntimeError(f"gate {gate.key} kept vanishing while being passed")
 
     def _blocked_decision(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate], now: datetime,
-                          blocked: tuple[str, datetime]) -> Decision:
+                          blocked: Blocked) -> Decision:
         counts, gate_times = self._read(db, limits, gates, now)
+        if blocked is None:  # SQLite: read under the same write lock, so the counts are what refused
+            return decide(limits, gates, counts, gate_times, now)
         # What we saw blocked stays blocked in the answer, even if a slot was given back since.
         key, seen = blocked
         if any(gate.key == key for gate in gates):

@@ -32,8 +32,8 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
         response_code=result.response_code, duration_ms=result.duration_ms, started_at=now,
     )
     db.add(attempt)
-    db.flush()
     if result.event is not None:
+        db.flush()  # the event refers to the attempt's id
         db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt.id,
                                message_id=message.id, detail=result.detail or None, occurred_at=now))
     lead = db.get(LeadDB, message.lead_id)
@@ -46,19 +46,32 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
     return attempt
 
 
+def sends_since(db: Session, mailbox: int, since: datetime) -> int:
+    """Email attempts of the mailbox the receiving server answered: accepted, or refused on the spot as a bounce."""
+    sent = db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
+        OutreachAttemptDB.mailbox_id == mailbox, OutreachAttemptDB.channel == Channel.EMAIL,
+        OutreachAttemptDB.status == SendStatus.SENT, OutreachAttemptDB.started_at >= since)) or 0
+    refused = db.scalar(select(func.count()).select_from(DeliveryEventDB).where(
+        DeliveryEventDB.mailbox_id == mailbox, DeliveryEventDB.occurred_at >= since,
+        DeliveryEventDB.kind == EventKind.HARD_BOUNCE, DeliveryEventDB.attempt_id.is_not(None))) or 0
+    return sent + refused
+
+
+def events_since(db: Session, mailbox: int, since: datetime) -> dict[EventKind, int]:
+    rows = db.execute(select(DeliveryEventDB.kind, func.count()).where(
+        DeliveryEventDB.mailbox_id == mailbox, DeliveryEventDB.occurred_at >= since).group_by(DeliveryEventDB.kind))
+    return {EventKind(kind): count for kind, count in rows}
+
+
 def event_rate(db: Session, mailbox: int, kinds: tuple[EventKind, ...], *, since: datetime | None = None,
                window: timedelta = timedelta(days=1)) -> float:
-    """Events of these kinds per email send attempt of this mailbox over the window (0.0 with no sends)."""
+    """Events of these kinds per send of this mailbox over the window (0.0 with no sends)."""
     start = since or utcnow() - window
-    sends = db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
-        OutreachAttemptDB.mailbox_id == mailbox, OutreachAttemptDB.started_at >= start,
-        OutreachAttemptDB.channel == Channel.EMAIL)) or 0
+    sends = sends_since(db, mailbox, start)
     if not sends:
         return 0.0
-    events = db.scalar(select(func.count()).select_from(DeliveryEventDB).where(
-        DeliveryEventDB.mailbox_id == mailbox, DeliveryEventDB.kind.in_(kinds),
-        DeliveryEventDB.occurred_at >= start)) or 0
-    return events / sends
+    counts = events_since(db, mailbox, start)
+    return sum(counts.get(kind, 0) for kind in kinds) / sends
 
 
 def submission_count(db: Session, domain: str, *, campaign_id: int | None = None) -> int:
