@@ -16,9 +16,11 @@ demo: $(STAMP)
 	$(BIN)/aicmo demo
 
 ## Lint, type-check and run the whole test suite (PostgreSQL tests run when the server is reachable).
+## System packages the tests start for real (Dovecot for IMAP) are installed first when missing.
 test: $(STAMP)
 	$(BIN)/ruff check aicmo tests bench examples
 	$(BIN)/mypy
+	$(BIN)/python -m tests.support.system_packages dovecot-imapd
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -27,6 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_grade.py
+	$(BIN)/python bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) aicmo.db *.egg-info

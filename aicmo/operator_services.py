@@ -8,10 +8,17 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
+from aicmo.cam.alerts import service as alerts
+from aicmo.cam.alerts.schemas import AlertRead
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.cam.grading.profile import load_profile
 from aicmo.cam.grading.service import LeadGradeService
+from aicmo.cam.inbox import service as inbox
+from aicmo.cam.inbox.events import InboundKind
+from aicmo.cam.inbox.poller import PollResult
+from aicmo.cam.inbox.providers import WebhookError, parse_events
+from aicmo.cam.inbox.schemas import InboundRead, WebhookOutcome
 from aicmo.cam.leads import service as leads
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.export import write_leads
@@ -23,8 +30,10 @@ from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate, Inva
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.email import mailboxes
+from aicmo.cam.outreach.email import status as mailbox_status_view
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
+from aicmo.cam.outreach.email.status import MailboxStatus
 from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
 from aicmo.cam.outreach.linkedin.service import (
     complete_linkedin_task,
@@ -37,6 +46,9 @@ from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead, canc
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
 from aicmo.cam.sequences.rules import stop_reason
+from aicmo.cam.suppression import service as suppression
+from aicmo.cam.suppression.schemas import SuppressionRead
+from aicmo.cam.timeline import TimelineEntry, lead_timeline
 from aicmo.cam.worker.status import QueueStatus, queue_status
 from aicmo.clock import Clock
 from aicmo.db.base import utcnow
@@ -53,6 +65,7 @@ from aicmo.errors import (
     TaskAlreadyClosed,
     TaskNotFound,
 )
+from aicmo.settings import Settings, get_settings
 
 
 def create_lead(db: Session, data: LeadCreate) -> LeadRead:
@@ -289,5 +302,71 @@ def mailbox_health(db: Session, name: str, window: timedelta = timedelta(days=1)
     return mailboxes.mailbox_health(db, name, window, now=now)
 
 
+def mailbox_status(db: Session, *, now: datetime | None = None) -> list[MailboxStatus]:
+    """Every mailbox's state, sends today, the deliverability guard's figures and its inbox's last poll."""
+    return mailbox_status_view.mailbox_status(db, settings=get_settings(), now=now or utcnow())
+
+
 __all__ += ["DuplicateMailbox", "InvalidMailbox", "MailboxNotFound", "add_mailbox", "get_mailbox", "list_mailboxes",
-            "mailbox_health", "pause_mailbox", "remove_mailbox", "resume_mailbox", "update_mailbox"]
+            "mailbox_health", "mailbox_status", "pause_mailbox", "remove_mailbox", "resume_mailbox",
+            "update_mailbox"]
+
+
+# --- Listening: the inbox, provider events, the suppression list and alerts -------------------------------------
+
+
+def poll_inbox(db: Session, *, mailbox: str | None = None) -> list[PollResult]:
+    """Read new mail in one mailbox (or every mailbox with IMAP set) and apply it, each message committed alone."""
+    return inbox.poll(db, get_settings(), mailbox=mailbox)
+
+
+def list_inbound(db: Session, *, kind: InboundKind | None = None, lead_id: int | None = None,
+                 limit: int = 50) -> list[InboundRead]:
+    """Replies, bounces, complaints and other incoming mail, newest first."""
+    return inbox.get_all(db, kind=kind, lead_id=lead_id, limit=limit)
+
+
+def take_provider_events(db: Session, provider: str, body: bytes, *,
+                         settings: Settings | None = None) -> WebhookOutcome:
+    """Apply a provider's webhook payload (SES, SendGrid, Postmark); WebhookError names what is malformed."""
+    return inbox.take_provider_events(db, provider, parse_events(provider, body), settings or get_settings())
+
+
+def suppress(db: Session, value: str, *, reason: str = "manual", detail: str | None = None) -> SuppressionRead:
+    """Never reach this address or domain again, on any channel; its waiting messages stop at their next turn."""
+    row = suppression.add(db, value, reason=reason, detail=detail)
+    db.commit()
+    return SuppressionRead.model_validate(row)
+
+
+def unsuppress(db: Session, value: str) -> bool:
+    removed = suppression.remove(db, value)
+    db.commit()
+    return removed
+
+
+def list_suppressions(db: Session, *, search: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[SuppressionRead]:
+    return [SuppressionRead.model_validate(row)
+            for row in suppression.get_all(db, search=search, limit=limit, offset=offset)]
+
+
+def list_alerts(db: Session, *, include_acknowledged: bool = False, limit: int = 100) -> list[AlertRead]:
+    """What the operator must see, e.g. a mailbox that paused itself, newest first."""
+    return [AlertRead.model_validate(row)
+            for row in alerts.get_all(db, include_acknowledged=include_acknowledged, limit=limit)]
+
+
+def get_lead_timeline(db: Session, lead_id: int, *, limit: int = 500) -> list[TimelineEntry]:
+    """Every attempt to reach the lead and everything that came back from it (reply text included), in order."""
+    return lead_timeline(db, lead_id, limit=limit)
+
+
+def acknowledge_alert(db: Session, alert_id: int) -> bool:
+    found = alerts.acknowledge(db, alert_id)
+    db.commit()
+    return found
+
+
+__all__ += ["WebhookError", "acknowledge_alert", "get_lead_timeline", "list_alerts", "list_inbound",
+            "list_suppressions", "poll_inbox", "suppress", "take_provider_events", "unsuppress"]

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 5.0
     worker_batch: int = 50
 
+    # Listening: mailbox polling, provider webhooks and the deliverability guard.
+    inbox_poll_seconds: float = 60.0  # how often the worker reads every mailbox's inbox
+    webhook_secret: str | None = None  # shared secret providers sign or send with their events
+    guard_bounce_rate: float = 0.05  # a mailbox pauses itself above this bounce rate ...
+    guard_complaint_rate: float = 0.003  # ... or above this complaint rate
+    guard_window_sends: int = 200  # rates over the mailbox's last N email sends ...
+    guard_window_hours: float = 24.0  # ... and over the last hours
+    guard_min_sends: int = 20  # fewer sends than this in a window say nothing yet
+
 
 @lru_cache
 def get_settings() -> Settings:

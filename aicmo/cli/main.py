@@ -2,17 +2,21 @@ import typer
 
 from aicmo.bootstrap import engine_for
 from aicmo.cam.campaigns.cli import app as campaigns_app
+from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.email.cli import app as mailboxes_app
+from aicmo.cam.outreach.email.status_cli import status_command as mailboxes_status_command
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
+from aicmo.cam.suppression.cli import app as suppress_app
 from aicmo.cam.templates.cli import app as templates_app
 from aicmo.cam.worker.cli import status_command, worker_command
 from aicmo.cli.context import console, reports_errors
 from aicmo.db.migrate import current_revision, head_revision, upgrade
 from aicmo.demo.cli import demo
 from aicmo.settings import get_settings
+from aicmo.web.cli import serve_command
 
 app = typer.Typer(help="aicmo: import, grade and reach your leads.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -24,14 +28,18 @@ app.add_typer(tasks_app, name="tasks")
 app.add_typer(campaigns_app, name="campaign")
 app.add_typer(messages_app, name="messages")
 app.add_typer(channels_app, name="channels")
+mailboxes_app.command("status")(mailboxes_status_command)
 app.add_typer(mailboxes_app, name="mailboxes")
+app.add_typer(inbox_app, name="inbox")
 app.add_typer(templates_app, name="templates")
+app.add_typer(suppress_app, name="suppress")
 app.command("send")(send_command)
 app.command("history")(history_command)
 app.command("metrics")(metrics_command)
 app.command("worker")(worker_command)
 app.command("status")(status_command)
 app.command("demo")(demo)
+app.command("serve")(serve_command)
 
 
 @db_app.command("upgrade")

@@ -1,6 +1,8 @@
 """Every ORM model, imported in one place so Alembic and create_all see the whole schema."""
 
+from aicmo.cam.alerts.models import AlertDB
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import RateCounterDB, RateGateDB
 from aicmo.cam.outreach.models import (
@@ -12,10 +14,11 @@ from aicmo.cam.outreach.models import (
     OutreachMessageDB,
 )
 from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.suppression.models import SuppressionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB", "LeadAliasDB", "LeadDB",
-    "LinkedInTaskDB", "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB",
-    "SequenceConfigDB",
+    "AlertDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB", "InboundMessageDB",
+    "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB",
+    "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB",
 ]

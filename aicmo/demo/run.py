@@ -100,10 +100,13 @@ async def run(database: Path, leads_file: Path, *, on_day: object = None) -> Dem
                             sender_company="aicmo", form_trusted_networks="127.0.0.1/32",
                             secret_key=secrets.token_hex(16), smtp_timeout=10.0, http_timeout=5.0,
                             # Every stand-in site lives on 127.0.0.1: the one-form-per-domain cap would see one.
-                            form_submissions_per_domain=100_000)
+                            form_submissions_per_domain=100_000,
+                            # The demo's mail server refuses one address in eight on purpose, to show fallback;
+                            # a real list that bounced so much would rightly pause the mailbox.
+                            guard_bounce_rate=0.25)
         registry = build_registry(sessions, settings)
         clock = ManualClock(start)
-        worker = Worker(sessions, registry, clock=clock, concurrency=4)
+        worker = Worker(sessions, registry, clock=clock, concurrency=4, settings=settings)
         done = failed = days = 0
         try:
             for days in range(1, 60):

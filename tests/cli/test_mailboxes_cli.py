@@ -1,23 +1,37 @@
 """`aicmo mailboxes` through the installed command, on a SQLite file: add, list, show, change, pause, resume,
 remove, and the refusals, which exit 1 naming the field at fault. No password ever reaches the output."""
 
+import json
 import os
 import sqlite3
 import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from aicmo import operator_services as ops
+from aicmo.cam.alerts import service as alerts
+from aicmo.cam.inbox.models import InboxStateDB
+from aicmo.cam.leads.schemas import LeadCreate
+from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
+from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB
+from aicmo.db.engine import make_engine, make_session_factory
 from tests.cam.outreach.email.test_mailboxes import small_dkim_key
 from tests.cli.test_cli import COMMAND, Done
+from tests.factories import make_lead
 
 ENV_PASSWORD = "env-secret-Pw1"
 STDIN_PASSWORD = "stdin secret Pw2"  # spaces are part of a password
+IMAP_ENV_PASSWORD = "imap-env-secret-Pw3"
+IMAP_STDIN_PASSWORD = "imap stdin secret Pw4"
+SECRETS = (ENV_PASSWORD, STDIN_PASSWORD, IMAP_ENV_PASSWORD, IMAP_STDIN_PASSWORD, "PRIVATE KEY")
 
 
 def run(space: Path, *args: str, ok: bool = True, env: dict[str, str] | None = None, stdin: str = "") -> Done:
@@ -28,7 +42,7 @@ def run(space: Path, *args: str, ok: bool = True, env: dict[str, str] | None = N
                           timeout=120, check=False)
     output = done.stdout + done.stderr
     assert "Traceback" not in output, done.stderr
-    assert ENV_PASSWORD not in output and STDIN_PASSWORD not in output and "PRIVATE KEY" not in output
+    assert not [secret for secret in SECRETS if secret in output]
     if ok:
         assert done.returncode == 0, done.stderr
     return done
@@ -181,3 +195,200 @@ def test_nothing_refused_was_stored(space: Path, refusals: dict[str, Done]) -> N
 def test_a_password_is_never_taken_as_an_option_value(space: Path) -> None:
     done = run(space, *BASE, "--password", "hunter2", ok=False)
     assert done.returncode == 2 and "No such option" in done.stderr
+
+
+# IMAP: where replies and bounces are read.
+
+def imap_stored(space: Path) -> dict[str, tuple[Any, ...]]:
+    with sqlite3.connect(space / "aicmo.db") as connection:
+        rows = connection.execute("SELECT name, imap_host, imap_port, imap_security, imap_username, imap_password, "
+                                  "imap_folder, bounce_folder, smtp_password FROM mailboxes").fetchall()
+    return {name: tuple(rest) for name, *rest in rows}
+
+
+@dataclass
+class ImapSteps:
+    done: dict[str, Done]
+    stored_after_add: dict[str, tuple[Any, ...]]
+    stored_at_end: dict[str, tuple[Any, ...]]
+
+
+@pytest.fixture(scope="module")
+def imap_steps(tmp_path_factory: pytest.TempPathFactory) -> ImapSteps:
+    """Two mailboxes added with IMAP settings (each IMAP password by another way), shown, changed and refused."""
+    space = tmp_path_factory.mktemp("imap")
+    passwords = {"SALES_SMTP_PASSWORD": ENV_PASSWORD, "IMAP_PW": IMAP_ENV_PASSWORD}
+    done = {"add sales": run(space, *ADD_SALES, "--imap-host", "imap.seller.example", "--imap-password-stdin",
+                             "--bounce-folder", "Bounces", env=passwords, stdin=IMAP_STDIN_PASSWORD + "\n"),
+            "add ops": run(space, "mailboxes", "add", "ops", "--from", "ops@seller.example", "--smtp-host",
+                           "smtp.seller.example", "--username", "ops", "--password-stdin", "--imap-host",
+                           "imap.seller.example", "--imap-security", "starttls", "--imap-username", "box",
+                           "--imap-password-env", "IMAP_PW", "--imap-folder", "Sales", env=passwords,
+                           stdin=STDIN_PASSWORD + "\n")}
+    after_add = imap_stored(space)
+    for name, args in {"show sales": ("show", "sales"), "show ops": ("show", "ops"),
+                       "set sales": ("set", "sales", "--imap-port", "1993", "--imap-folder", "Support",
+                                     "--clear", "bounce-folder"),
+                       "set ops": ("set", "ops", "--clear", "imap")}.items():
+        done[name] = run(space, "mailboxes", *args, env=passwords)
+    refusals = {"both on stdin": ("set", "sales", "--password-stdin", "--imap-password-stdin"),
+                "unknown imap security": ("set", "sales", "--imap-security", "ssl"),
+                "imap password variable unset": ("set", "sales", "--imap-password-env", "NO_SUCH_VARIABLE_Y"),
+                "imap port 0": ("set", "sales", "--imap-port", "0"),
+                "bounces into the folder read": ("set", "sales", "--bounce-folder", "Support"),
+                "imap settings without a server": ("set", "ops", "--imap-username", "box"),
+                "clear and set together": ("set", "sales", "--clear", "imap", "--imap-host", "imap.example"),
+                "imap password as a value": ("set", "sales", "--imap-password", "hunter2")}
+    for name, args in refusals.items():
+        done[name] = run(space, "mailboxes", *args, ok=False, stdin="one\ntwo\n")
+    return ImapSteps(done, after_add, imap_stored(space))
+
+
+def test_add_stores_the_imap_settings_and_passwords_given_by_environment_or_standard_input(
+        imap_steps: ImapSteps) -> None:
+    assert "; reads INBOX at imap.seller.example:993" in imap_steps.done["add sales"].stdout
+    assert imap_steps.stored_after_add == {
+        "sales": ("imap.seller.example", 993, "tls", None, IMAP_STDIN_PASSWORD, "INBOX", "Bounces", ENV_PASSWORD),
+        "ops": ("imap.seller.example", 143, "starttls", "box", IMAP_ENV_PASSWORD, "Sales", None, STDIN_PASSWORD)}
+
+
+def test_show_lists_the_imap_settings_without_the_password(imap_steps: ImapSteps) -> None:
+    done = imap_steps.done
+    for name, lines in {"show sales": ("imap: imap.seller.example:993 (tls)", "imap username: john (SMTP's)",
+                                       "imap password: set", "imap folder: INBOX", "bounce folder: Bounces"),
+                        "show ops": ("imap: imap.seller.example:143 (starttls)", "imap username: box",
+                                     "imap folder: Sales", "bounce folder: -")}.items():
+        for line in lines:
+            assert f"\n  {line}\n" in done[name].stdout, done[name].stdout
+
+
+def test_set_changes_and_clears_the_imap_settings(imap_steps: ImapSteps) -> None:
+    done = imap_steps.done
+    assert "  imap: imap.seller.example:1993 (tls)\n" in done["set sales"].stdout
+    assert "sales: changed bounce_folder, imap_folder, imap_port" in done["set sales"].stdout
+    assert "  imap: none (replies and bounces are not read)\n" in done["set ops"].stdout
+    assert imap_steps.stored_at_end == {
+        "sales": ("imap.seller.example", 1993, "tls", None, IMAP_STDIN_PASSWORD, "Support", None, ENV_PASSWORD),
+        "ops": (None, None, "starttls", None, None, "Sales", None, STDIN_PASSWORD)}
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("both on stdin", "--password-stdin and --imap-password-stdin together"),
+    ("unknown imap security", "--imap-security 'ssl': use one of none, starttls, tls"),
+    ("imap password variable unset", "--imap-password-env: the environment variable NO_SUCH_VARIABLE_Y is not set"),
+    ("imap port 0", "imap_port: Input should be greater than or equal to 1"),
+    ("bounces into the folder read", "bounce_folder: must differ from imap_folder"),
+    ("imap settings without a server", "imap_host: imap_username is only used with an IMAP server"),
+    ("clear and set together", "--clear imap and a new imap_host together"),
+])
+def test_bad_imap_input_exits_1_saying_what_is_wrong(imap_steps: ImapSteps, case: str,
+                                                     expected: str) -> None:
+    done = imap_steps.done[case]
+    assert (done.returncode, done.stderr.startswith("error: ")) == (1, True), done.stderr
+    assert expected in done.stderr.replace("\n", " "), done.stderr
+
+
+def test_an_imap_password_is_never_taken_as_an_option_value(imap_steps: ImapSteps) -> None:
+    done = imap_steps.done["imap password as a value"]
+    assert done.returncode == 2 and "No such option" in done.stderr
+
+
+# `aicmo mailboxes status`: the deliverability guard's figures, the inbox, and the alerts not yet acknowledged.
+
+POLLED, ALERTED = datetime(2024, 5, 10, 11, 58, tzinfo=UTC), datetime(2024, 5, 10, 11, 0, tzinfo=UTC)
+
+
+def status_rows(out: str) -> dict[str, dict[str, list[str]]]:
+    """The status table by mailbox name, each cell as its lines (a row may span several)."""
+    lines = out.splitlines()
+    header = cells(next(line for line in lines if line.startswith("┃")).replace("┃", "│"))
+    rows: list[dict[str, list[str]]] = []
+    for line in (line for line in lines if line.startswith("│")):
+        values = cells(line)
+        if values[0]:
+            rows.append({column: [] for column in header})
+        for column, value in zip(header, values, strict=True):
+            rows[-1][column] += [value] if value else []
+    return {row["name"][0]: row for row in rows}
+
+
+def seed_sends(space: Path) -> None:
+    """sales: 10 sent today, 1 refused on the spot (a hard bounce), 1 complaint, a failed IMAP poll; two alerts about
+    ops, one acknowledged. The 4 newest sends come after the bounce."""
+    now = datetime.now(UTC)
+    newest = max(now - timedelta(minutes=1), now.replace(hour=0, minute=10, second=0, microsecond=0))
+    engine = make_engine(f"sqlite:///{space / 'aicmo.db'}")
+    with make_session_factory(engine)() as db:
+        lead_id, sales = ops.create_lead(db, LeadCreate(**make_lead())).id, ops.get_mailbox(db, "sales").id
+        for when in [newest] * 4 + [newest - timedelta(minutes=10)] * 6:
+            db.add(OutreachAttemptDB(lead_id=lead_id, channel=Channel.EMAIL, mailbox_id=sales, status=SendStatus.SENT,
+                                     started_at=when))
+        refused = OutreachAttemptDB(lead_id=lead_id, channel=Channel.EMAIL, mailbox_id=sales,
+                                    status=SendStatus.FAILED, started_at=newest - timedelta(minutes=10))
+        db.add(refused)
+        db.flush()
+        db.add_all([DeliveryEventDB(kind=EventKind.HARD_BOUNCE, lead_id=lead_id, mailbox_id=sales,
+                                    attempt_id=refused.id, occurred_at=refused.started_at),
+                    DeliveryEventDB(kind=EventKind.COMPLAINT, lead_id=lead_id, mailbox_id=sales, occurred_at=newest),
+                    InboxStateDB(mailbox_id=sales, folder="INBOX", last_uid=3, last_polled_at=POLLED,
+                                 last_error="login refused")])
+        alerts.raise_alert(db, "mailbox.paused", subject="ops", message="Mailbox ops paused itself: bounce rate 9.1%.",
+                           now=ALERTED)
+        seen = alerts.raise_alert(db, "mailbox.paused", subject="ops", message="an old pause, dealt with")
+        db.flush()
+        alerts.acknowledge(db, seen.id)
+        db.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def status(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
+    space = tmp_path_factory.mktemp("status")
+    run(space, *ADD_SALES, "--imap-host", "imap.seller.example", env={"SALES_SMTP_PASSWORD": ENV_PASSWORD})
+    run(space, "mailboxes", "add", "ops", "--from", "ops@seller.example", "--smtp-host", "smtp.seller.example")
+    run(space, "mailboxes", "pause", "ops", "--reason", "bounce rate 9.1%")
+    seed_sends(space)
+    window = {"AICMO_GUARD_WINDOW_SENDS": "4"}
+    return {"text": run(space, "mailboxes", "status", env=window),
+            "json": run(space, "mailboxes", "status", "--format", "json", env=window),
+            "colour": run(space, "mailboxes", "status", env=window | {"FORCE_COLOR": "1"})}
+
+
+def test_status_shows_each_mailboxs_guard_figures_and_inbox(status: dict[str, Done]) -> None:
+    rows = status_rows(status["text"].stdout)
+    assert rows["sales"] == {
+        "name": ["sales"], "state": ["active"], "sent today": ["10/50"], "window": ["last 4 sends", "last 24 h"],
+        "bounces": ["0 of 4 (0.0%)", "1 of 11 (9.1%) > 5.0%"],
+        "complaints": ["1 of 4 (25.00%) > 0.30%", "1 of 11 (9.09%) > 0.30%"],
+        "inbox": ["INBOX"], "last polled (UTC)": ["2024-05-10 11:58"], "last error": ["login refused"]}
+    ops_row = rows["ops"]
+    assert " ".join(ops_row.pop("state")) == "paused: bounce rate 9.1%"
+    assert ops_row == {"name": ["ops"], "sent today": ["0/50"], "window": ["last 24 h"],
+                       "bounces": ["0 of 0 (0.0%)"], "complaints": ["0 of 0 (0.00%)"], "inbox": ["not set"],
+                       "last polled (UTC)": ["-"], "last error": ["-"]}
+
+
+def test_status_lists_the_alerts_not_yet_acknowledged(status: dict[str, Done]) -> None:
+    out = status["text"].stdout
+    assert "alerts not yet acknowledged: 1\n" in out
+    assert "  2024-05-10 11:00 UTC  mailbox.paused  ops: Mailbox ops paused itself: bounce rate 9.1%.\n" in out
+    assert "an old pause" not in out
+
+
+def test_status_marks_a_rate_above_its_threshold_in_red(status: dict[str, Done]) -> None:
+    out = status["colour"].stdout
+    for figure in ("1 of 11 (9.1%) > 5.0%", "1 of 4 (25.00%) > 0.30%", "login refused"):
+        assert f"\x1b[31m{figure}\x1b[0m" in out, out
+    assert "\x1b[31m0 of 4" not in out and "0 of 4 (0.0%)" in out
+
+
+def test_status_as_json_gives_the_same_figures(status: dict[str, Done]) -> None:
+    shown = json.loads(status["json"].stdout)
+    sales, ops_row = shown["mailboxes"]
+    assert sales["windows"][1] == {"label": "last 24 h", "sends": 11, "bounces": 1, "complaints": 1,
+                                   "bounce_rate": 1 / 11, "complaint_rate": 1 / 11, "bounce_rate_over": True,
+                                   "complaint_rate_over": True}
+    assert (sales["sent_today"], sales["inbox"], sales["last_error"]) == (10, True, "login refused")
+    assert (ops_row["state"], ops_row["paused_reason"], ops_row["inbox"]) == ("paused", "bounce rate 9.1%", False)
+    assert [(a["kind"], a["subject"], a["created_at"]) for a in shown["alerts"]] == [
+        ("mailbox.paused", "ops", "2024-05-10T11:00:00+00:00")]

@@ -242,6 +242,23 @@ def history_command(
                       outcome, escape(attempt.target or ""), escape(attempt.detail or ""))
     console.print(table)
     console.print(f"{len(attempts)} attempt(s)", highlight=False)
+    if lead is not None:
+        _print_incoming(lead)
+
+
+def _print_incoming(lead: int) -> None:
+    """What came back from the lead: replies with their own words, bounces, complaints, unsubscribes."""
+    with open_session() as db:
+        incoming = [entry for entry in ops.get_lead_timeline(db, lead) if entry.direction == "in"]
+    if not incoming:
+        return
+    table = Table(title="came back", title_justify="left")
+    for column in ("when (UTC)", "what", "from", "message", "text or detail"):
+        table.add_column(column, overflow="fold", no_wrap=column != "text or detail")
+    for entry in incoming:
+        table.add_row(_when(entry.at), entry.kind, entry.outcome, (entry.message_id or "-")[:SHORT_ID],
+                      escape(entry.text or entry.detail or ""))
+    console.print(table)
 
 
 @reports_errors

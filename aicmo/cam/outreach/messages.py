@@ -5,12 +5,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import FINAL_STATUSES, Channel, ErrorKind, MessageStatus, OutreachMessage
-from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus, OutreachMessageDB
 
 DEFAULT_CHANNEL_ORDER = (Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM)
 # Messages a cancellation may still stop: those not yet handed to a channel.
@@ -87,24 +87,43 @@ def current_channel(message: OutreachMessageDB) -> Channel:
 
 
 def cancel_for_lead(db: Session, lead_id: int, reason: str, now: datetime, *, campaign_id: int | None = None) -> int:
-    """Cancel the lead's messages not yet handed to a channel; return how many. Never commits."""
+    """Cancel the lead's messages not yet handed to a channel, and LinkedIn steps handed to a person or an
+    automation but not done yet; return how many messages. Never commits."""
     query = update(OutreachMessageDB).where(OutreachMessageDB.lead_id == lead_id,
                                             OutreachMessageDB.status.in_(CANCELLABLE))
+    tasks = LinkedInTaskDB.lead_id == lead_id
     if campaign_id is not None:
         query = query.where(OutreachMessageDB.campaign_id == campaign_id)
-    result = db.execute(query.values(status=MessageStatus.CANCELLED, cancelled_at=now, updated_at=now,
-                                     last_error=reason, lease_owner=None, lease_expires_at=None,
-                                     next_attempt_at=None).execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
+        tasks = and_(tasks, LinkedInTaskDB.campaign_id == campaign_id)
+    result = db.execute(query.values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(db, tasks, reason, now)
 
 
 def cancel_for_company(db: Session, company_domain: str, reason: str, now: datetime) -> int:
-    """Cancel pending messages to every lead at a company domain."""
+    """Cancel waiting messages and open LinkedIn steps to every lead at a company domain."""
     lead_ids = select(LeadDB.id).where(LeadDB.company_domain == company_domain)
     result = db.execute(update(OutreachMessageDB).where(
-        OutreachMessageDB.lead_id.in_(lead_ids), OutreachMessageDB.status.in_(CANCELLABLE)).values(
-        status=MessageStatus.CANCELLED, cancelled_at=now, updated_at=now, last_error=reason, lease_owner=None,
-        lease_expires_at=None, next_attempt_at=None).execution_options(synchronize_session=False))
+        OutreachMessageDB.lead_id.in_(lead_ids), OutreachMessageDB.status.in_(CANCELLABLE))
+        .values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(
+        db, LinkedInTaskDB.lead_id.in_(lead_ids), reason, now)
+
+
+def _cancelled(reason: str, now: datetime) -> dict[str, object]:
+    return {"status": MessageStatus.CANCELLED, "cancelled_at": now, "updated_at": now, "last_error": reason,
+            "lease_owner": None, "lease_expires_at": None, "next_attempt_at": None}
+
+
+def _cancel_open_tasks(db: Session, which: ColumnElement[bool], reason: str, now: datetime) -> int:
+    """A handed-over LinkedIn step nobody has done yet must not be done any more."""
+    open_tasks = and_(which, LinkedInTaskDB.status == LinkedInTaskStatus.OPEN)
+    handed_over = select(LinkedInTaskDB.message_id).where(open_tasks, LinkedInTaskDB.message_id.is_not(None))
+    result = db.execute(update(OutreachMessageDB).where(
+        OutreachMessageDB.id.in_(handed_over), OutreachMessageDB.status == MessageStatus.SENT)
+        .values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
+    db.execute(update(LinkedInTaskDB).where(open_tasks).values(
+        status=LinkedInTaskStatus.CANCELLED, detail=reason, completed_at=now).execution_options(
+        synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -120,12 +139,20 @@ def settle_handover(db: Session, message_id: str | None, *, done: bool, detail: 
     if done:
         set_status(message, MessageStatus.DELIVERED, now)
         return
-    message.last_error = detail
+    fall_back(message, detail, now, otherwise=MessageStatus.FAILED)
+
+
+def fall_back(message: OutreachMessageDB, reason: str | None, now: datetime, *, otherwise: MessageStatus) -> bool:
+    """After a handed-over message turned out not to reach the lead, queue its next channel now; with none left,
+    end in `otherwise`. Return whether another channel was queued. Never commits."""
+    message.last_error = reason
     if message.channel_index + 1 < len(message.channel_order):
         message.channel_index += 1
         message.channel_attempts = 0
         message.channel = current_channel(message)
         set_status(message, MessageStatus.PENDING, now)
         message.sent_at, message.next_attempt_at = None, now
-    else:
-        set_status(message, MessageStatus.FAILED, now)
+        message.lease_owner = message.lease_expires_at = None
+        return True
+    set_status(message, otherwise, now)
+    return False

@@ -30,6 +30,14 @@ class MailboxDB(Base):
     dkim_domain: Mapped[str | None] = mapped_column(String(253))
     dkim_selector: Mapped[str | None] = mapped_column(String(63))
     dkim_private_key: Mapped[str | None] = mapped_column(Text)
+    # Where replies and bounces arrive: read over IMAP (none configured: the mailbox is not polled).
+    imap_host: Mapped[str | None] = mapped_column(String(253))
+    imap_port: Mapped[int | None] = mapped_column(Integer)
+    imap_security: Mapped[SmtpSecurity] = mapped_column(str_enum(SmtpSecurity), default=SmtpSecurity.TLS)
+    imap_username: Mapped[str | None] = mapped_column(String(320))
+    imap_password: Mapped[str | None] = mapped_column(String(500))
+    imap_folder: Mapped[str] = mapped_column(String(200), default="INBOX")
+    bounce_folder: Mapped[str | None] = mapped_column(String(200))  # processed bounces are moved here, if set
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
@@ -90,6 +98,7 @@ class LinkedInTaskStatus(StrEnum):
     OPEN = "open"  # waiting for the operator or the automation
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # the lead replied, unsubscribed or was stopped before the task was done
 
 
 class LinkedInTaskKind(StrEnum):

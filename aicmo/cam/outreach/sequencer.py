@@ -28,7 +28,8 @@ from aicmo.cam.outreach.domain import (
 )
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER
 from aicmo.cam.outreach.registry import ChannelRegistry
-from aicmo.cam.sequences.rules import Move, Progress, RetryPolicy, after_attempt
+from aicmo.cam.sequences.rules import Move, Progress, RetryPolicy, after_attempt, stop_reason
+from aicmo.cam.suppression import checks as suppression
 from aicmo.db.base import utcnow
 from aicmo.db.engine import unit_of_work
 
@@ -92,6 +93,9 @@ class ChannelSequencer:
                 return result
 
     async def _attempt(self, msg: OutreachMessage, channel: Channel, lead: LeadRead) -> SendResult:
+        stopped = self._stop_reason(lead)
+        if stopped is not None:
+            return SendResult.failed(channel, ErrorKind.FATAL, stopped)
         service = self.registry.get(channel)
         if service is None:
             return SendResult(SendStatus.SKIPPED, channel, detail=f"the {channel.value} channel is not configured")
@@ -103,6 +107,15 @@ class ChannelSequencer:
             return await service.send(msg, lead)
         except Exception as exc:  # a channel bug is a failed attempt, not a lost sequence
             return SendResult.failed(channel, ErrorKind.TRANSIENT, f"channel error: {type(exc).__name__}: {exc}")
+
+    def _stop_reason(self, lead: LeadRead) -> str | None:
+        """Checked before every attempt: an unsubscribe or a suppression may arrive mid-sequence."""
+        if self.sessions is None:
+            return None
+        with unit_of_work(self.sessions) as db:
+            stored = db.get(LeadDB, lead.id)
+            status = stored.status if stored is not None else lead.status
+            return stop_reason(status) or suppression.reason_for(db, lead)
 
     def _lead(self, lead_id: int, email: str | None, linkedin_id: str | None, form_url: str | None) -> LeadRead:
         given = {k: v for k, v in (("email", email), ("linkedin_url", _profile_url(linkedin_id)),

@@ -23,7 +23,12 @@ async def _run(sessions: sessionmaker[Session], *, once: bool, concurrency: int,
                lease: timedelta) -> WorkerReport:
     registry = build_registry(sessions)
     try:
-        worker = Worker(sessions, registry, concurrency=concurrency, batch=batch, poll_seconds=poll, lease=lease)
+        from aicmo.cam.inbox.poller import PeriodicPoll  # the IMAP reader loads only when a worker runs
+
+        settings = get_settings()
+        inbox = PeriodicPoll(sessions, settings, interval=settings.inbox_poll_seconds)
+        worker = Worker(sessions, registry, concurrency=concurrency, batch=batch, poll_seconds=poll, lease=lease,
+                        inbox=inbox)
         worker.install_signal_handlers()  # SIGTERM / Ctrl-C: finish the messages in hand, hand back the rest
         return await worker.run(once=once)
     finally:

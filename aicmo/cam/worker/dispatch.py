@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.campaigns import flows
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.deliverability import guard
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.limits.config import channel_limits
@@ -38,8 +39,10 @@ from aicmo.cam.outreach.models import DeliveryEventDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.sequences.rules import REPLY_STATUSES, Move, Progress, RetryPolicy, after_attempt, stop_reason
+from aicmo.cam.suppression import checks as suppression
 from aicmo.cam.worker.gatekeeper import Gatekeeper, Wait
 from aicmo.clock import Clock, SystemClock
+from aicmo.settings import Settings, get_settings
 
 log = logging.getLogger("aicmo.worker")
 CONFIG_TTL_SECONDS = 2.0
@@ -63,8 +66,9 @@ def retry_policy(limits: ChannelLimits) -> RetryPolicy:
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  owner: str | None = None, lease: timedelta = timedelta(minutes=5),
-                 rand: Callable[[], float] = random.random) -> None:
+                 rand: Callable[[], float] = random.random, settings: Settings | None = None) -> None:
         self.sessions = sessions
+        self.settings = settings or get_settings()
         self.registry = registry
         self.clock = clock or SystemClock()
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
@@ -129,7 +133,8 @@ class Dispatcher:
             if campaign.status == "paused":
                 return self._reschedule(message, None, "campaign paused", now)
             return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
-        reason = stop_reason(lead.status) or self._company_replied(db, lead, campaign)
+        reason = (stop_reason(lead.status) or suppression.reason_for(db, lead)
+                  or self._company_replied(db, lead, campaign))
         if reason is not None:
             messages.cancel_for_lead(db, lead.id, reason, now)
             return self._finish(message, MessageStatus.CANCELLED, reason, now)
@@ -182,6 +187,8 @@ class Dispatcher:
         sender = None if result.mailbox is None else self.gatekeeper.cached(
             ("mailbox_id", result.mailbox), lambda: mailbox_id(db, result.mailbox))
         record_attempt(db, plan.message, result, now=now, sender_id=sender)
+        if sender is not None and result.event in (EventKind.HARD_BOUNCE, EventKind.COMPLAINT):
+            guard.check_mailbox(db, sender, self.settings, now)
         if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.SENDING:
             log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
                         message_id)

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,10 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.claim import claim_due, recover_expired, release
 from aicmo.cam.worker.dispatch import Dispatcher
 from aicmo.clock import Clock, ManualClock
+from aicmo.settings import Settings
+
+if TYPE_CHECKING:
+    from aicmo.cam.inbox.poller import PeriodicPoll
 
 log = logging.getLogger("aicmo.worker")
 MAILBOX_REFRESH_SECONDS = 10.0
@@ -38,10 +43,11 @@ class WorkerReport:
 class Worker:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  concurrency: int = 1, batch: int = 50, poll_seconds: float = 5.0,
-                 lease: timedelta = timedelta(minutes=5), owner: str | None = None) -> None:
+                 lease: timedelta = timedelta(minutes=5), owner: str | None = None,
+                 inbox: "PeriodicPoll | None" = None, settings: Settings | None = None) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease)
+        self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease, settings=settings)
         self.sessions = sessions
         self.concurrency = concurrency
         self.batch = max(batch, concurrency)
@@ -49,6 +55,7 @@ class Worker:
         self.stopping = asyncio.Event()
         self.report = WorkerReport()
         self._mailboxes_checked = 0.0
+        self.inbox = inbox  # replies, bounces and complaints read beside the sends
 
     @property
     def clock(self) -> Clock:
@@ -68,6 +75,8 @@ class Worker:
         log.info("worker=%s start concurrency=%d", self.dispatcher.owner, self.concurrency)
         try:
             while not self.stopping.is_set():
+                if self.inbox is not None:
+                    self.inbox.maybe_start()
                 worked = await self.run_batch()
                 if worked:
                     continue
@@ -77,6 +86,8 @@ class Worker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stopping.wait(), self.poll_seconds)
         finally:
+            if self.inbox is not None:
+                await self.inbox.finish()
             with self.sessions() as db:
                 released = release(db, owner=self.dispatcher.owner, now=self.clock.now())
             log.info("worker=%s stop processed=%d released=%d outcomes=%s", self.dispatcher.owner,

@@ -63,6 +63,17 @@ def start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+def start_together(url: str, barrier: Path, count: int, *extra: str) -> list[subprocess.Popen[str]]:
+    """Start workers that begin only once all of them are ready, so they really race for the same queue."""
+    workers = [start_worker(url, *extra, "--barrier", str(barrier)) for _ in range(count)]
+    deadline = time.monotonic() + 300
+    while len(list(barrier.glob("ready-*"))) < count:
+        assert time.monotonic() < deadline and all(w.poll() is None for w in workers), "a worker did not get ready"
+        time.sleep(0.02)
+    (barrier / "go").touch()
+    return workers
+
+
 def received_ids(sink: ScriptedSmtpServer) -> Counter[str]:
     return Counter(str(email.message_from_bytes(r.content)["Message-ID"]).strip("<>").split("@")[0]
                    for r in sink.envelopes)
@@ -74,12 +85,13 @@ def statuses(db: Session) -> Counter[MessageStatus]:
         OutreachMessageDB.status)).all()))
 
 
-def test_four_workers_share_2000_messages_without_a_duplicate_or_a_cap_exceeded(pg: tuple[Engine, str]) -> None:
+def test_four_workers_share_2000_messages_without_a_duplicate_or_a_cap_exceeded(
+        pg: tuple[Engine, str], tmp_path: Path) -> None:
     engine, url = pg
     with smtp_in_thread() as sink, make_session_factory(engine)() as db:
         seed(db, sink, 2000, {"north": 700, "south": 700})
         ops.update_channel_config(db, "email", hourly_cap=1500)
-        workers = [start_worker(url, "--concurrency", "4") for _ in range(4)]
+        workers = start_together(url, tmp_path, 4, "--concurrency", "4")
         outputs = [w.communicate(timeout=600) for w in workers]
         assert [w.returncode for w in workers] == [0, 0, 0, 0], [o[1][-2000:] for o in outputs]
         processed = [int(o[0].split("processed=")[1].split()[0]) for o in outputs]

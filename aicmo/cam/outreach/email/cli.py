@@ -1,7 +1,8 @@
 """`aicmo mailboxes`: the sender mailboxes of the email channel.
 
 A password is never taken as an option value (it would stay in the shell history and show in `ps`): it comes
-from an environment variable named with --password-env, or from standard input with --password-stdin.
+from an environment variable named with --password-env, or from standard input with --password-stdin (and
+likewise --imap-password-env and --imap-password-stdin; standard input holds only one of them).
 """
 
 import getpass
@@ -17,10 +18,12 @@ from rich.table import Table
 
 from aicmo import operator_services as ops
 from aicmo.cam.outreach.domain import SmtpSecurity
-from aicmo.cam.outreach.email.mailbox_schemas import MailboxHealth, MailboxRead
+from aicmo.cam.outreach.email.mailbox_schemas import MailboxRead, default_imap_port
+from aicmo.cam.outreach.email.status import MailboxHealth, MailboxStatus
 from aicmo.cli.context import console, err_console, fail, open_session, reports_errors
 
-app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove.", no_args_is_help=True)
+app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove, status.",
+                  no_args_is_help=True)
 SECURITIES = [security.value for security in SmtpSecurity]
 # The worker re-reads pauses, caps and warm-ups every few seconds, but loads the mailboxes themselves (SMTP server,
 # sender, DKIM, and which ones are available) when it starts.
@@ -32,6 +35,8 @@ CLEARABLE: dict[str, tuple[str, ...]] = {
     "from-name": ("from_name",), "reply-to": ("reply_to",), "username": ("smtp_username", "smtp_password"),
     "password": ("smtp_password",), "signature": ("signature_text", "signature_html"),
     "warmup": ("warmup_start", "warmup_increment"), "dkim": ("dkim_domain", "dkim_selector", "dkim_private_key"),
+    "imap": ("imap_host", "imap_port", "imap_username", "imap_password", "bounce_folder"),
+    "imap-username": ("imap_username",), "imap-password": ("imap_password",), "bounce-folder": ("bounce_folder",),
 }
 
 # The options `add` and `set` share.
@@ -51,23 +56,40 @@ SIGNATURE_HTML_FILE = typer.Option(None, "--signature-html-file", help="HTML sig
 DKIM_DOMAIN = typer.Option(None, "--dkim-domain", help="DKIM signing domain (d=).")
 DKIM_SELECTOR = typer.Option(None, "--dkim-selector", help="DKIM selector (s=).")
 DKIM_KEY_FILE = typer.Option(None, "--dkim-key-file", help="DKIM RSA private key, PEM (at least 1024 bits).")
+IMAP_HOST = typer.Option(None, "--imap-host", help="The IMAP server replies and bounces are read from.")
+IMAP_PORT = typer.Option(None, "--imap-port", help="Default: 993 for tls, 143 otherwise.")
+IMAP_SECURITY = typer.Option(None, "--imap-security", help=f"{', '.join(SECURITIES)} (default tls).")
+IMAP_USERNAME = typer.Option(None, "--imap-username", help="IMAP login (default: the SMTP user name and password).")
+IMAP_PASSWORD_ENV = typer.Option(None, "--imap-password-env", metavar="VAR", help="IMAP password from this variable.")
+IMAP_PASSWORD_STDIN = typer.Option(False, "--imap-password-stdin", help="Read the IMAP password from standard input.")
+IMAP_FOLDER = typer.Option(None, "--imap-folder", help="The folder read (default INBOX).")
+BOUNCE_FOLDER = typer.Option(None, "--bounce-folder", help="Move processed bounces to this folder.")
 FORMAT = typer.Option("text", "--format", "-f", help="text or json.")
 
 
-def _password(env: str | None, from_stdin: bool) -> str | None:
+def _password(env: str | None, from_stdin: bool, prefix: str = "") -> str | None:
+    """The password given with --{prefix}password-env or --{prefix}password-stdin, if either."""
     if env is not None and from_stdin:
-        raise fail("give the password with --password-env VAR or --password-stdin, not both")
+        raise fail(f"give the password with --{prefix}password-env VAR or --{prefix}password-stdin, not both")
     if env is not None:
         value = os.environ.get(env)
         if not value:
-            raise fail(f"--password-env: the environment variable {env} is not set or empty")
+            raise fail(f"--{prefix}password-env: the environment variable {env} is not set or empty")
         return value
     if not from_stdin:
         return None
-    value = getpass.getpass("SMTP password: ") if sys.stdin.isatty() else sys.stdin.read().rstrip("\r\n")
+    prompt = f"{prefix.rstrip('-').upper() or 'SMTP'} password: "
+    value = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.read().rstrip("\r\n")
     if not value:
-        raise fail("--password-stdin: no password on standard input")
+        raise fail(f"--{prefix}password-stdin: no password on standard input")
     return value
+
+
+def _passwords(env: str | None, from_stdin: bool, imap_env: str | None, imap_from_stdin: bool) -> dict[str, Any]:
+    if from_stdin and imap_from_stdin:
+        raise fail("--password-stdin and --imap-password-stdin together: standard input holds one password; "
+                   "give the other with --password-env or --imap-password-env")
+    return {"smtp_password": _password(env, from_stdin), "imap_password": _password(imap_env, imap_from_stdin, "imap-")}
 
 
 def _read(path: Path | None, option: str) -> str | None:
@@ -81,11 +103,11 @@ def _read(path: Path | None, option: str) -> str | None:
         raise fail(f"{option}: cannot read {path}: {exc}") from None
 
 
-def _security(value: str | None) -> SmtpSecurity | None:
+def _security(value: str | None, option: str = "--security") -> SmtpSecurity | None:
     if value is None:
         return None
     if value.lower() not in SECURITIES:
-        raise fail(f"--security {value!r}: use one of {', '.join(SECURITIES)}")
+        raise fail(f"{option} {value!r}: use one of {', '.join(SECURITIES)}")
     return SmtpSecurity(value.lower())
 
 
@@ -105,8 +127,11 @@ def _warmup(mailbox: MailboxRead) -> str:
     return "-" if mailbox.warmup_start is None else f"{mailbox.warmup_start}+{mailbox.warmup_increment or 0}/day"
 
 
-def _state(mailbox: MailboxRead) -> str:
-    return f"paused: {mailbox.paused_reason}" if mailbox.state == "paused" and mailbox.paused_reason else mailbox.state
+def state_text(mailbox: MailboxRead | MailboxStatus) -> str:
+    reason = mailbox.paused_reason
+    if mailbox.state != "paused" or not reason:
+        return mailbox.state
+    return reason if reason.lower().startswith("paused") else f"paused: {reason}"  # the guard's says so itself
 
 
 def _table(rows: list[tuple[MailboxRead, MailboxHealth]]) -> Table:
@@ -122,8 +147,19 @@ def _table(rows: list[tuple[MailboxRead, MailboxHealth]]) -> Table:
         table.add_row(mailbox.name, mailbox.from_address, f"{mailbox.smtp_host}:{mailbox.smtp_port}",
                       mailbox.smtp_security.value, str(mailbox.daily_cap), _warmup(mailbox),
                       f"{health.sent_today}/{health.cap_today}", _rate(health.hard_bounce_rate),
-                      _rate(health.complaint_rate), escape(_state(mailbox)))
+                      _rate(health.complaint_rate), escape(state_text(mailbox)))
     return table
+
+
+def _imap_lines(mailbox: MailboxRead) -> list[tuple[str, str]]:
+    if mailbox.imap_host is None:
+        return [("imap", "none (replies and bounces are not read)")]
+    port = mailbox.imap_port or default_imap_port(mailbox.imap_security)
+    smtp_login = f"{mailbox.smtp_username} (SMTP's)" if mailbox.smtp_username else "-"
+    return [("imap", f"{mailbox.imap_host}:{port} ({mailbox.imap_security.value})"),
+            ("imap username", mailbox.imap_username or smtp_login),
+            ("imap password", "set" if mailbox.has_imap_password else "SMTP's" if mailbox.has_password else "none"),
+            ("imap folder", mailbox.imap_folder), ("bounce folder", mailbox.bounce_folder or "-")]
 
 
 def _print_mailbox(mailbox: MailboxRead, health: MailboxHealth | None = None) -> None:
@@ -137,7 +173,7 @@ def _print_mailbox(mailbox: MailboxRead, health: MailboxHealth | None = None) ->
         ("dkim", f"{mailbox.dkim_domain}, selector {mailbox.dkim_selector}" if mailbox.dkim else "none"),
         ("signature", ", ".join(kind for kind, text in (("text", mailbox.signature_text),
                                                          ("html", mailbox.signature_html)) if text) or "none"),
-        ("state", _state(mailbox)),
+        *_imap_lines(mailbox), ("state", state_text(mailbox)),
     ]
     if health is not None:
         lines += [("sent today", f"{health.sent_today} of {health.cap_today}"),
@@ -148,7 +184,7 @@ def _print_mailbox(mailbox: MailboxRead, health: MailboxHealth | None = None) ->
         console.print(f"  {label}: {escape(value)}", highlight=False, soft_wrap=True)
 
 
-def _check_format(format_: str) -> None:
+def check_format(format_: str) -> None:
     if format_ not in ("text", "json"):
         raise fail(f"unknown --format {format_!r}: use text or json")
 
@@ -165,30 +201,45 @@ def add_command(
     warmup_increment: int | None = WARMUP_INCREMENT, signature_file: Path | None = SIGNATURE_FILE,
     signature_html_file: Path | None = SIGNATURE_HTML_FILE, dkim_domain: str | None = DKIM_DOMAIN,
     dkim_selector: str | None = DKIM_SELECTOR, dkim_key_file: Path | None = DKIM_KEY_FILE,
+    imap_host: str | None = IMAP_HOST, imap_port: int | None = IMAP_PORT, imap_security: str | None = IMAP_SECURITY,
+    imap_username: str | None = IMAP_USERNAME, imap_password_env: str | None = IMAP_PASSWORD_ENV,
+    imap_password_stdin: bool = IMAP_PASSWORD_STDIN, imap_folder: str | None = IMAP_FOLDER,
+    bounce_folder: str | None = BOUNCE_FOLDER,
 ) -> None:
-    """Add a sender mailbox: its From identity, its SMTP server and how much it may send."""
+    """Add a sender mailbox: its From identity, its SMTP server, how much it may send, and where replies arrive."""
     data = _given(
         name=name, from_address=from_address, from_name=from_name, reply_to=reply_to, smtp_host=smtp_host,
-        smtp_port=smtp_port, smtp_security=_security(security), smtp_username=username,
-        smtp_password=_password(password_env, password_stdin), daily_cap=daily_cap, warmup_start=warmup_start,
-        warmup_increment=warmup_increment, signature_text=_read(signature_file, "--signature-file"),
+        smtp_port=smtp_port, smtp_security=_security(security), smtp_username=username, daily_cap=daily_cap,
+        warmup_start=warmup_start, warmup_increment=warmup_increment,
+        signature_text=_read(signature_file, "--signature-file"),
         signature_html=_read(signature_html_file, "--signature-html-file"), dkim_domain=dkim_domain,
-        dkim_selector=dkim_selector, dkim_private_key=_read(dkim_key_file, "--dkim-key-file"))
+        dkim_selector=dkim_selector, dkim_private_key=_read(dkim_key_file, "--dkim-key-file"), imap_host=imap_host,
+        imap_port=imap_port, imap_security=_security(imap_security, "--imap-security"), imap_username=imap_username,
+        imap_folder=imap_folder, bounce_folder=bounce_folder,
+        **_passwords(password_env, password_stdin, imap_password_env, imap_password_stdin))
     with open_session() as db:
         mailbox = ops.add_mailbox(db, data)
+    inbox = f"; reads {mailbox.imap_folder} at {mailbox.imap_host}:{mailbox.imap_port}" if mailbox.imap_host else ""
     console.print(f"added mailbox {mailbox.name}: {escape(_sender(mailbox))} via {mailbox.smtp_host}:"
-                  f"{mailbox.smtp_port} ({mailbox.smtp_security.value}), daily cap {mailbox.daily_cap}",
+                  f"{mailbox.smtp_port} ({mailbox.smtp_security.value}), daily cap {mailbox.daily_cap}{escape(inbox)}",
                   highlight=False, soft_wrap=True)
+    _warn_unencrypted(mailbox)
+    err_console.print(f"note: {ADD_HINT}", highlight=False)
+
+
+def _warn_unencrypted(mailbox: MailboxRead) -> None:
     if mailbox.smtp_security is SmtpSecurity.NONE and mailbox.has_password:
         err_console.print("[yellow]warning:[/] security none sends the password unencrypted", highlight=False)
-    err_console.print(f"note: {ADD_HINT}", highlight=False)
+    if (mailbox.imap_host and mailbox.imap_security is SmtpSecurity.NONE
+            and (mailbox.has_imap_password or mailbox.has_password)):
+        err_console.print("[yellow]warning:[/] IMAP security none sends the password unencrypted", highlight=False)
 
 
 @app.command("list")
 @reports_errors
 def list_command(format_: str = FORMAT) -> None:
     """Every mailbox with today's sends, its bounce and complaint rates (last 24 hours) and its state."""
-    _check_format(format_)
+    check_format(format_)
     with open_session() as db:
         rows = [(mailbox, ops.mailbox_health(db, mailbox.name)) for mailbox in ops.list_mailboxes(db)]
     if format_ == "json":
@@ -203,7 +254,7 @@ def list_command(format_: str = FORMAT) -> None:
 @reports_errors
 def show_command(name: str, format_: str = FORMAT) -> None:
     """One mailbox's settings (not its password or DKIM key) and how it is doing."""
-    _check_format(format_)
+    check_format(format_)
     with open_session() as db:
         mailbox, health = ops.get_mailbox(db, name), ops.mailbox_health(db, name)
     if format_ == "json":
@@ -237,23 +288,30 @@ def set_command(
     warmup_increment: int | None = WARMUP_INCREMENT, signature_file: Path | None = SIGNATURE_FILE,
     signature_html_file: Path | None = SIGNATURE_HTML_FILE, dkim_domain: str | None = DKIM_DOMAIN,
     dkim_selector: str | None = DKIM_SELECTOR, dkim_key_file: Path | None = DKIM_KEY_FILE,
+    imap_host: str | None = IMAP_HOST, imap_port: int | None = IMAP_PORT, imap_security: str | None = IMAP_SECURITY,
+    imap_username: str | None = IMAP_USERNAME, imap_password_env: str | None = IMAP_PASSWORD_ENV,
+    imap_password_stdin: bool = IMAP_PASSWORD_STDIN, imap_folder: str | None = IMAP_FOLDER,
+    bounce_folder: str | None = BOUNCE_FOLDER,
     enabled: bool | None = typer.Option(None, "--enable/--disable", help="Turn the mailbox on or off."),
     clear: list[str] = typer.Option([], "--clear", help=f"Remove (repeatable): {', '.join(CLEARABLE)}."),
 ) -> None:
     """Change some of a mailbox's settings; the others stay as they are."""
     given = _given(
         from_address=from_address, from_name=from_name, reply_to=reply_to, smtp_host=smtp_host, smtp_port=smtp_port,
-        smtp_security=_security(security), smtp_username=username,
-        smtp_password=_password(password_env, password_stdin), daily_cap=daily_cap, warmup_start=warmup_start,
+        smtp_security=_security(security), smtp_username=username, daily_cap=daily_cap, warmup_start=warmup_start,
         warmup_increment=warmup_increment, signature_text=_read(signature_file, "--signature-file"),
         signature_html=_read(signature_html_file, "--signature-html-file"), dkim_domain=dkim_domain,
-        dkim_selector=dkim_selector, dkim_private_key=_read(dkim_key_file, "--dkim-key-file"), enabled=enabled)
+        dkim_selector=dkim_selector, dkim_private_key=_read(dkim_key_file, "--dkim-key-file"), imap_host=imap_host,
+        imap_port=imap_port, imap_security=_security(imap_security, "--imap-security"), imap_username=imap_username,
+        imap_folder=imap_folder, bounce_folder=bounce_folder, enabled=enabled,
+        **_passwords(password_env, password_stdin, imap_password_env, imap_password_stdin))
     given |= _clearing(clear, given)
     if not given:
         raise fail("nothing to change: give at least one option (see --help)")
     with open_session() as db:
         mailbox = ops.update_mailbox(db, name, given)
     _print_mailbox(mailbox)
+    _warn_unencrypted(mailbox)
     console.print(f"{name}: changed {', '.join(sorted(given))}", highlight=False)
     err_console.print(f"note: {SET_HINT}", highlight=False)
 

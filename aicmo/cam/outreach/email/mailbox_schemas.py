@@ -23,9 +23,14 @@ from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.email.dkim_signing import DkimKeyError, DkimSigner
 from aicmo.cam.outreach.email.headers import HeaderInjection, check_header
 from aicmo.cam.outreach.email.mailbox import ascii_domain, smtp_address
+from aicmo.cam.outreach.email.status import MailboxHealth as MailboxHealth  # where it was first imported from
+from aicmo.cam.outreach.email.status import mailbox_state
 
 MAX_INT = 2**31 - 1  # the columns are 32-bit integers
 DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
+DEFAULT_IMAP_PORTS = {SmtpSecurity.STARTTLS: 143, SmtpSecurity.TLS: 993, SmtpSecurity.NONE: 143}
+# Set only together with an IMAP server (imap_security and imap_folder always have a value).
+IMAP_SETTINGS = ("imap_port", "imap_username", "imap_password", "bounce_folder")
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
@@ -33,6 +38,10 @@ _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
 
 def default_port(security: SmtpSecurity) -> int:
     return DEFAULT_PORTS[security]
+
+
+def default_imap_port(security: SmtpSecurity) -> int:
+    return DEFAULT_IMAP_PORTS[security]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -95,6 +104,18 @@ def _password(value: str) -> str:
     return _one_line(value, "AUTH")  # as typed: spaces may be part of it
 
 
+def _folder(value: str) -> str:
+    value = _one_line(value, "folder").strip()
+    if not value:
+        raise ValueError("may not be empty")
+    return value
+
+
+def same_folder(one: str, other: str) -> bool:
+    """IMAP folder names are case-sensitive, except INBOX (RFC 3501)."""
+    return one == other or one.upper() == other.upper() == "INBOX"
+
+
 def _dkim_domain(value: str) -> str:
     host = _host(value)
     if not any(c.isalpha() for c in host):
@@ -119,6 +140,7 @@ WarmupStart = Annotated[int, Field(ge=1, le=MAX_INT)]
 WarmupIncrement = Annotated[int, Field(ge=0, le=MAX_INT)]
 DkimDomain = Annotated[str, AfterValidator(_dkim_domain)]
 Selector = Annotated[str, AfterValidator(_selector)]
+Folder = Annotated[str, Field(max_length=200), AfterValidator(_folder)]
 
 # Optional text: blank means none.
 OptAddress = Annotated[Address | None, BeforeValidator(_blank_to_none)]
@@ -130,6 +152,8 @@ OptPassword = Annotated[Annotated[str, Field(max_length=500), AfterValidator(_pa
 OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 OptDkimDomain = Annotated[DkimDomain | None, BeforeValidator(_blank_to_none)]
 OptSelector = Annotated[Selector | None, BeforeValidator(_blank_to_none)]
+OptHost = Annotated[Host | None, BeforeValidator(_blank_to_none)]
+OptFolder = Annotated[Folder | None, BeforeValidator(_blank_to_none)]
 
 
 def check_dkim_key(key: str | None, domain: str | None = None, selector: str | None = None) -> str | None:
@@ -161,11 +185,28 @@ def consistency_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
         return missing, "DKIM needs dkim_domain, dkim_selector and dkim_private_key together (or none)"
     if values.get("smtp_password") is not None and values.get("smtp_username") is None:
         return "smtp_username", "a password is only used with a user name"
+    return _imap_problem(values)
+
+
+def _imap_problem(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    if values.get("imap_host") is None:
+        stray = next((name for name in IMAP_SETTINGS if values.get(name) is not None), None)
+        return None if stray is None else ("imap_host", f"{stray} is only used with an IMAP server (imap_host)")
+    if values.get("imap_password") is not None and values.get("imap_username") is None \
+            and values.get("smtp_username") is None:
+        return "imap_username", "an IMAP password is only used with a user name (IMAP's or else SMTP's)"
+    bounces = values.get("bounce_folder")
+    if bounces is not None and same_folder(bounces, values.get("imap_folder") or "INBOX"):
+        return "bounce_folder", "must differ from imap_folder: bounces moved there would be read again"
     return None
 
 
 class MailboxCreate(BaseModel):
-    """A new sender mailbox. Without a port, the usual one for the security: 587 STARTTLS, 465 TLS, 25 none."""
+    """A new sender mailbox. Without a port, the usual one for the security: 587 STARTTLS, 465 TLS, 25 none.
+
+    IMAP, where replies and bounces are read, is optional: without imap_host the mailbox is not polled. Its user
+    name defaults to the SMTP user name and its password to the SMTP password; its port to 993 for TLS, else 143.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -186,6 +227,13 @@ class MailboxCreate(BaseModel):
     dkim_domain: OptDkimDomain = None
     dkim_selector: OptSelector = None
     dkim_private_key: OptText = Field(default=None, repr=False)
+    imap_host: OptHost = None
+    imap_port: Port | None = None
+    imap_security: SmtpSecurity = SmtpSecurity.TLS
+    imap_username: OptUsername = None
+    imap_password: OptPassword = Field(default=None, repr=False)
+    imap_folder: Folder = "INBOX"
+    bounce_folder: OptFolder = None
     enabled: bool = True
 
     _dkim_key = field_validator("dkim_private_key")(_dkim_key_field)
@@ -197,6 +245,8 @@ class MailboxCreate(BaseModel):
             raise ValueError(f"{problem[0]}: {problem[1]}")
         if self.smtp_port is None:
             self.smtp_port = default_port(self.smtp_security)
+        if self.imap_host is not None and self.imap_port is None:
+            self.imap_port = default_imap_port(self.imap_security)
         return self
 
     @property
@@ -205,7 +255,8 @@ class MailboxCreate(BaseModel):
 
 
 # Fields every mailbox has: an update may change them but not empty them.
-REQUIRED = frozenset({"from_address", "smtp_host", "smtp_port", "smtp_security", "daily_cap", "enabled"})
+REQUIRED = frozenset({"from_address", "smtp_host", "smtp_port", "smtp_security", "daily_cap", "enabled",
+                      "imap_security", "imap_folder"})
 
 
 class MailboxUpdate(BaseModel):
@@ -217,7 +268,7 @@ class MailboxUpdate(BaseModel):
     from_address: OptAddress = None
     from_name: OptDisplayName = None
     reply_to: OptAddress = None
-    smtp_host: Annotated[Host | None, BeforeValidator(_blank_to_none)] = None
+    smtp_host: OptHost = None
     smtp_port: Port | None = None
     smtp_security: SmtpSecurity | None = None
     smtp_username: OptUsername = None
@@ -230,6 +281,13 @@ class MailboxUpdate(BaseModel):
     dkim_domain: OptDkimDomain = None
     dkim_selector: OptSelector = None
     dkim_private_key: OptText = Field(default=None, repr=False)
+    imap_host: OptHost = None
+    imap_port: Port | None = None
+    imap_security: SmtpSecurity | None = None
+    imap_username: OptUsername = None
+    imap_password: OptPassword = Field(default=None, repr=False)
+    imap_folder: OptFolder = None
+    bounce_folder: OptFolder = None
     enabled: bool | None = None
 
     _dkim_key = field_validator("dkim_private_key")(_dkim_key_field)
@@ -245,12 +303,8 @@ class MailboxUpdate(BaseModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
-def _state(enabled: bool, paused_at: datetime | None) -> str:
-    return "disabled" if not enabled else "paused" if paused_at is not None else "active"
-
-
 class MailboxRead(BaseModel):
-    """A stored mailbox as shown to users and over the API: whether it has a password and a DKIM key, not them."""
+    """A stored mailbox as shown to users and over the API: whether it has passwords and a DKIM key, not them."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
@@ -273,6 +327,13 @@ class MailboxRead(BaseModel):
     dkim: bool
     dkim_domain: str | None
     dkim_selector: str | None
+    imap_host: str | None
+    imap_port: int | None
+    imap_security: SmtpSecurity
+    imap_username: str | None
+    has_imap_password: bool
+    imap_folder: str
+    bounce_folder: str | None
     enabled: bool
     paused_at: datetime | None
     paused_reason: str | None
@@ -281,11 +342,13 @@ class MailboxRead(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_row(cls, data: Any) -> Any:
-        """From a MailboxDB row (or anything with its attributes): the secrets become has_password and dkim."""
+        """From a MailboxDB row (or anything like it): the secrets become has_password, has_imap_password, dkim."""
         if isinstance(data, Mapping):
             return {name: value for name, value in data.items() if name != "state"}  # computed: read back as given
-        fields = {name: getattr(data, name) for name in cls.model_fields if name not in ("has_password", "dkim")}
+        secrets = ("has_password", "has_imap_password", "dkim")
+        fields = {name: getattr(data, name) for name in cls.model_fields if name not in secrets}
         fields["has_password"] = bool(getattr(data, "smtp_password", None))
+        fields["has_imap_password"] = bool(getattr(data, "imap_password", None))
         fields["dkim"] = bool(getattr(data, "dkim_private_key", None) and data.dkim_domain and data.dkim_selector)
         return fields
 
@@ -293,39 +356,4 @@ class MailboxRead(BaseModel):
     @property
     def state(self) -> str:
         """active, paused or disabled."""
-        return _state(self.enabled, self.paused_at)
-
-
-class MailboxHealth(BaseModel):
-    """How a mailbox is doing: sends today against today's cap, and its bounce and complaint rates."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    enabled: bool
-    paused_at: datetime | None
-    paused_reason: str | None
-    daily_cap: int
-    cap_today: int  # the daily cap with the warm-up ramp applied
-    sent_today: int  # email attempts sent since midnight UTC: what the daily cap counts
-    window_hours: float  # the rates below are over this many hours
-    hard_bounce_rate: float
-    complaint_rate: float
-
-    @model_validator(mode="before")
-    @classmethod
-    def _without_computed(cls, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            return {name: value for name, value in data.items() if name not in ("paused", "state")}
-        return data
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def paused(self) -> bool:
-        return self.paused_at is not None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def state(self) -> str:
-        """active, paused or disabled."""
-        return _state(self.enabled, self.paused_at)
+        return mailbox_state(self.enabled, self.paused_at)

@@ -8,24 +8,25 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aicmo.cam.limits.rules import Period, warmup_cap, window_start
 from aicmo.cam.outreach.attempts import event_rate
-from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
+from aicmo.cam.outreach.domain import EventKind
 from aicmo.cam.outreach.email.mailbox_schemas import (
+    DEFAULT_IMAP_PORTS,
     DEFAULT_PORTS,
     MailboxCreate,
-    MailboxHealth,
     MailboxUpdate,
     consistency_problem,
 )
-from aicmo.cam.outreach.models import MailboxDB, OutreachAttemptDB
+from aicmo.cam.outreach.email.status import MailboxHealth, cap_today, sent_today
+from aicmo.cam.outreach.models import MailboxDB
 from aicmo.db.base import utcnow
 from aicmo.errors import AicmoError
 
 # Columns a MailboxCreate fills as they are (name and the warm-up start time are set apart).
 _COLUMNS = ("from_address", "from_name", "reply_to", "smtp_host", "smtp_security", "smtp_username", "smtp_password",
             "signature_text", "signature_html", "daily_cap", "warmup_start", "warmup_increment", "dkim_domain",
-            "dkim_selector", "dkim_private_key", "enabled")
+            "dkim_selector", "dkim_private_key", "imap_host", "imap_port", "imap_security", "imap_username",
+            "imap_password", "imap_folder", "bounce_folder", "enabled")
 
 
 class MailboxNotFound(AicmoError):
@@ -118,7 +119,8 @@ def update_mailbox(db: Session, name: str, data: MailboxUpdate | Mapping[str, An
                    now: datetime | None = None) -> MailboxDB:
     """Change the fields given; the result must still be a whole mailbox (warm-up and DKIM all or nothing).
 
-    A new security without a port moves the port along when it was the old security's usual one (587 -> 465).
+    A new security without a port moves the port along when it was the old security's usual one (587 -> 465),
+    for SMTP and IMAP alike. An IMAP server without a port gets the usual one; removing it removes its port.
     A warm-up given to a mailbox that had none starts now; removing it removes its start time.
     """
     changes = _parse_update(data).changes()
@@ -127,6 +129,7 @@ def update_mailbox(db: Session, name: str, data: MailboxUpdate | Mapping[str, An
     if ("smtp_security" in changes and "smtp_port" not in changes
             and row.smtp_port == DEFAULT_PORTS[row.smtp_security]):
         changes["smtp_port"] = DEFAULT_PORTS[changes["smtp_security"]]
+    _imap_port(row, changes)
     merged = current | changes
     problem = consistency_problem(merged)
     if problem is not None:
@@ -139,6 +142,20 @@ def update_mailbox(db: Session, name: str, data: MailboxUpdate | Mapping[str, An
         setattr(row, column, value)
     db.flush()
     return row
+
+
+def _imap_port(row: MailboxDB, changes: dict[str, Any]) -> None:
+    """Fill in or remove the IMAP port the changes imply, unless they give one."""
+    if "imap_port" in changes:
+        return
+    host = changes.get("imap_host", row.imap_host)
+    security = changes.get("imap_security") or row.imap_security
+    usual = row.imap_port is None or row.imap_port == DEFAULT_IMAP_PORTS[row.imap_security]
+    if host is None:
+        if "imap_host" in changes:
+            changes["imap_port"] = None
+    elif row.imap_port is None or ("imap_security" in changes and usual):
+        changes["imap_port"] = DEFAULT_IMAP_PORTS[security]
 
 
 def pause_mailbox(db: Session, name: str, reason: str | None, now: datetime) -> MailboxDB:
@@ -173,16 +190,11 @@ def mailbox_health(db: Session, name: str, window: timedelta = timedelta(days=1)
     """Sent since midnight UTC (what the daily cap counts) and the hard-bounce and complaint rates over the window."""
     row = get_mailbox(db, name)
     now = now or utcnow()
-    sent = db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
-        OutreachAttemptDB.mailbox_id == row.id, OutreachAttemptDB.channel == Channel.EMAIL,
-        OutreachAttemptDB.status == SendStatus.SENT,
-        OutreachAttemptDB.started_at >= window_start(now, Period.DAY))) or 0
     since = now - window
     return MailboxHealth(
         name=row.name, enabled=row.enabled, paused_at=row.paused_at, paused_reason=row.paused_reason,
-        daily_cap=row.daily_cap,
-        cap_today=warmup_cap(row.daily_cap, row.warmup_start, row.warmup_increment, row.warmup_started_at, now),
-        sent_today=sent, window_hours=window / timedelta(hours=1),
+        daily_cap=row.daily_cap, cap_today=cap_today(row, now), sent_today=sent_today(db, row.id, now),
+        window_hours=window / timedelta(hours=1),
         hard_bounce_rate=event_rate(db, row.id, (EventKind.HARD_BOUNCE,), since=since),
         complaint_rate=event_rate(db, row.id, (EventKind.COMPLAINT,), since=since),
     )

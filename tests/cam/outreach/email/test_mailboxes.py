@@ -405,14 +405,15 @@ def test_health_counts_todays_sends_and_the_bounce_and_complaint_rates(db: Sessi
     db.commit()
 
     day = ops.mailbox_health(db, "sales", now=T)
-    # 5 email attempts in the last 24 hours, 3 of them sent today; 2 hard bounces and 1 complaint in that time.
+    # 4 emails sent in the last 24 hours (the failed attempt is no send), 3 of them today; 2 hard bounces and
+    # 1 complaint in that time.
     assert (day.sent_today, day.daily_cap, day.cap_today, day.window_hours) == (3, 50, 20, 24)
-    assert day.hard_bounce_rate == pytest.approx(2 / 5) and day.complaint_rate == pytest.approx(1 / 5)
+    assert day.hard_bounce_rate == pytest.approx(2 / 4) and day.complaint_rate == pytest.approx(1 / 4)
     assert (day.paused, day.state, day.paused_at, day.paused_reason) == (True, "paused", T, "looking into bounces")
 
-    six_hours = ops.mailbox_health(db, "sales", timedelta(hours=6), now=T)  # 4 attempts, 2 bounces, 1 complaint
+    six_hours = ops.mailbox_health(db, "sales", timedelta(hours=6), now=T)  # 3 sends, 2 bounces, 1 complaint
     assert six_hours.sent_today == 3
-    assert six_hours.hard_bounce_rate == pytest.approx(2 / 4) and six_hours.complaint_rate == pytest.approx(1 / 4)
+    assert six_hours.hard_bounce_rate == pytest.approx(2 / 3) and six_hours.complaint_rate == pytest.approx(1 / 3)
 
     ops.update_mailbox(db, "other", {"enabled": False})
     other_health = ops.mailbox_health(db, "other", now=T)

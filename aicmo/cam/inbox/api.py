@@ -1,0 +1,54 @@
+"""Provider webhooks: SES (through SNS), SendGrid and Postmark push delivery, bounce and complaint events here.
+
+A request proves it knows the shared secret (`AICMO_WEBHOOK_SECRET`): an HMAC-SHA256 signature of the body in
+`X-Aicmo-Signature: sha256=<hex>`, a bearer token, or HTTP Basic auth with the secret as password. Without a
+secret configured every request is refused. Providers retry; an event seen before changes nothing.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo import operator_services as ops
+from aicmo.cam.alerts import service as alerts
+from aicmo.cam.inbox.providers import WebhookError, subscription_confirm_url, verify_request
+from aicmo.cam.inbox.schemas import WebhookOutcome
+from aicmo.settings import Settings
+from aicmo.web.problems import problem
+
+router = APIRouter(tags=["webhooks"])
+MAX_BODY_BYTES = 5_000_000
+
+
+@router.post("/webhooks/{provider}", response_model=WebhookOutcome,
+             responses={400: {"description": "malformed payload"}, 401: {"description": "no valid secret"}})
+async def provider_webhook(provider: str, request: Request) -> Response:
+    """Take a provider's delivery, bounce, complaint and unsubscribe events and apply them."""
+    settings: Settings = request.app.state.settings
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        return problem(413, "Payload too large", f"at most {MAX_BODY_BYTES} bytes")
+    if not verify_request(settings.webhook_secret, body, request.headers):
+        return problem(401, "Unauthorized", "sign the body with the webhook secret, or send it as a bearer token "
+                                            "or Basic auth password" if settings.webhook_secret else
+                       "webhooks are off until AICMO_WEBHOOK_SECRET is set")
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    try:
+        outcome = await run_in_threadpool(_take, sessions, settings, provider, body)
+    except WebhookError as exc:
+        return problem(400, "Malformed webhook payload", str(exc), provider=provider)
+    return JSONResponse(outcome.model_dump())
+
+
+def _take(sessions: sessionmaker[Session], settings: Settings, provider: str, body: bytes) -> WebhookOutcome:
+    with sessions() as db:
+        confirm = subscription_confirm_url(body) if provider.lower() == "ses" else None
+        if confirm is not None:
+            # Subscribing is the operator's decision: the link is shown, never fetched from here.
+            alerts.raise_alert(db, "webhook.subscription", subject="ses", message=(
+                f"Amazon SNS asks to confirm the subscription of this webhook: open {confirm} to confirm it."),
+                data={"url": confirm})
+            db.commit()
+            return WebhookOutcome(received=0, applied=0, duplicates=0)
+        return ops.take_provider_events(db, provider, body, settings=settings)

@@ -1,0 +1,149 @@
+"""How each sender mailbox is doing: today's sends against its cap, the deliverability guard's figures, its inbox."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.deliverability.guard import windows
+from aicmo.cam.inbox.models import InboxStateDB
+from aicmo.cam.limits.rules import Period, warmup_cap, window_start
+from aicmo.cam.outreach.domain import Channel, SendStatus
+from aicmo.cam.outreach.models import MailboxDB, OutreachAttemptDB
+from aicmo.settings import Settings
+
+
+def mailbox_state(enabled: bool, paused_at: datetime | None) -> str:
+    """active, paused or disabled."""
+    return "disabled" if not enabled else "paused" if paused_at is not None else "active"
+
+
+def sent_today(db: Session, mailbox_id: int, now: datetime) -> int:
+    """Email attempts of the mailbox sent since midnight UTC: what its daily cap counts."""
+    return db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
+        OutreachAttemptDB.mailbox_id == mailbox_id, OutreachAttemptDB.channel == Channel.EMAIL,
+        OutreachAttemptDB.status == SendStatus.SENT,
+        OutreachAttemptDB.started_at >= window_start(now, Period.DAY))) or 0
+
+
+def cap_today(mailbox: MailboxDB, now: datetime) -> int:
+    """The daily cap with the warm-up ramp applied."""
+    return warmup_cap(mailbox.daily_cap, mailbox.warmup_start, mailbox.warmup_increment, mailbox.warmup_started_at,
+                      now)
+
+
+def _without(data: Any, computed: tuple[str, ...]) -> Any:
+    """A dumped model read back: its computed fields are not input."""
+    if isinstance(data, Mapping):
+        return {name: value for name, value in data.items() if name not in computed}
+    return data
+
+
+class MailboxHealth(BaseModel):
+    """How a mailbox is doing: sends today against today's cap, and its bounce and complaint rates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    enabled: bool
+    paused_at: datetime | None
+    paused_reason: str | None
+    daily_cap: int
+    cap_today: int  # the daily cap with the warm-up ramp applied
+    sent_today: int  # email attempts sent since midnight UTC: what the daily cap counts
+    window_hours: float  # the rates below are over this many hours
+    hard_bounce_rate: float
+    complaint_rate: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_computed(cls, data: Any) -> Any:
+        return _without(data, ("paused", "state"))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> str:
+        """active, paused or disabled."""
+        return mailbox_state(self.enabled, self.paused_at)
+
+
+class GuardWindow(BaseModel):
+    """A window the deliverability guard judges a mailbox by, and whether each rate is above its threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str  # e.g. "last 200 sends", "last 24 h"
+    sends: int
+    bounces: int
+    complaints: int
+    bounce_rate: float
+    complaint_rate: float
+    bounce_rate_over: bool
+    complaint_rate_over: bool
+
+
+class MailboxStatus(BaseModel):
+    """One mailbox at a glance: its state, today's sends against today's cap, the guard's windows, its inbox."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    enabled: bool
+    paused_at: datetime | None
+    paused_reason: str | None
+    sent_today: int
+    cap_today: int
+    windows: list[GuardWindow]
+    imap_host: str | None  # None: its replies and bounces are not read
+    imap_port: int | None
+    imap_folder: str
+    last_polled_at: datetime | None  # of imap_folder; None: never read
+    last_error: str | None  # of the last poll; None once a poll succeeds
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_computed(cls, data: Any) -> Any:
+        return _without(data, ("state", "inbox"))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> str:
+        """active, paused or disabled."""
+        return mailbox_state(self.enabled, self.paused_at)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def inbox(self) -> bool:
+        """Whether replies and bounces are read from it over IMAP."""
+        return self.imap_host is not None
+
+
+def _windows(db: Session, mailbox_id: int, settings: Settings, now: datetime) -> list[GuardWindow]:
+    return [GuardWindow(label=w.label, sends=w.sends, bounces=w.bounces, complaints=w.complaints,
+                        bounce_rate=w.bounce_rate, complaint_rate=w.complaint_rate,
+                        bounce_rate_over=w.bounce_rate > settings.guard_bounce_rate,
+                        complaint_rate_over=w.complaint_rate > settings.guard_complaint_rate)
+            for w in windows(db, mailbox_id, settings, now)]
+
+
+def mailbox_status(db: Session, *, settings: Settings, now: datetime) -> list[MailboxStatus]:
+    """Every mailbox, in the order they were added, with the figures the guard pauses it by and its inbox's state."""
+    polls = {(state.mailbox_id, state.folder): state for state in db.scalars(select(InboxStateDB))}
+    statuses = []
+    for mailbox in db.scalars(select(MailboxDB).order_by(MailboxDB.id)):
+        poll = polls.get((mailbox.id, mailbox.imap_folder))
+        statuses.append(MailboxStatus(
+            name=mailbox.name, enabled=mailbox.enabled, paused_at=mailbox.paused_at,
+            paused_reason=mailbox.paused_reason, sent_today=sent_today(db, mailbox.id, now),
+            cap_today=cap_today(mailbox, now), windows=_windows(db, mailbox.id, settings, now),
+            imap_host=mailbox.imap_host, imap_port=mailbox.imap_port, imap_folder=mailbox.imap_folder,
+            last_polled_at=poll.last_polled_at if poll else None, last_error=poll.last_error if poll else None))
+    return statuses

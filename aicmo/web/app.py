@@ -1,0 +1,44 @@
+"""The HTTP app `aicmo serve` runs. Nothing connects at import time: the database is opened when it starts."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from aicmo.bootstrap import session_factory
+from aicmo.cam.inbox.api import router as webhooks_router
+from aicmo.cam.suppression.api import router as unsubscribe_router
+from aicmo.settings import Settings, get_settings
+from aicmo.web.deps import SessionDep
+
+
+def create_app(settings: Settings | None = None, sessions: sessionmaker[Session] | None = None) -> FastAPI:
+    """The app on the given database sessions, or on the configured database (an embedded SQLite is upgraded)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.sessions is None:
+            app.state.sessions = session_factory(settings.database_url)
+        yield
+
+    app = FastAPI(title="aicmo", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.sessions = sessions
+    app.include_router(unsubscribe_router)
+    app.include_router(webhooks_router)
+
+    @app.get("/health", tags=["health"])
+    def health(db: SessionDep) -> JSONResponse:
+        """Answer 200 when the app and its database respond, 503 when the database does not."""
+        try:
+            db.execute(text("SELECT 1"))
+        except OperationalError:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app
