@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.alerts import service as alerts
 from aicmo.cam.alerts.schemas import AlertRead
+from aicmo.cam.analytics.service import CampaignReport, campaign_report
+from aicmo.cam.auth import service as api_keys
+from aicmo.cam.auth.service import ApiKeyError, ApiKeyRead, NewKey
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.cam.grading.profile import load_profile
@@ -370,3 +373,35 @@ def acknowledge_alert(db: Session, alert_id: int) -> bool:
 
 __all__ += ["WebhookError", "acknowledge_alert", "get_lead_timeline", "list_alerts", "list_inbound",
             "list_suppressions", "poll_inbox", "suppress", "take_provider_events", "unsuppress"]
+
+
+# --- API keys ------------------------------------------------------------------------------------------------
+
+
+def create_api_key(db: Session, name: str) -> NewKey:
+    """A new API key; its secret is in the result and nowhere else."""
+    created = api_keys.create(db, name)
+    db.commit()
+    return created
+
+
+def list_api_keys(db: Session) -> list[ApiKeyRead]:
+    return api_keys.get_all(db)
+
+
+def revoke_api_key(db: Session, name: str) -> ApiKeyRead:
+    revoked = api_keys.revoke(db, name)
+    db.commit()
+    return revoked
+
+
+__all__ += ["ApiKeyError", "create_api_key", "list_api_keys", "revoke_api_key"]
+
+
+def get_campaign_report(db: Session, campaign: int | str) -> CampaignReport:
+    """The campaign's funnel (queued, reached, delivered, replied, bounced) overall and per channel, grade and
+    step/variant, with reply and bounce rates."""
+    return campaign_report(db, campaigns.get(db, campaign).id)
+
+
+__all__ += ["get_campaign_report"]

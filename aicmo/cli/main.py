@@ -1,6 +1,7 @@
 import typer
 
 from aicmo.bootstrap import engine_for
+from aicmo.cam.auth.cli import app as apikey_app
 from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
@@ -31,6 +32,7 @@ app.add_typer(channels_app, name="channels")
 mailboxes_app.command("status")(mailboxes_status_command)
 app.add_typer(mailboxes_app, name="mailboxes")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(apikey_app, name="apikey")
 app.add_typer(templates_app, name="templates")
 app.add_typer(suppress_app, name="suppress")
 app.command("send")(send_command)

@@ -1,6 +1,7 @@
 """Every ORM model, imported in one place so Alembic and create_all see the whole schema."""
 
 from aicmo.cam.alerts.models import AlertDB
+from aicmo.cam.auth.models import ApiKeyDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
@@ -15,10 +16,12 @@ from aicmo.cam.outreach.models import (
 )
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.suppression.models import SuppressionDB
+from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB", "InboundMessageDB",
-    "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB",
-    "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB",
+    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB", "MailboxDB",
+    "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB",
+    "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -9,10 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo import __version__
 from aicmo.bootstrap import session_factory
 from aicmo.cam.inbox.api import router as webhooks_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
 from aicmo.settings import Settings, get_settings
+from aicmo.web import problems
 from aicmo.web.deps import SessionDep
 
 
@@ -26,7 +28,11 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
             app.state.sessions = session_factory(settings.database_url)
         yield
 
-    app = FastAPI(title="aicmo", lifespan=lifespan)
+    app = FastAPI(title="aicmo", version=__version__, lifespan=lifespan,
+                  description="Import, grade and reach leads; every route needs `Authorization: Bearer KEY` "
+                              "(`aicmo apikey create NAME`) except /health, the unsubscribe pages and the "
+                              "provider webhooks, which carry their own proof.")
+    problems.install(app)
     app.state.settings = settings
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)

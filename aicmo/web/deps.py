@@ -1,12 +1,17 @@
-"""What routes share: the settings and a database session, taken from the app that `create_app` built."""
+"""What routes share: the settings, a database session, and the caller's API key."""
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.cam.auth import service as api_keys
+from aicmo.cam.auth.service import ApiKeyRead
 from aicmo.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `aicmo apikey create NAME`.")
 
 
 def get_settings(request: Request) -> Settings:
@@ -20,5 +25,18 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def require_api_key(request: Request,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKeyRead:
+    """The caller's live API key, from `Authorization: Bearer KEY`; 401 without one."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as db:
+        key = api_keys.authenticate(db, credentials.credentials if credentials else None)
+        db.commit()  # its last use
+    if key is None:
+        raise HTTPException(401, "a valid API key is needed: Authorization: Bearer KEY")
+    return key
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+ApiKeyDep = Annotated[ApiKeyRead, Depends(require_api_key)]

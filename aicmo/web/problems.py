@@ -1,10 +1,62 @@
-"""Errors as RFC 9457 problem details (application/problem+json)."""
+"""Errors as RFC 9457 problem details (application/problem+json), naming the field at fault where there is one."""
 
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aicmo.errors import AicmoError
 
 PROBLEM_JSON = "application/problem+json"
+# Domain errors by class-name ending: what HTTP status they are.
+_STATUS_BY_SUFFIX = (("NotFound", 404), ("Duplicate", 409), ("StateError", 409), ("AlreadyClosed", 409))
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "detail": {"type": "string"}, "field": {"type": ["string", "null"]},
+                   "errors": {"type": "array", "items": {"type": "object"}}},
+    "required": ["title", "status"],
+}
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+    for status, description in ((400, "Bad request"), (401, "Missing, wrong or revoked API key"),
+                                (404, "Not found"), (409, "Conflict"), (422, "Invalid input"))
+}
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON,
+                        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
+
+
+def status_of(error: AicmoError) -> int:
+    name = type(error).__name__
+    for suffix, status in _STATUS_BY_SUFFIX:
+        if name.endswith(suffix) or name.startswith(suffix):
+            return status
+    return 422 if name.startswith("Invalid") else 400
+
+
+def install(app: FastAPI) -> None:
+    """Every error the app answers with becomes problem+json."""
+
+    @app.exception_handler(AicmoError)
+    async def domain_error(request: Request, exc: AicmoError) -> JSONResponse:
+        field = getattr(exc, "field", None)
+        return problem(status_of(exc), type(exc).__name__, str(exc), field=field)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
+                   "message": error.get("msg", "")} for error in exc.errors()]
+        first = errors[0] if errors else {"field": None, "message": "invalid request"}
+        return problem(422, "Invalid request", f"{first['field']}: {first['message']}", field=first["field"],
+                       errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail) if exc.status_code < 500 else "Server error",
+                       str(exc.detail))

@@ -1,0 +1,1 @@
+"""What works: funnels and rates per campaign, channel, grade and template variant. Plain read queries."""

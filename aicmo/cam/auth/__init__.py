@@ -1,0 +1,1 @@
+"""Who may use the API and the dashboard: API keys, shown once and stored hashed."""

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: events (message.sent, message.replied, ...) delivered to subscribers, signed, retried."""
