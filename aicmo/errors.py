@@ -30,6 +30,10 @@ class GradingProfileError(AicmoError):
     pass
 
 
+class GradingProfileStateError(GradingProfileError):
+    """The profile cannot be changed where it is (the shipped default, for one)."""
+
+
 class TaskNotFound(AicmoError):
     def __init__(self, task_id: int) -> None:
         super().__init__(f"LinkedIn task {task_id} not found")
@@ -72,3 +76,7 @@ class MessageNotFound(AicmoError):
     def __init__(self, message_id: str) -> None:
         super().__init__(f"message {message_id} not found")
         self.message_id = message_id
+
+
+class MessageStateError(AicmoError):
+    """The message cannot do that in its current state (e.g. retry one that was sent)."""

@@ -1,10 +1,14 @@
 """The operator API: the functions the CLI, the REST API and the dashboard call, session first."""
 
+import re
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +19,7 @@ from aicmo.cam.auth import service as api_keys
 from aicmo.cam.auth.service import ApiKeyError, ApiKeyRead, NewKey
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
-from aicmo.cam.grading.profile import load_profile
+from aicmo.cam.grading.profile import GradingProfile, load_profile, save_profile
 from aicmo.cam.grading.service import LeadGradeService
 from aicmo.cam.inbox import service as inbox
 from aicmo.cam.inbox.events import InboundKind
@@ -50,8 +54,19 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
 from aicmo.cam.sequences.rules import stop_reason
 from aicmo.cam.suppression import service as suppression
-from aicmo.cam.suppression.schemas import SuppressionRead
+from aicmo.cam.suppression.schemas import ImportResult, SuppressionRead
 from aicmo.cam.timeline import TimelineEntry, lead_timeline
+from aicmo.cam.webhooks import service as webhooks
+from aicmo.cam.webhooks.events import forget_cache as forget_webhook_cache
+from aicmo.cam.webhooks.schemas import (
+    InvalidWebhookSubscription,
+    WebhookDeliveryNotFound,
+    WebhookDeliveryRead,
+    WebhookSubscriptionCreated,
+    WebhookSubscriptionNotFound,
+    WebhookSubscriptionRead,
+    WebhookSubscriptionUpdate,
+)
 from aicmo.cam.worker.status import QueueStatus, queue_status
 from aicmo.clock import Clock
 from aicmo.db.base import utcnow
@@ -59,12 +74,14 @@ from aicmo.errors import (
     CampaignNotFound,
     CampaignStateError,
     DuplicateLead,
+    GradingProfileStateError,
     InvalidCallback,
     InvalidCampaign,
     InvalidLead,
     InvalidSignature,
     LeadNotFound,
     MessageNotFound,
+    MessageStateError,
     TaskAlreadyClosed,
     TaskNotFound,
 )
@@ -73,9 +90,14 @@ from aicmo.settings import Settings, get_settings
 
 def create_lead(db: Session, data: LeadCreate) -> LeadRead:
     """Store a new lead, normalised and graded; DuplicateLead if it is already known."""
-    lead = leads.create(db, data)
+    lead = leads.create(db, data, grader=_configured_grader())
     db.commit()
     return LeadRead.model_validate(lead)
+
+
+def _configured_grader() -> LeadGradeService:
+    """Grading against AICMO_GRADING_PROFILE when set, as imports and regrades do, else the shipped profile."""
+    return LeadGradeService(load_profile(get_settings().grading_profile))
 
 
 def get_lead(db: Session, lead_id: int) -> LeadRead:
@@ -91,7 +113,7 @@ def list_leads(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[Le
 
 def update_lead(db: Session, lead_id: int, data: LeadUpdate) -> LeadRead:
     """Change a lead; a status that ends outreach (replied, unsubscribed, …) cancels its waiting messages."""
-    lead = leads.update(db, lead_id, data)
+    lead = leads.update(db, lead_id, data, grader=_configured_grader())
     reason = stop_reason(lead.status)
     if reason is not None:
         cancel_for_lead(db, lead.id, reason, utcnow())
@@ -405,3 +427,171 @@ def get_campaign_report(db: Session, campaign: int | str) -> CampaignReport:
 
 
 __all__ += ["get_campaign_report"]
+
+
+# --- The REST API's admin routes: one campaign, every channel's config, the suppression list as a file ----------
+
+
+def get_campaign(db: Session, campaign: int | str) -> CampaignRead:
+    """A campaign by id or name, with its audience, sequence and send window."""
+    return campaigns.read(db, campaigns.get(db, campaign))
+
+
+def list_channel_configs(db: Session) -> list[ChannelConfigRead]:
+    """Every scope's caps and retry policy, stored or default: each channel, then `all`."""
+    return [limits_config.get_channel_config(db, scope=scope) for scope in limits_config.SCOPES]
+
+
+def import_suppressions(db: Session, source: Path | bytes, *, reason: str = "import") -> ImportResult:
+    """Add every address and domain of a CSV file (or its uploaded bytes); bad rows are reported by line."""
+    return suppression.import_csv(db, source, reason=reason)  # commits once, at the end
+
+
+def export_suppressions(db: Session, out: TextIO) -> int:
+    """Write the whole suppression list as CSV (value, kind, reason, detail, created_at); return how many."""
+    return suppression.export_csv(db, out)
+
+
+__all__ += ["export_suppressions", "get_campaign", "import_suppressions", "list_channel_configs"]
+
+
+# --- Dashboard sign-in: an API key pasted into a form, with failed attempts rate-limited per client -------------
+
+
+class LoginBlocked(ApiKeyError):
+    """Too many failed logins from this client lately: it must wait before trying again."""
+
+
+def log_in(db: Session, secret: str | None, client: str) -> ApiKeyRead | None:
+    """The live key this secret is, else None with the failure noted; LoginBlocked while the client must wait."""
+    if api_keys.login_blocked(db, client):
+        raise LoginBlocked("too many failed logins from this address; try again later")
+    key = api_keys.authenticate(db, secret)
+    if key is None:
+        api_keys.note_login_failure(db, client)
+    db.commit()
+    return key
+
+
+def get_live_api_key(db: Session, key_id: int) -> ApiKeyRead | None:
+    """The key with this id, unless it was revoked or deleted."""
+    # A handful of keys at most: reading them all is cheaper than another query path to maintain.
+    return next((key for key in api_keys.get_all(db) if key.id == key_id and key.revoked_at is None), None)
+
+
+__all__ += ["LoginBlocked", "get_live_api_key", "log_in"]
+
+
+# --- The REST API: the grading profile, one lead's grade, uploaded lead files, single messages ------------------
+
+
+def get_grading_profile(path: Path | None = None) -> GradingProfile:
+    """The ideal-customer profile leads are graded against: the file at `path`, else the shipped one."""
+    return load_profile(path)
+
+
+def save_grading_profile(profile: GradingProfile, path: Path | None) -> GradingProfile:
+    """Replace the profile file at `path` (AICMO_GRADING_PROFILE); the shipped profile cannot be replaced."""
+    if path is None:
+        raise GradingProfileStateError("the shipped grading profile cannot be changed: set AICMO_GRADING_PROFILE "
+                                       "to the file the profile should be kept in")
+    return save_profile(profile, path)
+
+
+def grade_lead(db: Session, lead_id: int, *, profile_path: Path | None = None) -> LeadRead:
+    """Grade one lead now against the profile at `profile_path` (else the shipped one)."""
+    LeadGradeService(load_profile(profile_path)).grade_lead(db, lead_id)
+    db.commit()
+    return get_lead(db, lead_id)
+
+
+def import_lead_upload(db: Session, upload: BinaryIO, filename: str,
+                       options: ImportOptions | None = None) -> ImportReport:
+    """Import an uploaded lead file: CSV, JSON or JSON Lines, told apart by its name's extension or its content."""
+    # Short enough that "import:<name>" fits the leads' 100-character source column.
+    name = re.sub(r"[^\w.-]", "_", Path(filename).name).lstrip(".")[-80:] or "upload"
+    # No rejects file beside a temporary copy; no worker processes forked from a threaded server.
+    options = replace(options or ImportOptions(), write_rejects=False, workers=0)
+    with tempfile.TemporaryDirectory(prefix="aicmo-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload, out)
+        report = _import_leads(db, path, options)
+    report.path = Path(name)
+    return report
+
+
+def get_message(db: Session, message_id: str) -> MessageRead:
+    return outreach.get_message(db, message_id)
+
+
+def filter_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), channel: Channel | None = None,
+                    campaign_id: int | None = None, lead_id: int | None = None, limit: int = 100) -> list[MessageRead]:
+    """Messages newest first, by status, current channel, campaign and lead."""
+    return outreach.list_messages(db, statuses=statuses, channel=channel, campaign_id=campaign_id, lead_id=lead_id,
+                                  limit=limit)
+
+
+__all__ += ["GradingProfileStateError", "MessageStateError", "filter_messages", "get_grading_profile", "get_message",
+            "grade_lead", "import_lead_upload", "save_grading_profile"]
+
+
+# --- Outgoing webhooks (aicmo.cam.webhooks): subscriptions and their delivery log --------------------------------
+
+
+def create_webhook_subscription(db: Session, url: str, events: Sequence[str], *,
+                                description: str | None = None) -> WebhookSubscriptionCreated:
+    """Subscribe a URL to events; the answer holds the signing secret, which is never shown again."""
+    row = webhooks.create_subscription(db, url, events, description)
+    db.commit()
+    forget_webhook_cache()  # events from this process reach it at once, not after the cache's seconds
+    return WebhookSubscriptionCreated.model_validate(row)
+
+
+def list_webhook_subscriptions(db: Session) -> list[WebhookSubscriptionRead]:
+    return [WebhookSubscriptionRead.model_validate(row) for row in webhooks.get_all(db)]
+
+
+def get_webhook_subscription(db: Session, subscription_id: int) -> WebhookSubscriptionRead:
+    return WebhookSubscriptionRead.model_validate(webhooks.get(db, subscription_id))
+
+
+def update_webhook_subscription(db: Session, subscription_id: int,
+                                changes: WebhookSubscriptionUpdate | Mapping[str, Any] | None = None,
+                                **fields: Any) -> WebhookSubscriptionRead:
+    """Change a subscription's URL, events or description, or pause (active=False) and resume it."""
+    given = (changes.model_dump(exclude_unset=True) if isinstance(changes, WebhookSubscriptionUpdate)
+             else dict(changes or {}))
+    row = webhooks.update(db, subscription_id, {**given, **fields})
+    db.commit()
+    forget_webhook_cache()
+    return WebhookSubscriptionRead.model_validate(row)
+
+
+def delete_webhook_subscription(db: Session, subscription_id: int) -> None:
+    """Remove a subscription and its delivery log."""
+    webhooks.delete(db, subscription_id)
+    db.commit()
+    forget_webhook_cache()
+
+
+def list_webhook_deliveries(db: Session, *, subscription_id: int | None = None, status: str | None = None,
+                            limit: int = 100) -> list[WebhookDeliveryRead]:
+    """Deliveries newest first, of one subscription or all, by status (pending, delivered, failed)."""
+    if subscription_id is not None:
+        webhooks.get(db, subscription_id)  # an unknown subscription is an error, not an empty log
+    return [WebhookDeliveryRead.model_validate(row)
+            for row in webhooks.deliveries(db, subscription_id=subscription_id, status=status, limit=limit)]
+
+
+def redeliver_webhook(db: Session, delivery_id: int) -> WebhookDeliveryRead:
+    """Queue a delivery again now, with a fresh set of attempts (e.g. a failed one, once the receiver is fixed)."""
+    row = webhooks.redeliver(db, delivery_id)
+    db.commit()
+    return WebhookDeliveryRead.model_validate(row)
+
+
+__all__ += ["InvalidWebhookSubscription", "WebhookDeliveryNotFound", "WebhookSubscriptionNotFound",
+            "create_webhook_subscription", "delete_webhook_subscription", "get_webhook_subscription",
+            "list_webhook_deliveries", "list_webhook_subscriptions", "redeliver_webhook",
+            "update_webhook_subscription"]

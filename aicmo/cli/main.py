@@ -12,6 +12,7 @@ from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
 from aicmo.cam.suppression.cli import app as suppress_app
 from aicmo.cam.templates.cli import app as templates_app
+from aicmo.cam.webhooks.cli import app as webhooks_app
 from aicmo.cam.worker.cli import status_command, worker_command
 from aicmo.cli.context import console, reports_errors
 from aicmo.db.migrate import current_revision, head_revision, upgrade
@@ -35,6 +36,7 @@ app.add_typer(inbox_app, name="inbox")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(templates_app, name="templates")
 app.add_typer(suppress_app, name="suppress")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("send")(send_command)
 app.command("history")(history_command)
 app.command("metrics")(metrics_command)

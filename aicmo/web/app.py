@@ -11,10 +11,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import __version__
 from aicmo.bootstrap import session_factory
+from aicmo.cam.alerts.api import router as alerts_router
+from aicmo.cam.analytics.api import router as metrics_router
+from aicmo.cam.campaigns.api import router as campaigns_router
+from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
+from aicmo.cam.leads.api import router as leads_router
+from aicmo.cam.limits.api import router as channels_router
+from aicmo.cam.outreach.api import router as messages_router
+from aicmo.cam.outreach.email.api import router as mailboxes_router
+from aicmo.cam.outreach.linkedin.api import router as tasks_router
+from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
+from aicmo.cam.webhooks.api import router as outgoing_webhooks_router
 from aicmo.settings import Settings, get_settings
 from aicmo.web import problems
+from aicmo.web.dashboard import create_dashboard
 from aicmo.web.deps import SessionDep
 
 
@@ -37,6 +49,18 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)
     app.include_router(webhooks_router)
+    app.include_router(leads_router)
+    app.include_router(grading_router)
+    app.include_router(messages_router)
+    app.include_router(campaigns_router)
+    app.include_router(channels_router)
+    app.include_router(metrics_router)
+    app.include_router(tasks_router)
+    app.include_router(suppressions_router)
+    app.include_router(mailboxes_router)
+    app.include_router(alerts_router)
+    app.include_router(outgoing_webhooks_router)
+    app.mount("/app", create_dashboard(app, settings))
 
     @app.get("/health", tags=["health"])
     def health(db: SessionDep) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""`aicmo serve`: the HTTP server behind the unsubscribe links of every email."""
+"""`aicmo serve`: the HTTP server: REST API, dashboard, unsubscribe links, provider webhooks."""
 
 import typer
 
@@ -13,8 +13,9 @@ DEFAULT_SECRET = Settings.model_fields["secret_key"].default
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (e.g. one per CPU core)."),
 ) -> None:
-    """Serve the one-click unsubscribe links (and /health); AICMO_PUBLIC_BASE_URL must lead here."""
+    """Serve the REST API (/api), the dashboard (/app), the unsubscribe links and the provider webhooks."""
     # Imported here: FastAPI and uvicorn would add a third of a second to every other command.
     import uvicorn
 
@@ -27,4 +28,27 @@ def serve_command(
         err_console.print("[yellow]warning:[/] AICMO_SECRET_KEY is the default: anyone could forge unsubscribe "
                           "links; set a long random secret (the worker must use the same one)", highlight=False)
     err_console.print(f"unsubscribe links point at {settings.public_base_url.rstrip('/')}/u/…", highlight=False)
-    uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info")
+    else:
+        _serve_processes(host, port, workers)
+
+
+def _serve_processes(host: str, port: int, workers: int) -> None:
+    """Several server processes on one listening socket; each builds its own app and database pool."""
+    import socket
+
+    from uvicorn import Config
+    from uvicorn.supervisors import Multiprocess
+
+    config = Config("aicmo.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="info")
+    # uvicorn binds this shared socket without naming TCP, and asyncio then leaves Nagle's algorithm on for every
+    # connection: each keep-alive response waits ~40 ms for a delayed ACK (uvicorn issue 3149). Bind it as TCP.
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                             socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.set_inheritable(True)
+    err_console.print(f"serving on http://{host}:{port} with {workers} processes", highlight=False)
+    Multiprocess(config, sockets=[listener]).run()

@@ -1,17 +1,22 @@
 """Errors as RFC 9457 problem details (application/problem+json), naming the field at fault where there is one."""
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicmo.errors import AicmoError
 
 PROBLEM_JSON = "application/problem+json"
+_NAMED_VALUE_ERROR = re.compile(r"Value error, (?P<field>[a-z_][a-z0-9_]*): (?P<reason>.+)", re.S)
 # Domain errors by class-name ending: what HTTP status they are.
-_STATUS_BY_SUFFIX = (("NotFound", 404), ("Duplicate", 409), ("StateError", 409), ("AlreadyClosed", 409))
+_STATUS_BY_SUFFIX = (("NotFound", 404), ("Duplicate", 409), ("StateError", 409), ("AlreadyClosed", 409),
+                     ("ImportFileError", 422))
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
@@ -40,6 +45,19 @@ def status_of(error: AicmoError) -> int:
     return 422 if name.startswith("Invalid") else 400
 
 
+def _located(error: Mapping[str, Any]) -> dict[str, str]:
+    """A validation error's field and message; a whole-model check names its field itself ("field: reason")."""
+    where = tuple(error.get("loc", ()))
+    # A body's fields are named bare; a body field that is itself called "body" keeps its name.
+    loc = [str(part) for part in (where[1:] if where[:1] == ("body",) else where)]
+    message = str(error.get("msg", ""))
+    named = _NAMED_VALUE_ERROR.fullmatch(message) if error.get("type") == "value_error" else None
+    if named:
+        loc.append(named["field"])
+        message = named["reason"]
+    return {"field": ".".join(loc), "message": message}
+
+
 def install(app: FastAPI) -> None:
     """Every error the app answers with becomes problem+json."""
 
@@ -50,11 +68,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
-                   "message": error.get("msg", "")} for error in exc.errors()]
+        errors = [_located(error) for error in exc.errors()]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
         return problem(422, "Invalid request", f"{first['field']}: {first['message']}", field=first["field"],
                        errors=errors)
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character or an out-of-range number: PostgreSQL refuses them where SQLite stores them.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "a value the database cannot store"
+        return problem(422, "Invalid value", reason)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

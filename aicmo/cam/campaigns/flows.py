@@ -51,10 +51,11 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
     except TemplateProblem as problem:
         return messages.create(db, lead_id=lead.id, body=step.body or "", subject=step.subject, now=now,
                                campaign_id=campaign.id, step=index, channels=step.channels,
-                               status=MessageStatus.SKIPPED, error=f"template: {problem}")
+                               status=MessageStatus.SKIPPED, error=f"template: {problem}", grade=lead.grade)
     return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
-                           campaign_id=campaign.id, step=index, channels=step.channels, variant=variant)
+                           campaign_id=campaign.id, step=index, channels=step.channels, variant=variant,
+                           grade=lead.grade)
 
 
 def due_time(window_data: dict[str, object], lead: LeadDB, earliest: datetime, key: str) -> datetime:

@@ -1,4 +1,7 @@
 import hashlib
+import json
+import os
+import tempfile
 import tomllib
 from functools import cached_property
 from importlib.resources import files
@@ -106,3 +109,45 @@ def load_profile(path: Path | None = None) -> GradingProfile:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise GradingProfileError(f"grading profile {source}: {where}: {first['msg']}") from exc
+
+
+def dump_profile(profile: GradingProfile) -> str:
+    """The profile as TOML that load_profile reads back to the same profile."""
+    lines: list[str] = []
+    for section, values in profile.model_dump(exclude_none=True).items():
+        lines += [f"[{section}]", *(f"{key} = {_toml_value(value)}" for key, value in values.items()), ""]
+    return "\n".join(lines)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        # JSON's string escapes are all valid TOML; TOML also wants DEL escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def save_profile(profile: GradingProfile, path: Path) -> GradingProfile:
+    """Write the profile to a TOML file, replacing it whole (readers never see half a file); return it as read."""
+    try:
+        data = dump_profile(profile).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise GradingProfileError(f"grading profile has text that is not valid Unicode: {exc.reason}") from None
+    saved = GradingProfile.model_validate(tomllib.loads(data.decode("utf-8")))
+    if saved.model_dump() != profile.model_dump():
+        raise GradingProfileError("grading profile did not survive conversion to TOML")
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return saved

@@ -8,6 +8,7 @@ from aicmo.cam.grading.profile import GradingProfile, load_profile
 from aicmo.cam.grading.rules import GradeResult, grade_lead
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.store import LeadStore
+from aicmo.cam.webhooks.events import WebhookEvent, emit, emit_many, lead_data
 from aicmo.db.base import utcnow
 from aicmo.errors import LeadNotFound
 
@@ -34,9 +35,12 @@ class LeadGradeService:
         if lead is None:
             raise LeadNotFound(lead_id)
         result = self.grade(lead)
+        previous = lead.grade
         lead.grade, lead.score = result.grade.value, result.score
         lead.grade_reasons = [r.as_dict() for r in result.reasons]
         lead.graded_at, lead.graded_with = utcnow(), self.profile.fingerprint
+        if previous != lead.grade:
+            emit(db, WebhookEvent.LEAD_GRADED, {"lead": lead_data(lead), "previous_grade": previous}, lead.graded_at)
         return result
 
     def stale_count(self, db: Session) -> int:
@@ -52,18 +56,23 @@ class LeadGradeService:
         total = db.scalar(select(func.count()).select_from(LEADS).where(condition)) or 0
         done, last_id = 0, 0
         while True:
-            rows = db.execute(select(*GRADED_COLUMNS).where(condition, LEADS.c.id > last_id)
+            rows = db.execute(select(*GRADED_COLUMNS, LEADS.c.grade.label("previous_grade"))
+                              .where(condition, LEADS.c.id > last_id)
                               .order_by(LEADS.c.id).limit(batch_size)).mappings().all()
             if not rows:
                 break
             now = utcnow()
-            updates = []
+            updates, changed = [], []
             for row in rows:
                 result = grade_lead(cast(Mapping[str, Any], row), self.profile)
                 updates.append((row["id"], {"grade": result.grade.value, "score": result.score,
                                             "grade_reasons": [r.as_dict() for r in result.reasons],
                                             "graded_at": now, "graded_with": fingerprint}))
+                if row["previous_grade"] != result.grade.value:
+                    graded = {**row, "grade": result.grade.value, "score": result.score}
+                    changed.append({"lead": lead_data(graded), "previous_grade": row["previous_grade"]})
             LeadStore(db).update(updates)
+            emit_many(db, WebhookEvent.LEAD_GRADED, changed, now)
             db.commit()
             done += len(rows)
             last_id = rows[-1]["id"]

@@ -29,6 +29,7 @@ from aicmo.cam.outreach.models import DeliveryEventDB, OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.sequences.rules import RetryPolicy, backoff
 from aicmo.cam.suppression import service as suppression
+from aicmo.cam.webhooks.events import WebhookEvent, message_event
 from aicmo.db.base import utcnow
 from aicmo.settings import Settings
 
@@ -124,6 +125,10 @@ def _reply(db: Session, ctx: _Context) -> None:
     if ctx.lead.status in (LeadStatus.NEW, LeadStatus.CONTACTED):
         ctx.lead.status = LeadStatus.REPLIED
     messages.cancel_for_lead(db, ctx.lead.id, "the lead replied", ctx.now)
+    if ctx.message is not None:
+        message_event(db, WebhookEvent.MESSAGE_REPLIED, ctx.message, ctx.lead, ctx.now,
+                      reply={"subject": ctx.event.subject, "text": ctx.event.text,
+                             "received_at": (ctx.event.occurred_at or ctx.now).isoformat()})
     campaign_id = ctx.message.campaign_id if ctx.message is not None else None
     if campaign_id is not None and ctx.lead.company_domain and db.scalar(
             select(SequenceConfigDB.stop_company_on_reply).where(SequenceConfigDB.campaign_id == campaign_id)):
@@ -157,6 +162,8 @@ def _bounce(db: Session, ctx: _Context) -> None:
         reason = f"bounced: {ctx.event.status_code or ''} {ctx.event.diagnostic or ''}".strip()
         if hard:
             messages.set_status(message, MessageStatus.BOUNCED, ctx.now)
+            message_event(db, WebhookEvent.MESSAGE_BOUNCED, message, ctx.lead, ctx.now, bounce={
+                "channel": str(message.channel), "hard": True, "detail": reason})
             messages.fall_back(message, reason, ctx.now, otherwise=MessageStatus.BOUNCED)
         else:
             _retry_later(db, message, reason, ctx)

@@ -47,7 +47,10 @@ class LeadDB(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (Index("ix_leads_grade_score", "grade", "score"),)
+
+# Lists are best score first, then id: these serve that order with and without a grade filter.
+Index("ix_leads_grade_score", LeadDB.grade, LeadDB.score.desc(), LeadDB.id)
+Index("ix_leads_score", LeadDB.score.desc(), LeadDB.id)
 
 
 class LeadAliasDB(Base):

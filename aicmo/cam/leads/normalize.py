@@ -169,10 +169,15 @@ def _checked(fields: Mapping[str, str], field: str, clean: Callable[[str], str],
         raise RowRejected(field, f"{problem}: {_shown(raw)} ({exc})") from None
 
 
-def _check_lengths(fields: Mapping[str, str]) -> None:
+def _check_lengths(fields: Mapping[str, str], custom: Mapping[str, str]) -> None:
     for field, value in fields.items():
         if len(value) > MAX_VALUE_LENGTH:
             raise RowRejected(field, f"too long ({len(value)} characters)")
+        if "\x00" in value:  # PostgreSQL stores no NUL character, in text or in JSON
+            raise RowRejected(field, "contains a NUL character")
+    for field, value in custom.items():
+        if "\x00" in value or "\x00" in field:
+            raise RowRejected(field, "contains a NUL character")
 
 
 def _names(fields: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -228,7 +233,7 @@ def normalize_lead(
     fields: Mapping[str, str], custom: Mapping[str, str], *, default_region: str | None = None
 ) -> dict[str, Any]:
     """A row (lead fields, custom fields) -> the values of a lead; RowRejected when it cannot be imported."""
-    _check_lengths(fields)
+    _check_lengths(fields, custom)
     email = _checked(fields, "email", normalize_email, "not a valid address")
     linkedin_url = _checked(fields, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL")
     website = _checked(fields, "website", website_domain, "not a website address")

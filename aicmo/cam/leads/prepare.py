@@ -4,15 +4,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import String
+
 from aicmo.cam.grading.profile import GradingProfile
 from aicmo.cam.grading.rules import grade_lead
 from aicmo.cam.leads.enums import LeadStatus, LinkedInStatus
 from aicmo.cam.leads.headers import HeaderMapping
 from aicmo.cam.leads.merge import company_key
+from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
 from aicmo.cam.leads.store import prebuild_insert_row
+
+# The longest text each column holds: PostgreSQL refuses a longer value, so the row is refused first, by name.
+STORED_LENGTHS = {column.name: column.type.length for column in LeadDB.__table__.columns
+                  if isinstance(column.type, String) and column.type.length}
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,17 @@ def identity_key(lead: dict[str, Any]) -> str | None:
     return key
 
 
+def check_stored_lengths(lead: dict[str, Any]) -> None:
+    """RowRejected naming the field whose normalised value is longer than its column holds."""
+    for name, limit in STORED_LENGTHS.items():
+        value = lead.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            if name == "name_key":
+                raise RowRejected(None, f"the name and company domain are too long together ({len(value)} "
+                                        f"characters; at most {limit})")
+            raise RowRejected(name, f"too long ({len(value)} characters; at most {limit})")
+
+
 def grade_fields(lead: dict[str, Any], profile: GradingProfile, now: datetime) -> dict[str, Any]:
     result = grade_lead(lead, profile)
     return {"grade": result.grade.value, "score": result.score,
@@ -56,11 +74,12 @@ def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
         fields, custom = extract(raw.values)
         try:
             lead = normalize_lead(fields, custom, default_region=context.default_region)
+            if lead["name_key"] is None:
+                lead["name_key"] = identity_key(lead)
+            check_stored_lengths(lead)
         except RowRejected as exc:
             prepared.rejections.append(Rejection(raw.line, exc.field, exc.reason, raw.values))
             continue
-        if lead["name_key"] is None:
-            lead["name_key"] = identity_key(lead)
         if not lead.get("source"):
             lead["source"] = context.source
         # Graded here, where it costs the main process nothing; a lead merged later is graded again.

@@ -95,3 +95,25 @@ class LeadPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class RejectedRow(BaseModel):
+    line: int = Field(description="Line of the file the row starts on (the header is line 1).")
+    field: str | None = Field(description="The field at fault, when one is.")
+    reason: str
+    values: dict[str, str] = Field(description="The row as it was in the file, by column.")
+
+
+class ImportSummary(BaseModel):
+    """What an import did: rows read, inserted, merged into stored leads, and rejected (each with its reason)."""
+
+    file: str
+    format: str
+    encoding: str
+    dry_run: bool
+    read: int
+    inserted: int
+    merged: int
+    rejected: int
+    rejections: list[RejectedRow] = Field(description="The rejected rows, the first 1000 of them.")
+    warnings: list[str]

@@ -12,7 +12,7 @@ from aicmo.cam.leads.enums import KeyKind, LeadStatus
 from aicmo.cam.leads.merge import KEY_COLUMNS, lead_keys
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 from aicmo.cam.leads.normalize import RowRejected, normalize_lead
-from aicmo.cam.leads.prepare import identity_key
+from aicmo.cam.leads.prepare import check_stored_lengths, identity_key
 from aicmo.cam.leads.schemas import LeadCreate, LeadFields, LeadPage, LeadRead, LeadUpdate
 from aicmo.cam.leads.store import LeadStore
 from aicmo.errors import DuplicateLead, InvalidLead, LeadNotFound
@@ -36,6 +36,10 @@ def _normalized(fields: LeadFields) -> dict[str, Any]:
     except RowRejected as exc:
         raise InvalidLead(exc.field, exc.reason) from exc
     lead["name_key"] = lead["name_key"] or identity_key(lead)
+    try:
+        check_stored_lengths(lead)
+    except RowRejected as exc:
+        raise InvalidLead(exc.field, exc.reason) from exc
     return lead
 
 

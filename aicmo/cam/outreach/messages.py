@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,38 @@ class MessageRead(BaseModel):
     skipped_at: datetime | None
 
 
+class MessageCreate(BaseModel):
+    """One message to one lead, tried on each channel in turn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str | None = Field(default=None, max_length=998, description="The subject (email needs one).")
+    body: str = Field(min_length=1, max_length=100_000)
+    channels: list[Channel] = Field(default_factory=lambda: list(DEFAULT_CHANNEL_ORDER), min_length=1,
+                                    description="The channels to try, in order.")
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _storable(cls, text: str | None) -> str | None:
+        if text is not None and "\x00" in text:  # PostgreSQL stores no NUL character
+            raise ValueError("contains a NUL character")
+        return text
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, body: str) -> str:
+        if not body.strip():
+            raise ValueError("the message body is empty")
+        return body
+
+    @field_validator("channels")
+    @classmethod
+    def _each_once(cls, channels: list[Channel]) -> list[Channel]:
+        if len(set(channels)) != len(channels):
+            raise ValueError("a channel appears twice")
+        return channels
+
+
 def set_status(message: OutreachMessageDB, status: MessageStatus, now: datetime) -> None:
     """Move the message to a status and stamp the moment it got there."""
     message.status = status
@@ -56,14 +88,15 @@ def set_status(message: OutreachMessageDB, status: MessageStatus, now: datetime)
 def create(db: Session, *, lead_id: int, body: str, subject: str | None, now: datetime, due_at: datetime | None = None,
            campaign_id: int | None = None, step: int = 0, channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER,
            variant: str | None = None, mailbox: str | None = None, html_body: str | None = None,
-           status: MessageStatus = MessageStatus.PENDING, error: str | None = None) -> OutreachMessageDB:
+           status: MessageStatus = MessageStatus.PENDING, error: str | None = None,
+           grade: str | None = None) -> OutreachMessageDB:
     """Store a new message, due at `due_at` (default now). Never commits."""
     if not channels:
         raise ValueError("a message needs at least one channel")
     message = OutreachMessageDB(
         id=str(uuid.uuid4()), lead_id=lead_id, campaign_id=campaign_id, sequence_step=step,
         channel_order=[Channel(c).value for c in channels], channel_index=0, channel=Channel(channels[0]),
-        subject=subject, body=body, html_body=html_body, template_variant=variant, mailbox=mailbox,
+        subject=subject, body=body, html_body=html_body, template_variant=variant, mailbox=mailbox, lead_grade=grade,
         status=MessageStatus.PENDING, attempts=0, channel_attempts=0, next_attempt_at=due_at or now,
         created_at=now, updated_at=now)
     if status is not MessageStatus.PENDING:

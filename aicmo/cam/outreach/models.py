@@ -144,6 +144,8 @@ class OutreachMessageDB(Base):
     body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     template_variant: Mapped[str | None] = mapped_column(String(50))
+    # The lead's grade when the message was written: reports per grade count what was sent to each grade.
+    lead_grade: Mapped[str | None] = mapped_column(String(2))
     mailbox: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -173,6 +175,9 @@ class OutreachMessageDB(Base):
         Index("ix_outreach_messages_status_next_attempt", "status", "next_attempt_at"),
         Index("ix_outreach_messages_lead_created", "lead_id", "created_at"),
         Index("ix_outreach_messages_campaign_channel_status", "campaign_id", "channel", "status"),
+        # Campaign reports read every message of a campaign: on PostgreSQL from this index alone.
+        Index("ix_outreach_messages_campaign_report", "campaign_id",
+              postgresql_include=["channel", "status", "sequence_step", "template_variant", "lead_grade"]),
         # Enqueueing a campaign step twice never makes a second message.
         UniqueConstraint("campaign_id", "lead_id", "sequence_step", name="uq_outreach_messages_campaign_lead_step"),
     )

@@ -18,7 +18,7 @@ from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
-from aicmo.errors import AicmoError, LeadNotFound, MessageNotFound
+from aicmo.errors import LeadNotFound, MessageNotFound, MessageStateError
 
 T = TypeVar("T")
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
@@ -71,10 +71,11 @@ def send_message(db: Session, lead_id: int, body: str, subject: str | None = Non
     """Store a message to one lead and, unless deliver=False, send it now through the channels in order,
     within the rate limits (a limit reached leaves it waiting for the worker)."""
     clock = clock or SystemClock()
-    if db.get(LeadDB, lead_id) is None:
+    lead = db.get(LeadDB, lead_id)
+    if lead is None:
         raise LeadNotFound(lead_id)
     message = messages.create(db, lead_id=lead_id, body=body, subject=subject, now=clock.now(), channels=channels,
-                              mailbox=mailbox)
+                              mailbox=mailbox, grade=lead.grade)
     db.commit()
     if deliver:
         run_blocking(_deliver(sessionmaker(db.get_bind(), expire_on_commit=False), message.id, registry, clock))
@@ -104,6 +105,13 @@ async def _deliver(sessions: sessionmaker[Session], message_id: str, registry: C
             await registry.aclose()
 
 
+def get_message(db: Session, message_id: str) -> MessageRead:
+    message = db.get(OutreachMessageDB, message_id)
+    if message is None:
+        raise MessageNotFound(message_id)
+    return MessageRead.model_validate(message)
+
+
 def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), campaign_id: int | None = None,
                   lead_id: int | None = None, channel: Channel | None = None, limit: int = 100) -> list[MessageRead]:
     query = select(OutreachMessageDB)
@@ -125,8 +133,8 @@ def retry_message(db: Session, message_id: str, *, now: datetime) -> MessageRead
     if message is None:
         raise MessageNotFound(message_id)
     if message.status not in (MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED):
-        raise AicmoError(f"message {message_id} is {message.status.value}; only failed, cancelled or skipped "
-                         "messages can be retried")
+        raise MessageStateError(f"message {message_id} is {message.status.value}; only failed, cancelled or "
+                                "skipped messages can be retried")
     messages.set_status(message, MessageStatus.PENDING, now)
     message.next_attempt_at, message.channel_attempts = now, 0
     message.lease_owner = message.lease_expires_at = None

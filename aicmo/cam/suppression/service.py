@@ -31,6 +31,7 @@ from aicmo.cam.suppression.schemas import (
     parse_value,
     with_parents,
 )
+from aicmo.cam.webhooks.events import WebhookEvent, emit, lead_data
 from aicmo.db.base import utcnow
 from aicmo.errors import ImportFileError
 
@@ -159,6 +160,8 @@ def unsubscribe(db: Session, *, lead_id: int, message_id: str | None, source: st
     if changed:
         db.add(DeliveryEventDB(kind=EventKind.UNSUBSCRIBE, lead_id=lead.id, message_id=message_id, detail=source,
                                occurred_at=now))
+        emit(db, WebhookEvent.LEAD_UNSUBSCRIBED, {"lead": lead_data(lead), "message_id": message_id,
+                                                  "source": source}, now)
     db.flush()
     return changed
 
@@ -174,14 +177,21 @@ def _sniffed(sample: str) -> type[csv.Dialect] | str:
         return "excel"
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) of each non-blank record."""
+def _text(source: Path | bytes) -> tuple[str, str]:
+    """The text of a file, or of a file's uploaded bytes, and what to call it in errors."""
+    where = "the uploaded file" if isinstance(source, bytes) else str(source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if isinstance(source, bytes):
+            return source.decode("utf-8-sig"), where
+        return source.read_text(encoding="utf-8-sig"), where
     except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file") from None
+        raise ImportFileError(f"{where}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot read it as UTF-8 text: {exc}") from None
+        raise ImportFileError(f"{where}: cannot read it as UTF-8 text: {exc}") from None
+
+
+def _rows(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each non-blank record."""
     reader = csv.reader(io.StringIO(text, newline=""), _sniffed(text[:8192]))
     start = 1
     try:
@@ -190,7 +200,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFileError(f"{path}, line {reader.line_num}: {exc}") from None
+        raise ImportFileError(f"{where}, line {reader.line_num}: {exc}") from None
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:
@@ -206,17 +216,19 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def import_csv(db: Session, path: Path, *, reason: str = "import") -> ImportResult:
-    """Add every value of a CSV (header with email, domain or value, and optionally reason and detail; or one
-    column without header). Bad rows are reported by line, the good ones added; commits once at the end."""
-    rows = _rows(path)
+def import_csv(db: Session, source: Path | bytes, *, reason: str = "import") -> ImportResult:
+    """Add every value of a CSV file or uploaded CSV bytes (header with email, domain or value, and optionally
+    reason and detail; or one column without header). Bad rows are reported by line, the good ones added; commits
+    once at the end."""
+    text, where = _text(source)
+    rows = _rows(text, where)
     first = next(rows, None)
     if first is None:
         return ImportResult()
     columns = _columns(first[1])
     if columns is None:
         if len([cell for cell in first[1] if cell.strip()]) > 1:
-            raise ImportFileError(f"{path}: no email, domain or value column in the header "
+            raise ImportFileError(f"{where}: no email, domain or value column in the header "
                                   f"({', '.join(cell.strip() for cell in first[1])})")
         rows, columns = _chain(first, rows), {"value": 0}
     result = ImportResult()

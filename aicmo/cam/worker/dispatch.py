@@ -40,6 +40,7 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.sequences.rules import REPLY_STATUSES, Move, Progress, RetryPolicy, after_attempt, stop_reason
 from aicmo.cam.suppression import checks as suppression
+from aicmo.cam.webhooks.events import WebhookEvent, message_event
 from aicmo.cam.worker.gatekeeper import Gatekeeper, Wait
 from aicmo.clock import Clock, SystemClock
 from aicmo.settings import Settings, get_settings
@@ -189,6 +190,9 @@ class Dispatcher:
         record_attempt(db, plan.message, result, now=now, sender_id=sender)
         if sender is not None and result.event in (EventKind.HARD_BOUNCE, EventKind.COMPLAINT):
             guard.check_mailbox(db, sender, self.settings, now)
+        if message is not None and result.event is EventKind.HARD_BOUNCE:
+            message_event(db, WebhookEvent.MESSAGE_BOUNCED, message, plan.lead, now, status=MessageStatus.BOUNCED,
+                          bounce={"channel": plan.channel.value, "hard": True, "detail": result.detail or None})
         if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.SENDING:
             log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
                         message_id)
@@ -220,6 +224,7 @@ class Dispatcher:
             messages.cancel_for_lead(db, lead.id, f"stopped: {result.detail}", now)
         if step.status is MessageStatus.SENT and lead is not None:
             flows.after_sent(db, message, lead, result, now)
+            message_event(db, WebhookEvent.MESSAGE_SENT, message, lead, now)
         return step.status
 
     def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool, sent: bool = False) -> Progress:

@@ -20,6 +20,7 @@ from aicmo.cam.outreach.email.store import load_mailboxes
 from aicmo.cam.outreach.email_service import EmailOutreachService
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.webhooks.scheduled import PeriodicDelivery
 from aicmo.cam.worker.claim import claim_due, recover_expired, release
 from aicmo.cam.worker.dispatch import Dispatcher
 from aicmo.clock import Clock, ManualClock
@@ -44,7 +45,8 @@ class Worker:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  concurrency: int = 1, batch: int = 50, poll_seconds: float = 5.0,
                  lease: timedelta = timedelta(minutes=5), owner: str | None = None,
-                 inbox: "PeriodicPoll | None" = None, settings: Settings | None = None) -> None:
+                 inbox: "PeriodicPoll | None" = None, settings: Settings | None = None,
+                 webhooks: PeriodicDelivery | None = None) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease, settings=settings)
@@ -56,6 +58,8 @@ class Worker:
         self.report = WorkerReport()
         self._mailboxes_checked = 0.0
         self.inbox = inbox  # replies, bounces and complaints read beside the sends
+        # Outgoing webhooks go out beside the sends too, on the worker's clock.
+        self.webhooks = webhooks or PeriodicDelivery(sessions, self.dispatcher.settings, clock=self.dispatcher.clock)
 
     @property
     def clock(self) -> Clock:
@@ -73,6 +77,7 @@ class Worker:
     async def run(self, *, once: bool = False) -> WorkerReport:
         """Deliver until stopped; with once=True, until nothing is due any more."""
         log.info("worker=%s start concurrency=%d", self.dispatcher.owner, self.concurrency)
+        self.webhooks.start()
         try:
             while not self.stopping.is_set():
                 if self.inbox is not None:
@@ -88,6 +93,7 @@ class Worker:
         finally:
             if self.inbox is not None:
                 await self.inbox.finish()
+            await self.webhooks.finish(flush=once)  # once: what the sends just caused goes out before returning
             with self.sessions() as db:
                 released = release(db, owner=self.dispatcher.owner, now=self.clock.now())
             log.info("worker=%s stop processed=%d released=%d outcomes=%s", self.dispatcher.owner,

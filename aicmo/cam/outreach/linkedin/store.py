@@ -9,6 +9,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import Channel, ErrorKind, SendResult, SendStatus
 from aicmo.cam.outreach.linkedin.domain import LinkedInStep, status_after
 from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskKind, LinkedInTaskStatus
+from aicmo.cam.webhooks.events import WebhookEvent, emit, lead_data
 from aicmo.db.base import utcnow
 from aicmo.errors import TaskAlreadyClosed, TaskNotFound
 
@@ -47,7 +48,16 @@ def add_task(db: Session, lead: LeadDB, *, kind: LinkedInTaskKind, provider: str
                           status=LinkedInTaskStatus.OPEN)
     db.add(task)
     db.flush()
+    emit(db, WebhookEvent.TASK_CREATED, {"task": task_data(task), "lead": lead_data(lead),
+                                         "campaign_id": campaign_id}, task.created_at)
     return task
+
+
+def task_data(task: LinkedInTaskDB) -> dict[str, object]:
+    """What an automation or a CRM needs to carry the step out: the profile, the note, the ids."""
+    return {"id": task.id, "kind": task.kind.value, "provider": task.provider, "profile_url": task.profile_url,
+            "note": task.note, "status": task.status.value, "message_id": task.message_id,
+            "campaign_id": task.campaign_id}
 
 
 def lock_task(db: Session, task_id: int) -> LinkedInTaskDB:

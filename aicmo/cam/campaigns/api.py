@@ -1,0 +1,85 @@
+"""REST routes for campaigns: create one, start, pause, resume or stop it, and read where it stands."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, status
+from pydantic import BaseModel
+
+from aicmo import operator_services as ops
+from aicmo.cam.analytics.service import CampaignReport
+from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
+from aicmo.web.deps import SessionDep, require_api_key
+from aicmo.web.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/api/campaigns", tags=["campaigns"], dependencies=[Depends(require_api_key)],
+                   responses={401: PROBLEM_RESPONSES[401], 422: PROBLEM_RESPONSES[422]})
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: PROBLEM_RESPONSES[404]}
+STATE: dict[int | str, dict[str, Any]] = {404: PROBLEM_RESPONSES[404], 409: PROBLEM_RESPONSES[409]}
+CampaignId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the id columns are 32-bit integers
+
+
+class CampaignStarted(BaseModel):
+    joined: int  # leads enrolled by this start: on a restart, only those new to the campaign
+    campaign: CampaignRead
+
+
+class CampaignStopped(BaseModel):
+    cancelled: int  # waiting messages that will now never be sent
+    campaign: CampaignRead
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_campaign(data: CampaignCreate, db: SessionDep) -> CampaignRead:
+    """Store a draft campaign with its audience, sequence and send window; nothing is sent until it starts."""
+    return ops.create_campaign(db, data)
+
+
+@router.get("")
+def list_campaigns(db: SessionDep) -> list[CampaignRead]:
+    """Every campaign, oldest first."""
+    return ops.list_campaigns(db)
+
+
+@router.get("/{campaign_id}", responses=NOT_FOUND)
+def get_campaign(campaign_id: CampaignId, db: SessionDep) -> CampaignRead:
+    """One campaign with its audience, sequence and send window."""
+    return ops.get_campaign(db, campaign_id)
+
+
+@router.post("/{campaign_id}/start", responses=STATE)
+def start_campaign(campaign_id: CampaignId, db: SessionDep) -> CampaignStarted:
+    """Start the campaign (or top it up with leads that match since): queue its first step for each new lead."""
+    joined = ops.start_campaign(db, campaign_id)
+    return CampaignStarted(joined=joined, campaign=ops.get_campaign(db, campaign_id))
+
+
+@router.post("/{campaign_id}/pause", responses=STATE)
+def pause_campaign(campaign_id: CampaignId, db: SessionDep) -> CampaignRead:
+    """Hold every unsent message of a running campaign until it is resumed."""
+    return ops.pause_campaign(db, campaign_id)
+
+
+@router.post("/{campaign_id}/resume", responses=STATE)
+def resume_campaign(campaign_id: CampaignId, db: SessionDep) -> CampaignRead:
+    """Let a paused campaign send again."""
+    return ops.resume_campaign(db, campaign_id)
+
+
+@router.post("/{campaign_id}/stop", responses=STATE)
+def stop_campaign(campaign_id: CampaignId, db: SessionDep) -> CampaignStopped:
+    """Stop the campaign for good: cancel every message not yet handed to a channel."""
+    cancelled = ops.stop_campaign(db, campaign_id)
+    return CampaignStopped(cancelled=cancelled, campaign=ops.get_campaign(db, campaign_id))
+
+
+@router.get("/{campaign_id}/status", responses=NOT_FOUND)
+def campaign_status(campaign_id: CampaignId, db: SessionDep) -> CampaignStats:
+    """Leads enrolled, messages per status and messages sent per channel."""
+    return ops.get_campaign_status(db, campaign_id)
+
+
+@router.get("/{campaign_id}/report", responses=NOT_FOUND)
+def campaign_report(campaign_id: CampaignId, db: SessionDep) -> CampaignReport:
+    """The funnel (queued, reached, delivered, replied, bounced) overall and per channel, grade and step/variant,
+    with reply and bounce rates."""
+    return ops.get_campaign_report(db, campaign_id)

@@ -1,0 +1,55 @@
+"""The dashboard app, mounted under /app by aicmo.web.app: its session cookie, static files and error pages."""
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aicmo.errors import AicmoError
+from aicmo.settings import Settings
+from aicmo.web.dashboard import auth, campaigns, channels, leads, mailboxes, overview, tasks
+from aicmo.web.dashboard.imports import ImportJobs
+from aicmo.web.dashboard.render import base_path, page
+from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
+from aicmo.web.problems import status_of
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") -> FastAPI:
+    """The dashboard, to mount at `prefix` of `host`, whose database sessions it uses."""
+    dashboard = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    dashboard.state.host = host
+    dashboard.state.settings = settings
+    dashboard.state.imports = ImportJobs()
+    dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
+    dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, overview, leads, campaigns, mailboxes, tasks, channels):
+        dashboard.include_router(module.router)
+
+    @dashboard.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(base_path(request) + "/login", status_code=303)
+
+    @dashboard.exception_handler(AicmoError)
+    async def domain_error(request: Request, exc: AicmoError) -> HTMLResponse:
+        return page(request, "error.html", status=status_of(exc), title=type(exc).__name__, message=str(exc))
+
+    @dashboard.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        where = {str(part) for error in exc.errors() for part in error.get("loc", ())[:1]}
+        # A malformed id in the address is a page that does not exist; a malformed form field is the user's input.
+        status, title = (404, "Not found") if "path" in where else (422, "Invalid input")
+        return page(request, "error.html", status=status, title=title,
+                    message="; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors()))
+
+    @dashboard.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        message = str(exc.detail) if exc.status_code < 500 else "Something went wrong on the server."
+        return page(request, "error.html", status=exc.status_code, title=f"Error {exc.status_code}",
+                    message=message)
+
+    return dashboard

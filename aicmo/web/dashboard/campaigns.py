@@ -1,0 +1,111 @@
+"""Campaigns: the list, a campaign's sequence with its A/B results, its controls, and creating one from a spec."""
+
+import json
+import tomllib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from aicmo import operator_services as ops
+from aicmo.cam.analytics.service import Funnel
+from aicmo.cam.campaigns.schemas import CampaignRead
+from aicmo.web.dashboard.charts import funnel_chart
+from aicmo.web.dashboard.render import back_to, flash, page
+from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
+
+router = APIRouter()
+EXAMPLE = """name = "Spring intro"
+[audience]
+grades = ["A", "B"]
+[send_window]
+days = [1, 2, 3, 4, 5]
+start = "09:00"
+end = "17:00"
+timezone = "UTC"
+[[steps]]
+channels = ["email", "linkedin"]
+subject = "A question about {{ company }}"
+body = "Hi {{ first_name | default('there') }}, ..."
+"""
+
+
+class SpecError(ValueError):
+    pass
+
+
+def parse_spec(text: str) -> dict[str, Any]:
+    """A campaign spec as JSON (starting with `{`) or TOML, as plain data."""
+    try:
+        data = json.loads(text) if text.lstrip().startswith("{") else tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"invalid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SpecError("a campaign must be an object with a name and steps")
+    return data
+
+
+def _list(request: Request, db: DbDep, *, spec: str = EXAMPLE, error: str | None = None,
+          status: int = 200) -> HTMLResponse:
+    return page(request, "campaigns.html", status=status, campaigns=ops.list_campaigns(db), spec=spec, error=error)
+
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaign_list(request: Request, db: DbDep, key: KeyDep) -> HTMLResponse:
+    """Show every campaign and a form to create one from a TOML or JSON spec."""
+    return _list(request, db)
+
+
+@router.post("/campaigns", response_class=HTMLResponse, dependencies=[CsrfDep])
+def create(request: Request, db: DbDep, key: KeyDep, spec: Annotated[str, Form()] = "") -> Response:
+    """Create a draft campaign from a TOML or JSON spec (see examples/campaign.toml)."""
+    try:
+        campaign = ops.create_campaign(db, parse_spec(spec))
+    except (SpecError, ops.InvalidCampaign) as exc:
+        db.rollback()
+        return _list(request, db, spec=spec, error=str(exc), status=422)
+    flash(request, f"Campaign {campaign.name!r} created as a draft: start it when ready.")
+    return back_to(request, f"/campaigns/{campaign.id}")
+
+
+def variant_rows(campaign: CampaignRead, by_variant: list[Funnel]) -> list[tuple[int, str, Funnel | None]]:
+    """(step number, variant name or "", its funnel) for every step and variant, in sequence order."""
+    funnels = {funnel.key: funnel for funnel in by_variant}
+    rows: list[tuple[int, str, Funnel | None]] = []
+    for number, step in enumerate(campaign.steps, start=1):
+        names = [variant.name for variant in step.variants] or [""]
+        rows += [(number, name, funnels.get(f"step {number}" + (f" / {name}" if name else ""))) for name in names]
+    return rows
+
+
+@router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
+def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int) -> HTMLResponse:
+    """Show a campaign's sequence, its funnel per channel, its A/B variants' reply rates, and its controls."""
+    campaign = ops.get_campaign(db, campaign_id)
+    report = ops.get_campaign_report(db, campaign_id)
+    return page(request, "campaign.html", campaign=campaign, report=report, chart=funnel_chart(report.total),
+                variants=variant_rows(campaign, report.by_variant))
+
+
+@router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])
+def control(request: Request, db: DbDep, key: KeyDep, campaign_id: int, action: str) -> Response:
+    """Start, pause, resume or stop a campaign."""
+    try:
+        if action == "start":
+            message = f"Started: {ops.start_campaign(db, campaign_id)} leads joined."
+        elif action == "pause":
+            message = f"Paused {ops.pause_campaign(db, campaign_id).name!r}."
+        elif action == "resume":
+            message = f"Resumed {ops.resume_campaign(db, campaign_id).name!r}."
+        elif action == "stop":
+            message = f"Stopped: {ops.stop_campaign(db, campaign_id)} waiting messages cancelled."
+        else:
+            raise HTTPException(404, f"Unknown action {action!r}.")
+    except ops.CampaignStateError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+    else:
+        flash(request, message)
+    return back_to(request, f"/campaigns/{campaign_id}")
