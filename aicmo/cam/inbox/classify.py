@@ -5,7 +5,6 @@ The order matters: reports (ARF, DSN) carry Auto-Submitted and quote our message
 and list mail may borrow a "Re:" subject; each is settled before the weaker signs after it are read.
 """
 
-import re
 from datetime import date
 from email import policy
 from email.message import Message
@@ -16,12 +15,9 @@ from aicmo.cam.inbox.autoreply import auto_reply_reason, return_date
 from aicmo.cam.inbox.bounces import DELIVERED_ACTIONS, Bounce, read_bounce
 from aicmo.cam.inbox.complaints import COMPLAINT_TYPES, read_complaint
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
-from aicmo.cam.inbox.reply_text import address_of, header_text, message_ids, own_words
+from aicmo.cam.inbox.reply_text import REPLY_PREFIX, address_of, header_text, message_ids, own_words
 from aicmo.cam.inbox.unsubscribe_request import asks_to_unsubscribe, is_unsubscribe_subject
 
-_REPLY_PREFIX = re.compile(
-    r"^\s*(?:(?:re|aw|antw|antwort|r[ée]p|res|rif|sv|odp|rv|ynt)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
-)
 _MAIL_HEADERS = ("From", "Date", "Message-ID", "Received", "Return-Path", "Subject")
 
 
@@ -62,11 +58,11 @@ def _classify(msg: Message) -> InboundEvent:
     if not replying and (bulk := _bulk_reason(msg)):
         return InboundEvent(InboundKind.UNMATCHED, subject=subject, address=sender, rfc_message_id=own_id,
                             detail=f"list or bulk mail ({bulk}) without reply headers")
-    bare_subject = _REPLY_PREFIX.sub("", subject)
+    bare_subject = REPLY_PREFIX.sub("", subject)
     if is_unsubscribe_subject(bare_subject):
         return InboundEvent(InboundKind.UNSUBSCRIBE, references=replying, address=sender, subject=subject, text=text,
                             rfc_message_id=own_id, detail=f"subject asks to unsubscribe: {bare_subject[:60]}")
-    if not replying and not _REPLY_PREFIX.match(subject):
+    if not replying and not REPLY_PREFIX.match(subject):
         return InboundEvent(InboundKind.UNMATCHED, subject=subject, address=sender, rfc_message_id=own_id,
                             detail="no reply headers and no reply subject")
     why = "In-Reply-To/References" if replying else "reply subject"

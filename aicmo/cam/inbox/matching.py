@@ -1,25 +1,22 @@
 """Which of our messages and leads an incoming event is about."""
 
-import re
 import uuid
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
+from aicmo.cam.inbox.reply_text import THREAD_PREFIX
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import Channel, MessageStatus, SendStatus
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
 
-# Reply and forward prefixes of the common mail clients, in several languages, possibly repeated.
-_PREFIX = re.compile(r"^\s*((re|aw|antw|sv|vs|ref|rif|r|rv|res|tr|fw|fwd|wg|enc|rép|réf)\s*(\[\d+\])?\s*:\s*)+",
-                     re.IGNORECASE)
 _REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED, MessageStatus.BOUNCED)
 
 
 def thread_subject(subject: str | None) -> str:
     """A subject without reply prefixes, case and spacing, to compare threads."""
-    return " ".join(_PREFIX.sub("", subject or "").split()).casefold()
+    return " ".join(THREAD_PREFIX.sub("", subject or "").split()).casefold()
 
 
 def _our_id(reference: str) -> str | None:

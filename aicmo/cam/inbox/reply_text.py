@@ -9,6 +9,18 @@ from email.utils import getaddresses
 from selectolax.lexbor import LexborHTMLParser
 
 _ANGLE_IDS = re.compile(r"<([^<>\s]+)>")
+# Subject prefixes mail clients add, in several languages: a reply's, and a forward's.
+_REPLY_WORDS = ("re", "aw", "antw", "antwort", "r[ée]p", "res", "rif", "sv", "odp", "rv", "ynt")
+# Also stripped to compare threads, too ambiguous alone to make a mail a reply ("R:", "VS:").
+_OTHER_WORDS = ("vs", "r", "fw", "fwd", "wg", "tr", "enc", "ref", "r[ée]f")
+
+
+def _prefixes(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:(?:{'|'.join(words)})\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+REPLY_PREFIX = _prefixes(_REPLY_WORDS)  # "Re:", "AW:", "Rép:", repeated or counted ("Re[2]:")
+THREAD_PREFIX = _prefixes(_REPLY_WORDS + _OTHER_WORDS)  # what to strip to compare two subjects' thread
 _ATTRIBUTION = re.compile(
     r"^(?:on\b.{0,300}\bwrote"
     r"|am\b.{0,300}\bschrieb\b.{0,300}"

@@ -6,26 +6,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from aicmo.bootstrap import engine_for, session_factory
+from aicmo.bootstrap import session_factory
 from aicmo.cam.suppression import service
 from aicmo.cam.suppression.cli import app
-from aicmo.settings import get_settings
+from tests.support.command_database import command_database
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'aicmo.db'}"
-    monkeypatch.setenv("AICMO_DATABASE_URL", url)
     monkeypatch.setenv("COLUMNS", "200")
-    get_settings.cache_clear()
-    try:
+    with command_database(tmp_path / "aicmo.db", monkeypatch) as url:
         yield url
-    finally:
-        engine_for(url).dispose()
-        engine_for.cache_clear()
-        get_settings.cache_clear()
 
 
 def suppress(*args: str, code: int = 0) -> Result:

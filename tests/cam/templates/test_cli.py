@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from aicmo import operator_services as ops
-from aicmo.bootstrap import engine_for, session_factory
+from aicmo.bootstrap import session_factory
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.templates.cli import app
-from aicmo.settings import get_settings
+from tests.support.command_database import command_database
 
 runner = CliRunner()
 
@@ -18,19 +18,12 @@ runner = CliRunner()
 @pytest.fixture
 def lead_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
     """A fresh database named by AICMO_DATABASE_URL, with a complete lead and one without a first name."""
-    url = f"sqlite:///{tmp_path / 'x.db'}"
-    monkeypatch.setenv("AICMO_DATABASE_URL", url)
-    get_settings.cache_clear()
-    try:
+    with command_database(tmp_path / "x.db", monkeypatch):
         with session_factory()() as db:
             full = ops.create_lead(db, LeadCreate(first_name="José", last_name="Núñez", email="jose@acme.io",
                                                   company_name="Acme Inc.", title="CTO"))
             nameless = ops.create_lead(db, LeadCreate(email="info@initech.io", company_name="Initech Global Ltd"))
         yield {"full": full.id, "nameless": nameless.id}
-    finally:
-        engine_for(url).dispose()
-        engine_for.cache_clear()
-        get_settings.cache_clear()
 
 
 def test_preview_prints_the_rendered_subject_and_body(lead_ids: dict[str, int]) -> None:

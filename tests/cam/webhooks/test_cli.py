@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from aicmo import operator_services as ops
-from aicmo.bootstrap import engine_for, session_factory
+from aicmo.bootstrap import session_factory
 from aicmo.cam.webhooks.events import WebhookEvent, emit
 from aicmo.cli.main import app
-from aicmo.settings import get_settings
+from tests.support.command_database import command_database
 
 runner = CliRunner()
 URL = "https://crm.example.com/hooks/aicmo"
@@ -18,16 +18,9 @@ URL = "https://crm.example.com/hooks/aicmo"
 
 @pytest.fixture(autouse=True)
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'aicmo.db'}"
-    monkeypatch.setenv("AICMO_DATABASE_URL", url)
     monkeypatch.setenv("COLUMNS", "200")
-    get_settings.cache_clear()
-    try:
+    with command_database(tmp_path / "aicmo.db", monkeypatch) as url:
         yield url
-    finally:
-        engine_for(url).dispose()
-        engine_for.cache_clear()
-        get_settings.cache_clear()
 
 
 def webhooks(*args: str, code: int = 0) -> Result:

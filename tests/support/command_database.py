@@ -1,0 +1,24 @@
+"""A SQLite file named by AICMO_DATABASE_URL for commands run in this process, forgotten afterwards."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from aicmo.bootstrap import engine_for
+from aicmo.settings import get_settings
+
+
+@contextmanager
+def command_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the settings at a SQLite file; afterwards drop the cached engine and settings. Yields the URL."""
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("AICMO_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        engine_for.cache_clear()
+        get_settings.cache_clear()
