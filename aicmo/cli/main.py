@@ -8,6 +8,7 @@ from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.email.cli import app as mailboxes_app
 from aicmo.cam.outreach.email.status_cli import status_command as mailboxes_status_command
+from aicmo.cam.outreach.forms.tasks.cli import app as forms_app
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
 from aicmo.cam.suppression.cli import app as suppress_app
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(leads_app, name="leads")
 app.add_typer(linkedin_app, name="linkedin")
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(forms_app, name="forms")
 app.add_typer(campaigns_app, name="campaign")
 app.add_typer(messages_app, name="messages")
 app.add_typer(channels_app, name="channels")

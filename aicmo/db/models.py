@@ -6,6 +6,7 @@ from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import RateCounterDB, RateGateDB
+from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import (
     ChannelConfigDB,
     DeliveryEventDB,
@@ -20,8 +21,8 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB",
-    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB", "MailboxDB",
-    "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB",
-    "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ContactFormTaskDB", "DeliveryEventDB",
+    "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB",
+    "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
+    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -20,6 +20,7 @@ from aicmo.cam.leads.api import router as leads_router
 from aicmo.cam.limits.api import router as channels_router
 from aicmo.cam.outreach.api import router as messages_router
 from aicmo.cam.outreach.email.api import router as mailboxes_router
+from aicmo.cam.outreach.forms.tasks.api import router as form_tasks_router
 from aicmo.cam.outreach.linkedin.api import router as tasks_router
 from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(channels_router)
     app.include_router(metrics_router)
     app.include_router(tasks_router)
+    app.include_router(form_tasks_router)
     app.include_router(suppressions_router)
     app.include_router(mailboxes_router)
     app.include_router(alerts_router)

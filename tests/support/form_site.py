@@ -6,12 +6,14 @@
         ... site.url("/contact") ...
         assert site.posts[0].fields["email"] == ["me@example.com"]
 
-Runs a stdlib ThreadingHTTPServer (HTTP/1.1, keep-alive) in a thread on an ephemeral port. A Reply can be
+Runs a stdlib ThreadingHTTPServer (HTTP/1.1, keep-alive) in a thread on an ephemeral port of 127.0.0.1, or of
+another local address (`FormSite(host="127.0.0.2")`), over TLS when given a server context. A Reply can be
 delayed, and its body can be an iterable of chunks (sent with chunked transfer encoding) for huge pages.
 """
 
 import email.parser
 import email.policy
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -125,7 +127,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class FormSite:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+        self.host = host
+        self.tls = tls
         self.routes: dict[tuple[str, str], Handler] = {}
         self.received: list[Received] = []
         self._lock = threading.Lock()
@@ -141,7 +145,9 @@ class FormSite:
         self.stop()
 
     def start(self) -> None:
-        self._server = _Server(("127.0.0.1", 0), _RequestHandler)
+        self._server = _Server((self.host, 0), _RequestHandler)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self._server.site = self
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True, name="form-site")
@@ -158,8 +164,9 @@ class FormSite:
         assert self._server is not None, "the site is not started"
         return int(self._server.server_address[1])
 
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        """The page's URL, naming the site by its address or by `host` (a name that resolves to it)."""
+        return f"{'https' if self.tls else 'http'}://{host or self.host}:{self.port}{path}"
 
     def record(self, got: Received) -> None:
         with self._lock:

@@ -1,7 +1,8 @@
 """The contact-form channel: find the form on the lead's website, fill it in as the sender, send it, read the answer.
 
 Forms guarded by a CAPTCHA, sent only by JavaScript or asking for something we cannot fill are never sent:
-the result says so with MANUAL_TASK in its detail, for the operator to do by hand.
+the result fails the channel (the sequence moves on) with MANUAL_TASK in its detail, and the form is stored as
+an operator task with the text to paste (aicmo.cam.outreach.forms.tasks), once per message.
 """
 
 import asyncio
@@ -13,6 +14,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.leads.schemas import LeadRead
@@ -23,17 +25,20 @@ from aicmo.cam.outreach.forms.fetch import FetchFailed, Limits, Submission, fetc
 from aicmo.cam.outreach.forms.find import best_contact_form, domain_of, read_forms
 from aicmo.cam.outreach.forms.model import SenderIdentity
 from aicmo.cam.outreach.forms.outcome import Outcome, classify, same_page
+from aicmo.cam.outreach.forms.pinned import PinnedTransport
 from aicmo.cam.outreach.forms.spam_filter import blocker, page_js_only_reason
 from aicmo.cam.outreach.forms.ssrf import AddressPolicy
 from aicmo.cam.outreach.forms.submit import CannotFill, submission
+from aicmo.cam.outreach.forms.tasks import store as form_tasks
+from aicmo.cam.outreach.forms.tasks.store import MANUAL_TASK, manual_detail, manual_reason
 from aicmo.cam.outreach.forms.verify import FormCheck, verify
 from aicmo.cam.outreach.models import OutreachAttemptDB
+from aicmo.db.base import utcnow
+from aicmo.db.engine import unit_of_work
 from aicmo.settings import Settings, get_settings
 
 __all__ = ["MANUAL_TASK", "ContactFormOutreachService", "FormCheck", "SenderIdentity"]
 
-# Starts the detail of a form that a person should send by hand; the step that creates operator tasks looks for it.
-MANUAL_TASK = "[manual task]"
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -62,9 +67,12 @@ class ContactFormOutreachService(OutreachServiceBase):
         self._policy = AddressPolicy.of(settings.allow_private_network, trusted_networks)
         # Cookies live per send (see verify); the client's own jar refuses all so nothing leaks between sites.
         no_cookies = httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+        # Every connection is checked against the policy as it is made (PinnedTransport); trust_env stays off so no
+        # proxy from the environment connects in its place.
         self._client = client or httpx.AsyncClient(
             headers={"User-Agent": settings.http_user_agent, "Accept": _ACCEPT}, follow_redirects=False,
-            timeout=httpx.Timeout(settings.http_timeout), trust_env=False, cookies=no_cookies)
+            timeout=httpx.Timeout(settings.http_timeout), trust_env=False, cookies=no_cookies,
+            transport=PinnedTransport(self._policy))
         self._sent: Counter[tuple[str, int | None]] = Counter()  # this process's sends, recorded or not yet
         self._in_flight: Counter[tuple[str, int | None]] = Counter()
 
@@ -121,10 +129,21 @@ class ContactFormOutreachService(OutreachServiceBase):
         else:
             result = await self._send_capped(message, target)
         result.duration_ms = (time.perf_counter() - started) * 1000
+        if self._sessions is not None and manual_reason(result) is not None:
+            await asyncio.to_thread(self._offer_to_operator, message, result)
         return result
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    def _offer_to_operator(self, message: OutreachMessage, result: SendResult) -> None:
+        """Store the form as an operator task, in a transaction of its own like a LinkedIn step's."""
+        assert self._sessions is not None
+        try:
+            with unit_of_work(self._sessions) as db:
+                form_tasks.offer(db, message, result, utcnow())
+        except IntegrityError:
+            pass  # a concurrent send of the same message stored its task first: that one stands
 
     async def _cap_refusal(self, domain: str, campaign_id: int | None) -> str | None:
         if self._sessions is None:
@@ -159,7 +178,7 @@ class ContactFormOutreachService(OutreachServiceBase):
         if not check.ok or check.form is None:
             detail = check.problem or "no contact form found"
             if check.manual:
-                detail = f"{MANUAL_TASK} {detail}: not submitted; offered to the operator as a manual task"
+                detail = manual_detail(detail)
             return self._failed(check.error_kind or ErrorKind.CHANNEL_FAILED, detail, check.url,
                                 target_domain=domain, response_code=check.response_code)
         if domain != domain_of(target):
@@ -169,8 +188,7 @@ class ContactFormOutreachService(OutreachServiceBase):
         try:
             prepared = submission(check.form, self.sender, message.subject, message.body)
         except CannotFill as exc:
-            detail = f"{MANUAL_TASK} {exc}: not submitted; offered to the operator as a manual task"
-            return self._failed(ErrorKind.CHANNEL_FAILED, detail, check.url, target_domain=domain)
+            return self._failed(ErrorKind.CHANNEL_FAILED, manual_detail(str(exc)), check.url, target_domain=domain)
         try:
             outcome, code = await self._submit(check, prepared)
         except FetchFailed as exc:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import FINAL_STATUSES, Channel, ErrorKind, MessageStatus, OutreachMessage
+from aicmo.cam.outreach.forms.tasks import store as form_tasks
+from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus, OutreachMessageDB
 
 DEFAULT_CHANNEL_ORDER = (Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM)
@@ -120,24 +122,29 @@ def current_channel(message: OutreachMessageDB) -> Channel:
 
 
 def cancel_for_lead(db: Session, lead_id: int, reason: str, now: datetime, *, campaign_id: int | None = None) -> int:
-    """Cancel the lead's messages not yet handed to a channel, and LinkedIn steps handed to a person or an
-    automation but not done yet; return how many messages. Never commits."""
+    """Cancel the lead's messages not yet handed to a channel, LinkedIn steps handed to a person or an
+    automation but not done yet, and contact forms left to the operator; return how many messages. Never commits."""
     query = update(OutreachMessageDB).where(OutreachMessageDB.lead_id == lead_id,
                                             OutreachMessageDB.status.in_(CANCELLABLE))
     tasks = LinkedInTaskDB.lead_id == lead_id
+    forms = ContactFormTaskDB.lead_id == lead_id
     if campaign_id is not None:
         query = query.where(OutreachMessageDB.campaign_id == campaign_id)
         tasks = and_(tasks, LinkedInTaskDB.campaign_id == campaign_id)
+        forms = and_(forms, ContactFormTaskDB.campaign_id == campaign_id)
     result = db.execute(query.values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
+    form_tasks.cancel_open(db, forms, reason, now)
     return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(db, tasks, reason, now)
 
 
 def cancel_for_company(db: Session, company_domain: str, reason: str, now: datetime) -> int:
-    """Cancel waiting messages and open LinkedIn steps to every lead at a company domain."""
+    """Cancel waiting messages, open LinkedIn steps and contact forms left to the operator to every lead at a
+    company domain."""
     lead_ids = select(LeadDB.id).where(LeadDB.company_domain == company_domain)
     result = db.execute(update(OutreachMessageDB).where(
         OutreachMessageDB.lead_id.in_(lead_ids), OutreachMessageDB.status.in_(CANCELLABLE))
         .values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
+    form_tasks.cancel_open(db, ContactFormTaskDB.lead_id.in_(lead_ids), reason, now)
     return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(
         db, LinkedInTaskDB.lead_id.in_(lead_ids), reason, now)
 

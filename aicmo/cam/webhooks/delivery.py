@@ -28,6 +28,7 @@ import httpx
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.cam.outreach.forms.pinned import PinnedTransport
 from aicmo.cam.outreach.forms.ssrf import AddressPolicy, Refused, check_url
 from aicmo.cam.outreach.linkedin.signing import SIGNATURE_HEADER, sign
 from aicmo.cam.sequences.rules import RetryPolicy, backoff
@@ -72,10 +73,12 @@ def address_policy(settings: Settings) -> AddressPolicy:
 
 
 def new_client(settings: Settings) -> httpx.AsyncClient:
-    """The HTTP client deliveries go out through: the settings' timeout, no redirects."""
+    """The HTTP client deliveries go out through: the settings' timeout, no redirects, and every connection
+    checked against the settings' address policy as it is made."""
     # No proxies from the environment: a proxy would resolve the host itself, past the address check.
     return httpx.AsyncClient(timeout=httpx.Timeout(settings.http_timeout), follow_redirects=False, trust_env=False,
-                             headers={"User-Agent": "aicmo-webhooks/1"})
+                             headers={"User-Agent": "aicmo-webhooks/1"},
+                             transport=PinnedTransport(address_policy(settings)))
 
 
 def body_of(row: D) -> bytes:
@@ -140,6 +143,8 @@ async def post(client: httpx.AsyncClient, job: Job, policy: AddressPolicy) -> Ou
                 if response.is_redirect else ""
             said = await _snippet(response)
             return Outcome(response.status_code, f"HTTP {response.status_code}{moved}{f': {said}' if said else ''}")
+    except Refused as exc:  # the name resolved to a refused address when connecting
+        return Outcome(error=str(exc))
     except httpx.HTTPError as exc:
         return Outcome(error=f"{type(exc).__name__}: {exc}".rstrip(": "))
     except TimeoutError:

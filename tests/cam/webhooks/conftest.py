@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
+from aicmo.cam.webhooks.delivery import new_client
 from aicmo.cam.webhooks.models import WebhookDeliveryDB
 from aicmo.cam.webhooks.schemas import WebhookSubscriptionCreated
 from aicmo.db.engine import make_session_factory
@@ -33,7 +34,8 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10, follow_redirects=False, trust_env=False) as http:
+    """The client the worker delivers through, its connections checked against LOCAL's policy (loopback trusted)."""
+    async with new_client(LOCAL) as http:
         yield http
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
 from aicmo.cam.outreach.linkedin.signing import verify
-from aicmo.cam.webhooks.delivery import claim, deliver_due
+from aicmo.cam.webhooks.delivery import claim, deliver_due, new_client
 from aicmo.cam.webhooks.events import WebhookEvent, emit
 from aicmo.settings import Settings
 from tests.cam.webhooks.conftest import LOCAL, T0, deliveries, subscribe
@@ -112,6 +112,22 @@ async def test_a_receiver_on_a_private_address_is_refused_unless_allowed(
 
     await deliver_due(sessions, now=T0, client=client, settings=Settings(allow_private_network=True))
     assert deliveries(db)[0].status == "delivered" and len(receiver.requests) == 1
+
+
+async def test_the_worker_client_refuses_a_private_receiver_as_it_connects_even_when_the_early_check_passed(
+        db: Session, sessions: sessionmaker[Session], receiver: WebhookReceiver) -> None:
+    subscribe(db, receiver, "message.sent")
+    event(db)
+
+    async with new_client(Settings()) as strict:
+        # The early check is told private addresses are fine, as a name that changes its answer would make it pass.
+        await deliver_due(sessions, now=T0, client=strict, settings=Settings(allow_private_network=True),
+                          rand=lambda: 0.0)
+
+    (row,) = deliveries(db)
+    assert receiver.requests == []
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "refused: resolves to a private address (127.0.0.1 -> 127.0.0.1)"
 
 
 async def test_a_redirect_is_not_followed(db: Session, sessions: sessionmaker[Session], receiver: WebhookReceiver,

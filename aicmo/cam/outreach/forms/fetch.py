@@ -1,8 +1,10 @@
 """Fetch a page or send a form over HTTP with every limit a stranger's website needs.
 
-Redirects are followed by hand so each hop passes the address check; bodies are read as a stream and cut at
-the size cap; one time budget covers a request and all its redirects. Every problem becomes a FetchFailed
-saying whether to retry (TRANSIENT) or give up on this channel (CHANNEL_FAILED).
+Redirects are followed by hand so each hop passes the early address check (check_url); the client's
+PinnedTransport checks every connection again as it is made, so a name that answers differently the second time
+is refused too. Bodies are read as a stream and cut at the size cap; one time budget covers a request and all
+its redirects. Every problem becomes a FetchFailed saying whether to retry (TRANSIENT) or give up on this
+channel (CHANNEL_FAILED).
 """
 
 import asyncio
@@ -179,6 +181,8 @@ async def fetch(client: httpx.AsyncClient, url: str, policy: AddressPolicy, limi
             return await _follow(client, url, policy, limits, submission, follow, jar)
     except TimeoutError:
         raise FetchFailed(ErrorKind.TRANSIENT, f"timed out after {limits.timeout:g}s: {url}") from None
+    except Refused as exc:  # refused as it connected (PinnedTransport)
+        raise FetchFailed(ErrorKind.CHANNEL_FAILED, str(exc)) from None
     except httpx.TimeoutException:
         raise FetchFailed(ErrorKind.TRANSIENT, f"timed out after {limits.timeout:g}s: {url}") from None
     except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:

@@ -1,9 +1,19 @@
-"""Refuse URLs that point into our own network: a lead's "website" must not make us call an internal service."""
+"""Refuse URLs that point into our own network: a lead's "website" must not make us call an internal service.
+
+A URL whose host is, or resolves to, a loopback, private, link-local, CGNAT, multicast, reserved or cloud-metadata
+address is refused unless the AddressPolicy allows it (allow_private_network, or a trusted network). Two checks:
+
+- check_url, before each request and each redirect hop, refuses early with a clear reason (not http(s), a
+  private literal IP, a name that resolves to one). It is not the guarantee: the connection looks the name up
+  again, and a name can answer differently the second time (DNS rebinding).
+- pinned.PinnedBackend is the guarantee, under every client that fetches a lead's page or posts a webhook: each
+  connection resolves the host once, is refused unless every address is allowed, and goes to those addresses.
+"""
 
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -84,20 +94,30 @@ def _literal(host: str) -> IPAddress | None:
 async def resolve(host: str, port: int | None) -> list[IPAddress]:
     """Every address the host resolves to (getaddrinfo in the loop's thread pool)."""
     infos = await asyncio.get_running_loop().getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
-    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    return [ip_of(str(info[4][0])) for info in infos]
+
+
+def ip_of(address: str) -> IPAddress:
+    """The address getaddrinfo gave, without an IPv6 scope ("fe80::1%eth0")."""
+    return ipaddress.ip_address(address.split("%", 1)[0])
+
+
+def ensure_allowed(host: str, addresses: Sequence[IPAddress], policy: AddressPolicy) -> None:
+    """Refused unless the host has an address and the policy allows every one of them."""
+    refused = [a for a in addresses if not policy.allows(a)]
+    if refused or not addresses:
+        shown = ", ".join(sorted({str(a) for a in refused})) or "no address"
+        raise Refused(f"{PRIVATE_REFUSAL} ({host} -> {shown})")
 
 
 async def check_url(url: str, policy: AddressPolicy) -> None:
     """Refused unless the URL is http(s) and every address its host resolves to is allowed by the policy.
 
-    Run on the first URL and again on every redirect hop. socket.gaierror escapes for the caller to report.
+    Run on the first URL and again on every redirect hop, for a clear early answer; the connection itself is
+    checked again (see the module's docstring). socket.gaierror escapes for the caller to report.
     """
     host = check_scheme(url)
     if policy.allow_private:
         return
     literal = _literal(host)
-    addresses = [literal] if literal is not None else await resolve(host, urlsplit(url).port)
-    refused = [a for a in addresses if not policy.allows(a)]
-    if refused or not addresses:
-        shown = ", ".join(sorted({str(a) for a in refused})) or "no address"
-        raise Refused(f"{PRIVATE_REFUSAL} ({host} -> {shown})")
+    ensure_allowed(host, [literal] if literal is not None else await resolve(host, urlsplit(url).port), policy)
