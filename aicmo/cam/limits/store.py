@@ -7,11 +7,15 @@ means full. A read-then-write would let two processes both see "one left". On SQ
 transaction with BEGIN IMMEDIATE: the database's single write lock is held until commit, so reservations run
 one after another.
 
-Round trips per reserve: one multi-row INSERT that creates missing counter rows; on SQLite one UPDATE for
-all the limits (its write lock is held anyway), on PostgreSQL one UPDATE per limit so that the refusing one is
-known; then one to three statements per gate. Rows are touched in one sorted order (counters, then gates), so
-two reservations cannot deadlock; take at most one reservation per transaction, or commit between them, to
-keep that order.
+Round trips per reserve: one multi-row INSERT that creates missing counter rows; on PostgreSQL one SELECT ... FOR
+UPDATE that locks the counter rows in key order; one UPDATE for all the limits that returns the rows it could
+take a slot in; then one to three statements per gate. Rows are locked in one sorted order within a reservation
+(counters, then gates). Several reservations in one transaction can still wait on each other across two
+transactions; PostgreSQL then aborts one of them as a deadlock, and the caller retries (the worker takes such a
+batch again one message per transaction).
+
+All or nothing without a savepoint: when one limit or gate refuses, what this reservation took before it is given
+back at once with `release`, in the same transaction and under the same locks, so no other transaction ever sees it.
 """
 
 import functools
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, Update, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Insert, Select, Table, Update, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -33,13 +37,8 @@ GATES = cast(Table, RateGateDB.__table__)
 PERIOD_NAMES = frozenset(period.value for period in Period)
 
 # Built once with bound parameters: constructing statements per reserve cost more than running them.
-_TAKE_SLOT = update(COUNTERS).where(
-    COUNTERS.c.key == bindparam("k"), COUNTERS.c.window_start == bindparam("w"),
-    COUNTERS.c.count < bindparam("cap")).values(count=COUNTERS.c.count + 1)
 _READ_GATE = select(GATES.c.next_allowed_at).where(GATES.c.key == bindparam("k")).with_for_update()
 _MOVE_GATE = update(GATES).where(GATES.c.key == bindparam("k")).values(next_allowed_at=bindparam("at"))
-_NEW_COUNTERS = {name: insert(COUNTERS).on_conflict_do_nothing()
-                 for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 _NEW_GATE = {name: insert(GATES).values(key=bindparam("k"), next_allowed_at=bindparam("at"))
              .on_conflict_do_nothing().returning(GATES.c.key)
              for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
@@ -101,11 +100,31 @@ def _begin_for_real(connection: Connection) -> None:
 
 
 @functools.cache
+def _new_counters(dialect: str, count: int) -> Insert:
+    """One INSERT of `count` counter rows at zero, skipping those that exist: one statement, not `count`."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    key_type, start_type = COUNTERS.c.key.type, COUNTERS.c.window_start.type  # stored as every other query reads
+    return insert(COUNTERS).values([{"key": bindparam(f"k{i}", type_=key_type),
+                                     "window_start": bindparam(f"w{i}", type_=start_type), "count": 0}
+                                    for i in range(count)]).on_conflict_do_nothing()
+
+
+@functools.cache
 def _take_all_slots(count: int) -> Update:
-    """One conditional UPDATE over `count` counter rows; its rowcount says how many had room."""
+    """One conditional UPDATE over `count` counter rows, returning the rows that had room."""
     return update(COUNTERS).where(or_(*(
         and_(COUNTERS.c.key == bindparam(f"k{i}"), COUNTERS.c.window_start == bindparam(f"w{i}"),
-             COUNTERS.c.count < bindparam(f"cap{i}")) for i in range(count)))).values(count=COUNTERS.c.count + 1)
+             COUNTERS.c.count < bindparam(f"cap{i}")) for i in range(count)))).values(
+        count=COUNTERS.c.count + 1).returning(COUNTERS.c.key, COUNTERS.c.window_start)
+
+
+@functools.cache
+def _lock_in_key_order(count: int) -> Select[tuple[str]]:
+    """Lock `count` counter rows one after another in key order (PostgreSQL): the multi-row UPDATE that follows
+    would lock them in whatever order it meets them, and two such orders can wait on each other in a circle."""
+    return select(COUNTERS.c.key).where(or_(*(
+        and_(COUNTERS.c.key == bindparam(f"k{i}"), COUNTERS.c.window_start == bindparam(f"w{i}"))
+        for i in range(count)))).order_by(COUNTERS.c.key, COUNTERS.c.window_start).with_for_update()
 
 
 Blocked = tuple[str, datetime] | None  # what refused: (key, window start or gate time); None: a counter, unnamed
@@ -115,48 +134,47 @@ class RateLimiter:
     def reserve(self, db: Session, limits: Sequence[Limit], gates: Sequence[Gate],
                 now: datetime) -> "Reservation | Decision":
         """Take one slot of every limit and pass every gate, all or nothing; never commits."""
-        _begin_for_real(db.connection())
+        connection = db.connection()
+        _begin_for_real(connection)
         slots = _slots(limits, now)
-        savepoint = db.begin_nested()
-        try:
-            # The session emits the SAVEPOINT when asked for its connection again, not before.
-            connection = db.connection()
-            held: list[HeldGate] = []
-            taken, blocked = self._take_counters(connection, slots)
-            if taken:
-                held, blocked = self._pass_gates(connection, sorted(gates, key=lambda g: g.key), now)
-        except BaseException:
-            savepoint.rollback()
-            raise
-        if taken and blocked is None:
-            savepoint.commit()
-            return Reservation(counters=tuple((key, start) for key, start, _ in slots), gates=tuple(held))
-        savepoint.rollback()
+        held: list[HeldGate] = []
+        every_counter, taken, blocked = self._take_counters(connection, slots)
+        if every_counter:
+            held, blocked = self._pass_gates(connection, sorted(gates, key=lambda g: g.key), now)
+            if blocked is None:
+                return Reservation(counters=tuple((key, start) for key, start, _ in slots), gates=tuple(held))
+        self.release(db, Reservation(counters=tuple(taken), gates=tuple(held)))
         return self._blocked_decision(db, limits, gates, now, blocked)
 
-    def _take_counters(self, connection: Connection, slots: list[tuple[str, datetime, int]]) -> tuple[bool, Blocked]:
-        """Whether every counter had room and was taken, and, on PostgreSQL, which one refused."""
+    def _take_counters(self, connection: Connection, slots: list[tuple[str, datetime, int]],
+                       ) -> tuple[bool, list[tuple[str, datetime]], Blocked]:
+        """Whether every counter had room, the slots taken, and, on PostgreSQL, which counter refused."""
         if not slots:
-            return True, None
-        connection.execute(_NEW_COUNTERS[connection.dialect.name],
-                           [{"key": key, "window_start": start, "count": 0} for key, start, _ in slots])
-        if connection.dialect.name == "sqlite":
-            params: dict[str, Any] = {}
-            for i, (key, start, cap) in enumerate(slots):
-                params[f"k{i}"], params[f"w{i}"], params[f"cap{i}"] = key, start, cap
-            return connection.execute(_take_all_slots(len(slots)), params).rowcount == len(slots), None
-        for key, start, cap in slots:
-            if connection.execute(_TAKE_SLOT, {"k": key, "w": start, "cap": cap}).rowcount == 0:
-                return False, (key, start)
-        return True, None
+            return True, [], None
+        dialect = connection.dialect.name
+        where: dict[str, Any] = {}
+        for i, (key, start, _) in enumerate(slots):
+            where[f"k{i}"], where[f"w{i}"] = key, start
+        connection.execute(_new_counters(dialect, len(slots)), where)
+        if dialect == "postgresql":
+            connection.execute(_lock_in_key_order(len(slots)), where)
+        caps = {f"cap{i}": cap for i, (_, _, cap) in enumerate(slots)}
+        taken = [(key, start) for key, start in connection.execute(_take_all_slots(len(slots)), where | caps)]
+        if len(taken) == len(slots):
+            return True, taken, None
+        if dialect != "postgresql":
+            return False, taken, None  # SQLite: read back under the same write lock, the counts say which
+        got = set(taken)
+        return False, taken, next((key, start) for key, start, _ in slots if (key, start) not in got)
 
     def _pass_gates(self, connection: Connection, gates: list[Gate], now: datetime) -> tuple[list[HeldGate], Blocked]:
+        """The gates passed, in order, up to the first closed one, and that one (None when all passed)."""
         dialect = connection.dialect.name
-        held = []
+        held: list[HeldGate] = []
         for gate in gates:
             passed = self._pass_gate(connection, dialect, gate, now)
             if not isinstance(passed, HeldGate):
-                return [], (gate.key, passed)
+                return held, (gate.key, passed)
             held.append(passed)
         return held, None
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.enums import EmailStatus
@@ -10,6 +10,8 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import Channel, EventKind, OutreachMessage, SendResult, SendStatus
 from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB
 from aicmo.db.base import utcnow
+
+_INSERT_ATTEMPT = insert(OutreachAttemptDB)
 
 
 def mailbox_id(db: Session, name: str | None) -> int | None:
@@ -20,21 +22,27 @@ def mailbox_id(db: Session, name: str | None) -> int | None:
 
 def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
                    target_domain: str | None = None, now: datetime | None = None,
-                   sender_id: int | None = None) -> OutreachAttemptDB:
-    """Store the attempt and its event; a hard bounce marks the lead's email invalid at once. Never commits."""
+                   sender_id: int | None = None) -> int:
+    """Store the attempt and its event; a hard bounce marks the lead's email invalid at once. Return the attempt's id.
+
+    Never commits. The attempt is a plain INSERT, not a unit-of-work object: every send on every channel makes one.
+    """
     sender = sender_id if sender_id is not None else mailbox_id(db, result.mailbox)
     now = now or utcnow()
-    attempt = OutreachAttemptDB(
-        message_id=message.id, lead_id=message.lead_id, campaign_id=message.campaign_id, channel=result.channel,
-        mailbox_id=sender, target=result.target, target_domain=target_domain or result.target_domain,
-        status=result.status,
-        error_kind=result.error_kind, detail=result.detail or None, provider_message_id=result.provider_message_id,
-        response_code=result.response_code, duration_ms=result.duration_ms, started_at=now,
-    )
-    db.add(attempt)
+    if db.new:
+        db.flush()  # the message or lead this attempt refers to may have been added in this session
+    inserted = db.connection().execute(_INSERT_ATTEMPT, {
+        "message_id": message.id, "lead_id": message.lead_id, "campaign_id": message.campaign_id,
+        "channel": result.channel, "mailbox_id": sender, "target": result.target,
+        "target_domain": target_domain or result.target_domain, "status": result.status,
+        "error_kind": result.error_kind, "detail": result.detail or None,
+        "provider_message_id": result.provider_message_id, "response_code": result.response_code,
+        "duration_ms": result.duration_ms, "started_at": now})
+    key = inserted.inserted_primary_key
+    assert key is not None  # a single-row INSERT always reports its key
+    attempt_id = int(key[0])
     if result.event is not None:
-        db.flush()  # the event refers to the attempt's id
-        db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt.id,
+        db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt_id,
                                message_id=message.id, detail=result.detail or None, occurred_at=now))
     lead = db.get(LeadDB, message.lead_id)
     if lead is not None:
@@ -43,7 +51,7 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
             lead.email_status = EmailStatus.INVALID
         if result.status is SendStatus.SENT:
             lead.last_outreach_at = now
-    return attempt
+    return attempt_id
 
 
 def sends_since(db: Session, mailbox: int, since: datetime) -> int:

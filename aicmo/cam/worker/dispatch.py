@@ -1,19 +1,24 @@
-"""One message at a time through its channels: decide, reserve a rate-limit slot, send, record, move on.
+"""Claimed messages through their channels: decide, reserve a rate-limit slot, send, record, move on.
 
-Each message goes through two transactions per attempt: the first decides and marks it SENDING (with its
-rate-limit reservation), the second records the attempt and the new status together. The send sits between
-them, outside any transaction.
+Messages go through in batches, two transactions per round: the first decides for every message of the batch
+and marks the admitted ones SENDING (each with its rate-limit reservation), the sends then run side by side
+outside any transaction, and the second records every attempt and each message's new state. A message that moves
+straight on to its next channel goes round again. Should a batch transaction fail, its messages are taken again
+one transaction each, so one bad message cannot undo the others' work.
 """
 
+import asyncio
+import functools
 import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.campaigns import flows
@@ -47,6 +52,34 @@ from aicmo.settings import Settings, get_settings
 
 log = logging.getLogger("aicmo.worker")
 CONFIG_TTL_SECONDS = 2.0
+T = TypeVar("T")
+# Built once: each transaction loads its batch's messages (locked, in id order) and their leads in two statements.
+_MESSAGES_FOR_UPDATE = (select(OutreachMessageDB).where(OutreachMessageDB.id.in_(bindparam("ids", expanding=True)))
+                        .order_by(OutreachMessageDB.id).with_for_update())
+_LEADS = select(LeadDB).where(LeadDB.id.in_(bindparam("ids", expanding=True)))
+# Marking a message SENDING is one prebuilt UPDATE rather than a unit-of-work flush: it happens before every send.
+# It holds only while the message is still this worker's and still QUEUED (on SQLite the reads before it are not
+# under the write lock, so a cancellation may have come in between).
+_MARK_SENDING = update(OutreachMessageDB).where(
+    OutreachMessageDB.id == bindparam("message_id"), OutreachMessageDB.status == MessageStatus.QUEUED,
+    OutreachMessageDB.lease_owner == bindparam("owner"),
+).values(status=MessageStatus.SENDING, sending_at=bindparam("at"), updated_at=bindparam("at"),
+         channel=bindparam("to_channel"), mailbox=bindparam("to_mailbox"), reservation=bindparam("held"),
+         attempts=OutreachMessageDB.attempts + 1, lease_expires_at=bindparam("lease_until"))
+
+
+@dataclass
+class Loaded:
+    """A batch's messages and their leads, loaded once for the transaction that works on them."""
+
+    messages: dict[str, OutreachMessageDB]
+    leads: dict[int, LeadDB]
+
+    @classmethod
+    def of(cls, db: Session, message_ids: Sequence[str]) -> "Loaded":
+        messages = {m.id: m for m in db.scalars(_MESSAGES_FOR_UPDATE, {"ids": list(message_ids)})}
+        lead_ids = sorted({m.lead_id for m in messages.values()})
+        return cls(messages, {lead.id: lead for lead in db.scalars(_LEADS, {"ids": lead_ids})})
 
 
 @dataclass
@@ -80,18 +113,51 @@ class Dispatcher:
 
     async def process(self, message_id: str) -> MessageStatus | None:
         """Take one claimed message as far as it goes now; return its status afterwards."""
-        while True:
+        return (await self.process_many([message_id]))[message_id]
+
+    async def process_many(self, message_ids: Sequence[str], concurrency: int = 1) -> dict[str, MessageStatus | None]:
+        """Take claimed messages as far as they go now, up to `concurrency` sends at a time; their statuses after."""
+        outcomes: dict[str, MessageStatus | None] = {}
+        todo = list(message_ids)
+        while todo:
+            plans = self._each_in_one_transaction(todo, self._prepare)
+            ready = {message_id: plan for message_id, plan in plans.items() if isinstance(plan, Plan)}
+            outcomes.update({message_id: plan for message_id, plan in plans.items() if not isinstance(plan, Plan)})
+            results = await _gather_limited({message_id: self._send(plan) for message_id, plan in ready.items()},
+                                            concurrency)
+            sent = {message_id: (plan, results[message_id]) for message_id, plan in ready.items()}
+            after = self._each_in_one_transaction(list(sent), functools.partial(self._record_sent, sent))
+            outcomes.update({message_id: status for message_id, status in after.items() if status is not None})
+            todo = [message_id for message_id, status in after.items() if status is None]  # next channel, now
+        return outcomes
+
+    def _record_sent(self, sent: dict[str, tuple[Plan, SendResult]], db: Session, message_id: str,
+                     loaded: Loaded) -> MessageStatus | None:
+        plan, result = sent[message_id]
+        return self._record(db, message_id, plan, result, loaded)
+
+    def _each_in_one_transaction(self, message_ids: list[str],
+                                 step: Callable[[Session, str, Loaded], T]) -> dict[str, T]:
+        """`step` for every message in one transaction; if that fails, in one transaction per message.
+
+        Nothing has left for a channel inside either step, so a failed batch can be rolled back and done again
+        message by message; an error of a message on its own propagates as it always did.
+        """
+        if len(message_ids) > 1:
+            try:
+                with self.sessions() as db:
+                    loaded = Loaded.of(db, message_ids)
+                    done = {message_id: step(db, message_id, loaded) for message_id in message_ids}
+                    db.commit()
+                return done
+            except Exception:
+                log.exception("a batch of %d messages failed; taking them one by one", len(message_ids))
+        done = {}
+        for message_id in message_ids:
             with self.sessions() as db:
-                plan = self._prepare(db, message_id)
+                done[message_id] = step(db, message_id, Loaded.of(db, [message_id]))
                 db.commit()
-            if not isinstance(plan, Plan):
-                return plan
-            result = await self._send(plan)
-            with self.sessions() as db:
-                after = self._record(db, message_id, plan, result)
-                db.commit()
-            if after is not None:
-                return after
+        return done
 
     def _company_replied(self, db: Session, lead: LeadDB, campaign: CampaignDB | None) -> str | None:
         """With stop_company_on_reply, a reply from anyone at the lead's company ends the campaign for all of it."""
@@ -121,12 +187,12 @@ class Dispatcher:
             log.exception("channel %s raised on message %s", plan.channel, plan.message.id)
             return SendResult.failed(plan.channel, ErrorKind.TRANSIENT, f"channel error: {type(exc).__name__}: {exc}")
 
-    def _prepare(self, db: Session, message_id: str) -> Plan | MessageStatus | None:
+    def _prepare(self, db: Session, message_id: str, loaded: Loaded) -> Plan | MessageStatus | None:
         now = self.clock.now()
-        message = db.get(OutreachMessageDB, message_id, with_for_update=True)
+        message = loaded.messages.get(message_id)
         if message is None or message.lease_owner != self.owner or message.status is not MessageStatus.QUEUED:
             return None
-        lead = db.get(LeadDB, message.lead_id)
+        lead = loaded.leads.get(message.lead_id)
         if lead is None:
             return self._finish(message, MessageStatus.CANCELLED, "the lead was deleted", now)
         campaign = db.get(CampaignDB, message.campaign_id) if message.campaign_id is not None else None
@@ -155,11 +221,14 @@ class Dispatcher:
                 return self._reschedule(message, decision.until, decision.reason, now)
             outgoing = messages.as_outreach(message)
             outgoing.mailbox = decision.mailbox
-            messages.set_status(message, MessageStatus.SENDING, now)
-            message.channel, message.mailbox = channel, decision.mailbox
-            message.reservation = decision.reservation.to_dict()
-            message.attempts += 1
-            message.lease_expires_at = now + self.lease
+            marked = db.connection().execute(_MARK_SENDING, {
+                "message_id": message.id, "owner": self.owner, "at": now, "to_channel": channel,
+                "to_mailbox": decision.mailbox, "held": decision.reservation.to_dict(),
+                "lease_until": now + self.lease})
+            if not marked.rowcount:
+                self.gatekeeper.limiter.release(db, decision.reservation)
+                log.warning("message %s changed while its send was decided; left as it now is", message.id)
+                return None
             return Plan(outgoing, lead_read, channel, retry_policy(limits))
 
     def _skip(self, db: Session, message: OutreachMessageDB, channel: Channel, reason: str,
@@ -181,10 +250,12 @@ class Dispatcher:
             flows.schedule_next(db, message, lead, self.clock.now())
         return status
 
-    def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult) -> MessageStatus | None:
+    def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult,
+                loaded: Loaded) -> MessageStatus | None:
         """Store the attempt and the message's next state together; None to try the next channel right away."""
         now = self.clock.now()
-        message = db.get(OutreachMessageDB, message_id, with_for_update=True)
+        message = loaded.messages.get(message_id)
+        lead = loaded.leads.get(plan.message.lead_id)  # record_attempt finds it in the session as well
         sender = None if result.mailbox is None else self.gatekeeper.cached(
             ("mailbox_id", result.mailbox), lambda: mailbox_id(db, result.mailbox))
         record_attempt(db, plan.message, result, now=now, sender_id=sender)
@@ -219,7 +290,6 @@ class Dispatcher:
             return None
         assert step.status is not None
         self._finish(message, step.status, None if step.status is MessageStatus.SENT else message.last_error, now)
-        lead = db.get(LeadDB, message.lead_id)
         if step.move is Move.STOP_LEAD and lead is not None:
             messages.cancel_for_lead(db, lead.id, f"stopped: {result.detail}", now)
         if step.status is MessageStatus.SENT and lead is not None:
@@ -250,3 +320,16 @@ class Dispatcher:
         if reason is not None:
             message.last_error = reason
         return MessageStatus.PENDING
+
+
+async def _gather_limited(work: dict[str, Awaitable[T]], limit: int) -> dict[str, T]:
+    """Await every item, at most `limit` at a time, in the order given; their results by key."""
+    results: dict[str, T] = {}
+    pending = iter(work.items())
+
+    async def drain() -> None:
+        for key, awaitable in pending:
+            results[key] = await awaitable
+
+    await asyncio.gather(*(drain() for _ in range(max(1, min(limit, len(work))))))
+    return results

@@ -111,10 +111,15 @@ class Worker:
             ids = claim_due(db, owner=self.dispatcher.owner, now=now, lease=self.dispatcher.lease, limit=self.batch)
         if not ids:
             return 0
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        for message_id in ids:
-            queue.put_nowait(message_id)
-        await asyncio.gather(*(self._drain(queue) for _ in range(min(self.concurrency, len(ids)))))
+        # As many messages at a time as may be in flight: their database work shares transactions, and a stop
+        # waits for them only; the rest go back to the queue when the worker stops.
+        for start in range(0, len(ids), self.concurrency):
+            if self.stopping.is_set():
+                break
+            outcomes = await self.dispatcher.process_many(ids[start:start + self.concurrency], self.concurrency)
+            for status in outcomes.values():
+                self.report.processed += 1
+                self.report.outcomes[str(status)] += 1
         return len(ids)
 
     async def _refresh_mailboxes(self) -> None:
@@ -126,13 +131,6 @@ class Worker:
         with self.sessions() as db:
             mailboxes = load_mailboxes(db)
         await email.refresh(mailboxes)
-
-    async def _drain(self, queue: "asyncio.Queue[str]") -> None:
-        while not queue.empty() and not self.stopping.is_set():
-            message_id = queue.get_nowait()
-            status = await self.dispatcher.process(message_id)
-            self.report.processed += 1
-            self.report.outcomes[str(status)] += 1
 
     def _complete_campaigns(self) -> None:
         with self.sessions() as db:

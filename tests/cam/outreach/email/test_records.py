@@ -110,7 +110,7 @@ async def test_check_status_reports_the_latest_event_about_a_sent_message(
     fine_lead = new_lead(db, "fine@acme.io", "Fine")
     fine = OutreachMessage(lead_id=fine_lead.id, subject="Hello", body="Hi")
     sent = await channel.send(fine, fine_lead)
-    attempt = record_attempt(db, fine, sent)
+    attempt_id = record_attempt(db, fine, sent)
     db.commit()
     assert bounce.provider_message_id and sent.provider_message_id
 
@@ -122,7 +122,7 @@ async def test_check_status_reports_the_latest_event_about_a_sent_message(
     assert await channel.check_status(sent.provider_message_id) is None
     assert await channel.check_status("<unknown@seller.example>") is None
 
-    db.add(DeliveryEventDB(kind=EventKind.DELIVERED, lead_id=fine.lead_id, attempt_id=attempt.id,
+    db.add(DeliveryEventDB(kind=EventKind.DELIVERED, lead_id=fine.lead_id, attempt_id=attempt_id,
                            message_id=fine.id, detail="relayed"))
     db.commit()
     delivered = await channel.check_status(sent.provider_message_id)
