@@ -79,6 +79,14 @@ def install(app: FastAPI) -> None:
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "a value the database cannot store"
         return problem(422, "Invalid value", reason)
 
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        # The server logs it with its traceback and then closes the connection: the client is told so, rather than
+        # finding out on its next request; it learns only that the fault was not its own.
+        response = problem(500, "Server error", "an unexpected error occurred; it has been logged")
+        response.headers["Connection"] = "close"
+        return response
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail) if exc.status_code < 500 else "Server error",
