@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -27,6 +27,46 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     return engine
+
+
+@contextmanager
+def sqlite_transactional_ddl(connection: Connection) -> Iterator[None]:
+    """Make the transaction the block begins on this SQLite connection hold its DDL too, foreign keys unenforced.
+
+    pysqlite BEGINs only before INSERT/UPDATE/DELETE, so each CREATE, ALTER or DROP commits on its own. This is
+    SQLAlchemy's recipe for that (pysqlite's isolation_level None, our own BEGIN on the "begin" event), on this
+    one connection and undone after it, so pooled connections keep the driver's usual behaviour. Foreign keys are
+    switched off before BEGIN, the only place that PRAGMA works: rebuilding a table in batch mode drops the old
+    one, which would otherwise cascade to the rows pointing at it. Check them before the commit.
+    """
+    if connection.in_transaction():
+        raise RuntimeError("a SQLite schema change begins its own transaction: pass a connection outside one")
+    driver = connection.connection.driver_connection
+    isolation_level = driver.isolation_level  # type: ignore[union-attr]
+    enforced = driver.execute("PRAGMA foreign_keys").fetchone()[0]  # type: ignore[union-attr]
+    driver.isolation_level = None  # type: ignore[union-attr]
+    event.listen(connection, "begin", _begin_without_foreign_keys)
+    try:
+        yield
+    finally:
+        event.remove(connection, "begin", _begin_without_foreign_keys)
+        if connection.in_transaction():
+            connection.rollback()
+        driver.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")  # type: ignore[union-attr]
+        driver.isolation_level = isolation_level  # type: ignore[union-attr]
+
+
+def _begin_without_foreign_keys(connection: Connection) -> None:
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    # IMMEDIATE: the write lock from the start, so two processes migrating at once queue (busy_timeout) instead of
+    # one failing when both try to turn a read lock into a write lock.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def foreign_key_violations(connection: Connection) -> list[str]:
+    """SQLite's own check, for use before committing work done with foreign keys unenforced."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    return [f"{table} row {rowid} points at a missing {parent} row" for table, rowid, parent, _ in rows]
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

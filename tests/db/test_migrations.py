@@ -1,53 +1,20 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL, and unwind."""
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect
 
 from aicmo.cli.main import db_current
-from aicmo.db.engine import make_engine
-from aicmo.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from aicmo.db.migrate import current_revision, downgrade, head_revision, upgrade
 from aicmo.db.models import Base
 from aicmo.settings import get_settings
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database with no table at all: a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-        yield engine
-        engine.dispose()
-        return
-    server: Engine = request.getfixturevalue("postgresql_engine")
-    schema = f"aicmo_migrations_{uuid.uuid4().hex[:10]}"
-    with server.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(server.url.update_query_dict({"options": f"-csearch_path={schema}"})
-                         .render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    with server.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def tables(engine: Engine) -> set[str]:

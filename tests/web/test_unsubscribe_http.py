@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LeadStatus
+from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach import messages
@@ -123,6 +125,24 @@ def test_a_second_post_is_harmless(db: Session, client: httpx.Client, mailed: Ma
     assert client.post(f"/u/{mailed.token}", data={"confirm": "unsubscribe"}).status_code == 200
     assert client.post(f"/u/{mailed.token}", data=ONE_CLICK).status_code == 200
     assert state(db, mailed) == after_first == unsubscribed(mailed, "one-click (RFC 8058)")
+
+
+def test_a_link_sent_to_a_lead_since_merged_into_an_older_record_unsubscribes_that_record(
+        db: Session, client: httpx.Client, mailed: Mailed, tmp_path: Path) -> None:
+    profile = "https://www.linkedin.com/in/janedoe/"
+    newer = ops.create_lead(db, LeadCreate(first_name="Jane", last_name="Doe", linkedin_url=profile)).id
+    sent = messages.create(db, lead_id=newer, body="Hi", subject="Hello", now=NOW, status=MessageStatus.SENT)
+    db.commit()
+    token = make_token(sent.id, newer, SECRET)
+    bridge = tmp_path / "bridge.csv"
+    bridge.write_text(f"Email,Person Linkedin Url\njane.doe@acme.io,{profile}\n", encoding="utf-8")
+    assert import_leads(db, bridge, ImportOptions(write_rejects=False)).joined == 1
+    response = client.post(f"/u/{token}", data=ONE_CLICK)
+    assert (response.status_code, response.text) == (200, "Unsubscribed.\n")
+    assert state(db, mailed) == (LeadStatus.UNSUBSCRIBED, [("jane.doe@acme.io", "unsubscribe", mailed.lead_id)],
+                                 {mailed.sent_id: MessageStatus.SENT, mailed.waiting_id: MessageStatus.CANCELLED,
+                                  sent.id: MessageStatus.SENT},
+                                 [(mailed.lead_id, sent.id, "one-click (RFC 8058)")])
 
 
 def forged_tokens(mailed: Mailed) -> dict[str, str]:

@@ -70,6 +70,7 @@ def _summary(report: ImportReport) -> ImportSummary:
     return ImportSummary(
         file=report.path.name, format=report.file_format, encoding=report.encoding, dry_run=report.dry_run,
         read=report.rows_read, inserted=report.inserted, merged=report.merged, rejected=report.rejected,
+        joined=report.joined,
         rejections=[RejectedRow(line=r.line, field=r.field, reason=r.reason, values=r.values)
                     for r in report.rejections],
         warnings=report.warnings)

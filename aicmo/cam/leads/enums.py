@@ -33,6 +33,8 @@ class KeyKind(StrEnum):
     EMAIL = "email"
     LINKEDIN = "linkedin"
     NAME = "name"
+    # Not a dedupe key: the id of a lead merged into this one, so links already sent to it still find the person.
+    MERGED_LEAD = "merged_lead"
 
 
 class Grade(StrEnum):

@@ -40,6 +40,13 @@ class ImportOptions:
 
 @dataclass
 class ImportReport:
+    """What an import did.
+
+    Each row read counts once: ``rows_read == inserted + merged + rejected``. A row may also show that leads
+    stored apart (before or by this import) are one person: they are merged together into the oldest and counted
+    in ``joined``, so the import leaves ``inserted - joined`` more leads than it found.
+    """
+
     path: Path
     file_format: str
     encoding: str
@@ -49,6 +56,7 @@ class ImportReport:
     inserted: int = 0
     merged: int = 0
     rejected: int = 0
+    joined: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     rejects_path: Path | None = None
     dry_run: bool = False
@@ -58,7 +66,9 @@ class ImportReport:
         self.rows_read += result.rows
         self.inserted += result.inserted
         self.merged += result.merged
+        self.joined += result.joined
         self.rejected += len(result.rejections)
+        self.warnings.extend(w for w in result.warnings if w not in self.warnings)
         room = SHOWN_REJECTIONS - len(self.rejections)
         if room > 0:
             self.rejections.extend(result.rejections[:room])
@@ -153,15 +163,16 @@ def _write_batch(db: Session, prepared: PreparedBatch, mapping: HeaderMapping, o
 
 def summary_line(report: ImportReport) -> str:
     prefix = "dry run: would have " if report.dry_run else ""
+    joined = f", leads merged together {report.joined}" if report.joined else ""
     return (f"{prefix}read {report.rows_read}, inserted {report.inserted}, merged {report.merged}, "
-            f"rejected {report.rejected}")
+            f"rejected {report.rejected}{joined}")
 
 
 def describe(report: ImportReport) -> dict[str, Any]:
     return {
         "file": str(report.path), "format": report.file_format, "encoding": report.encoding,
         "read": report.rows_read, "inserted": report.inserted, "merged": report.merged,
-        "rejected": report.rejected, "dry_run": report.dry_run, "warnings": report.warnings,
+        "rejected": report.rejected, "joined": report.joined, "dry_run": report.dry_run, "warnings": report.warnings,
         "rejects_file": str(report.rejects_path) if report.rejects_path else None,
     }
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from aicmo.cam.leads.enums import KeyKind
+from aicmo.cam.leads.enums import KeyKind, LeadStatus, LinkedInStatus
 
 # Fields a duplicate row may fill (or, with overwrite, replace) on the lead it merges into.
 MERGEABLE_FIELDS: tuple[str, ...] = (
@@ -17,6 +17,8 @@ KEY_COLUMNS: dict[KeyKind, str] = {
     KeyKind.NAME: "name_key",
 }
 Key = tuple[KeyKind, str]
+# A person who opted out under one record of them has opted out under all.
+OPTED_OUT = frozenset({LeadStatus.UNSUBSCRIBED, LeadStatus.DO_NOT_CONTACT})
 
 
 def company_key(domain: str | None) -> str | None:
@@ -68,4 +70,24 @@ def merge_lead(existing: Mapping[str, Any], incoming: Mapping[str, Any], *, over
              if not _empty(v) and (overwrite or _empty(custom.get(k))) and custom.get(k) != v}
     if fresh:
         changes["custom_fields"] = {**custom, **fresh}
+    return changes
+
+
+def join_changes(survivor: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the changes a lead makes when it absorbs another record of the same person.
+
+    Fields merge as for a duplicate row, the survivor's values winning. Of the outreach state, an opt-out
+    always carries over, otherwise a status fills only a survivor still new; the last outreach is the later.
+    """
+    changes = merge_lead(survivor, other, overwrite=False)
+    status, theirs = survivor.get("status"), other.get("status")
+    if theirs and theirs != status and status not in OPTED_OUT and (
+            theirs in OPTED_OUT or status in (None, LeadStatus.NEW)):
+        changes["status"] = theirs
+    linkedin = other.get("linkedin_status")
+    if linkedin and linkedin != LinkedInStatus.NONE and survivor.get("linkedin_status") in (None, LinkedInStatus.NONE):
+        changes["linkedin_status"] = linkedin
+    ours_at, theirs_at = survivor.get("last_outreach_at"), other.get("last_outreach_at")
+    if theirs_at is not None and (ours_at is None or theirs_at > ours_at):
+        changes["last_outreach_at"] = theirs_at
     return changes

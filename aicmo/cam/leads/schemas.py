@@ -111,9 +111,12 @@ class ImportSummary(BaseModel):
     format: str
     encoding: str
     dry_run: bool
-    read: int
-    inserted: int
-    merged: int
+    read: int = Field(description="Rows read: inserted + merged + rejected.")
+    inserted: int = Field(description="Rows that made a new lead.")
+    merged: int = Field(description="Rows merged into a lead stored before or made by an earlier row.")
     rejected: int
+    joined: int = Field(0, description=(
+        "Leads found by a row to be the same person as an older lead and merged into it, with their messages, "
+        "tasks and history: the import leaves inserted - joined more leads than it found."))
     rejections: list[RejectedRow] = Field(description="The rejected rows, the first 1000 of them.")
     warnings: list[str]

@@ -108,6 +108,16 @@ def update(db: Session, lead_id: int, data: LeadUpdate, *, grader: LeadGradeServ
     return lead
 
 
+def find_current(db: Session, lead_id: int) -> LeadDB | None:
+    """The lead with this id or, if an import merged it into another record of the same person, that record."""
+    lead = db.get(LeadDB, lead_id)
+    if lead is not None:
+        return lead
+    survivor = db.scalar(select(LeadAliasDB.lead_id).where(LeadAliasDB.kind == KeyKind.MERGED_LEAD,
+                                                           LeadAliasDB.value == str(lead_id)))
+    return None if survivor is None else db.get(LeadDB, survivor)
+
+
 def delete_lead(db: Session, lead_id: int) -> None:
     """Erase a lead and every key that identified it (a GDPR erasure request)."""
     get(db, lead_id)
@@ -167,4 +177,4 @@ def get_all(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadS
     return LeadPage(items=items, total=total, page=page, page_size=page_size)
 
 
-__all__ = ["KeyKind", "create", "delete_lead", "get", "get_all", "stream", "update"]
+__all__ = ["KeyKind", "create", "delete_lead", "find_current", "get", "get_all", "stream", "update"]

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.leads.service import find_current
 from aicmo.cam.outreach.unsubscribe import verify_token
 from aicmo.cam.suppression import service
 from aicmo.cam.suppression.schemas import masked
@@ -41,12 +42,12 @@ def _not_found() -> HTMLResponse:
 
 
 def _target(db: Session, token: str, secret: str) -> tuple[str, LeadDB] | None:
-    """The message and the lead a genuine token names, if the lead still exists."""
+    """The message and the lead a genuine token names, if the lead still exists (or was merged into another)."""
     verified = verify_token(token, secret)
     if verified is None:
         return None
     message_id, lead_id = verified
-    lead = db.get(LeadDB, lead_id)
+    lead = find_current(db, lead_id)
     return None if lead is None else (message_id, lead)
 
 

@@ -1,7 +1,10 @@
+from contextlib import AbstractContextManager, nullcontext
+
 from alembic import context
 from sqlalchemy import Connection
 
-from aicmo.db.engine import make_engine
+from aicmo.db.engine import foreign_key_violations, make_engine, sqlite_transactional_ddl
+from aicmo.db.migrate import MigrationFailed
 from aicmo.db.models import Base
 
 config = context.config
@@ -9,14 +12,23 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    # One transaction for the whole run, DDL included: a migration failing halfway leaves nothing of the run.
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
+        transactional_ddl=True,
     )
-    with context.begin_transaction():
+    schema_change: AbstractContextManager[None] = sqlite_transactional_ddl(connection) if sqlite else nullcontext()
+    with schema_change, context.begin_transaction():
+        before = context.get_context().get_current_heads()
         context.run_migrations()
+        # Foreign keys were not enforced while the schema changed: check them before anything is committed.
+        if sqlite and context.get_context().get_current_heads() != before and \
+                (violations := foreign_key_violations(connection)):
+            raise MigrationFailed("it would break foreign keys: " + "; ".join(violations[:5]))
 
 
 def run_migrations_online() -> None:
