@@ -7,12 +7,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import String
 from sqlalchemy.orm import Session
 
 from aicmo.cam.grading.profile import GradingProfile, load_profile
 from aicmo.cam.leads.batch import BatchResult, LeadBatch
 from aicmo.cam.leads.headers import HeaderMapping, map_headers
-from aicmo.cam.leads.models import ImportLogDB
+from aicmo.cam.leads.models import ImportLogDB, LeadDB
 from aicmo.cam.leads.parallel import PreparedBatch, default_workers, prepared_batches
 from aicmo.cam.leads.prepare import PrepareContext
 from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
@@ -131,10 +132,21 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     return report
 
 
+def import_source(file_name: str) -> str:
+    """What a lead's `source` says about the file it came from, shortened in the middle to fit the column."""
+    source = f"import:{file_name}"
+    column_type = LeadDB.__table__.c.source.type
+    room = column_type.length if isinstance(column_type, String) else None
+    if room is None or len(source) <= room:
+        return source
+    keep = room - 1  # for the ellipsis
+    return source[:keep - keep // 3] + "…" + source[len(source) - keep // 3:]
+
+
 def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: ImportOptions,
          profile: GradingProfile, report: ImportReport, rejects: RejectsWriter,
          progress: Progress | None) -> None:
-    source = f"import:{lead_file.path.name}"
+    source = import_source(lead_file.path.name)
     workers = options.workers if options.workers is not None else default_workers(lead_file.total_bytes)
 
     def context() -> PrepareContext:

@@ -226,3 +226,17 @@ def test_tags_of_a_duplicate_are_added_ignoring_case(db: Session, write_file: An
     import_leads(db, write_file("a.csv", csv_text(headers, [["jo@acme.io", "conference"]])))
     import_leads(db, write_file("b.csv", csv_text(headers, [["jo@acme.io", "Conference; webinar"]])))
     assert lead_by_email(db, "jo@acme.io").tags == ["conference", "webinar"]
+
+
+def test_a_file_with_a_very_long_name_imports_and_its_leads_name_it_shortened(db: Session, tmp_path: Path) -> None:
+    name = "apollo-export-" + "q1-outbound-founders-dach-" * 8 + "final.csv"
+    path = tmp_path / name
+    path.write_text((EXAMPLES / "leads.csv").read_text("utf-8"), "utf-8")
+    report = import_leads(db, path, ImportOptions(batch_size=50))
+    assert report.inserted == count(db) > 0
+    sources = set(db.scalars(select(LeadDB.source)).all())
+    assert len(sources) == 1
+    (source,) = sources
+    assert source is not None and len(source) <= 100
+    assert source.startswith("import:apollo-export-q1") and source.endswith("final.csv") and "…" in source
+    assert db.scalars(select(ImportLogDB.file_name)).one().endswith(name)
