@@ -17,6 +17,8 @@ from aicmo.cam.leads.prepare import PrepareContext, PreparedRows, grade_fields, 
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
 from aicmo.cam.leads.store import PREBUILT, LeadStore
+from aicmo.cam.webhooks import events as webhook_events
+from aicmo.cam.webhooks.events import WebhookEvent, lead_data
 
 # A lead is either already stored (its id) or new in this batch (its index, as ("new", i)).
 Ref = int | tuple[str, int]
@@ -49,6 +51,7 @@ def _mx_status(domain: str) -> EmailStatus:
 class LeadBatch:
     def __init__(self, db: Session, mapping: HeaderMapping, profile: GradingProfile, *, now: datetime,
                  overwrite: bool, source: str | None, default_region: str | None, check_mx: bool) -> None:
+        self.db = db
         self.store = LeadStore(db)
         self.mapping = mapping
         self.profile = profile
@@ -67,6 +70,7 @@ class LeadBatch:
         self.folded: dict[Ref, Ref] = {}  # a lead folded into an older one -> that one
         self.dropped: set[int] = set()  # indexes in `new` of leads folded before they were stored
         self.apart: set[frozenset[Ref]] = set()  # one person by their keys, kept apart by their history
+        self.stored_grades: dict[int, str | None] = {}  # stored leads' grades before this batch
 
     def run(self, rows: list[RawRow]) -> BatchResult:
         context = PrepareContext(self.mapping, self.profile, self.now, self.source, self.default_region)
@@ -86,6 +90,7 @@ class LeadBatch:
         self.owner.update(owners)
         for lead_id, row in existing.items():
             self.leads[lead_id] = row
+            self.stored_grades.setdefault(lead_id, row.get("grade"))
         for lead in prepared:
             self._resolve(lead)
         self._write()
@@ -242,6 +247,23 @@ class LeadBatch:
             updates.append((lead_id, changes))
         self.store.update(updates)
         self._write_aliases()
+        self._announce_grades(new)
+
+    def _announce_grades(self, new: list[dict[str, Any]]) -> None:
+        """lead.graded for each new lead and each stored one whose grade this batch changed, if anyone listens."""
+        if not webhook_events.wanted(self.db, WebhookEvent.LEAD_GRADED):
+            return
+        payloads: list[dict[str, Any]] = []
+        if new:
+            ids = self.store.ids_by_key(lead_keys(lead)[0] for lead in new)
+            payloads += [{"lead": lead_data({**lead, "id": ids[lead_keys(lead)[0]]}), "previous_grade": None}
+                         for lead in new]
+        for lead_id, changes in self.changed.items():
+            previous = self.stored_grades.get(lead_id)
+            if lead_id not in self.folded and changes.get("grade", previous) != previous:
+                payloads.append({"lead": lead_data({**self.leads[lead_id], **changes, "id": lead_id}),
+                                 "previous_grade": previous})
+        webhook_events.emit_many(self.db, WebhookEvent.LEAD_GRADED, payloads, self.now)
 
     def _write_aliases(self) -> None:
         if not self.aliases:

@@ -49,6 +49,14 @@ def _any_active(db: Session) -> bool:
     return hit[1]
 
 
+def wanted(db: Session, event: str) -> bool:
+    """Whether any active subscription asks for this event: worth knowing before gathering a bulk of payloads."""
+    if not _any_active(db):
+        return False
+    return any(event in events for events in db.scalars(
+        select(WebhookSubscriptionDB.events).where(WebhookSubscriptionDB.active.is_(True))))
+
+
 def emit(db: Session, event: str, payload: dict[str, Any], now: datetime | None = None) -> int:
     """Queue the event for every active subscription that wants it; return how many deliveries. Never commits."""
     return emit_many(db, event, [payload], now)

@@ -3,11 +3,13 @@
 from importlib.resources import files
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.inbox.effects import Origin, apply
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
+from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate, LeadUpdate
 from aicmo.cam.outreach.linkedin import store as tasks
@@ -119,3 +121,23 @@ def test_a_new_linkedin_task_emits_task_created_with_what_is_needed_to_do_it(db:
                                "profile_url": "https://www.linkedin.com/in/jane-doe/", "note": "Hi Jane",
                                "status": "open", "message_id": "m-1", "campaign_id": None}
     assert created["lead"]["email"] == "jane@acme.io"  # type: ignore[index]
+
+
+def test_a_file_import_announces_each_new_lead_and_each_grade_it_changed(db: Session, tmp_path: Path) -> None:
+    ops.create_lead(db, LeadCreate(**make_lead(title="Intern")))  # stored as a D
+    ops.create_webhook_subscription(db, EXAMPLE, ["lead.graded"])
+    header = "First Name,Last Name,Email,Title,Company,Website\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "Jane,Doe,jane@acme.io,VP Engineering,Acme,https://acme.io\n"
+                     "Max,Muster,max@initech.com,Intern,Initech,https://initech.com\n", "utf-8")
+
+    import_leads(db, first, ImportOptions(update=True))
+    graded = {p["lead"]["email"]: p for p in payloads(db, "lead.graded")}  # type: ignore[index]
+    assert set(graded) == {"jane@acme.io", "max@initech.com"}
+    jane, max_ = graded["jane@acme.io"], graded["max@initech.com"]
+    assert (jane["previous_grade"], jane["lead"]["grade"]) == ("D", "C")  # type: ignore[index]
+    assert max_["previous_grade"] is None and max_["lead"]["grade"] == "D"  # type: ignore[index]
+    assert max_["lead"]["id"] == db.scalar(select(LeadDB.id).where(LeadDB.email == "max@initech.com"))  # type: ignore[index]
+
+    import_leads(db, first, ImportOptions(update=True))  # the same file again: no grade changes
+    assert len(payloads(db, "lead.graded")) == 2
