@@ -36,11 +36,13 @@ from aicmo.cam.limits import config as limits_config
 from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate, InvalidChannelConfig
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
-from aicmo.cam.outreach.email import mailboxes
+from aicmo.cam.outreach.email import mailboxes, secret_rotation
 from aicmo.cam.outreach.email import status as mailbox_status_view
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
+from aicmo.cam.outreach.email.secret_rotation import RotationReport
 from aicmo.cam.outreach.email.status import MailboxStatus
+from aicmo.cam.outreach.email.store import MailboxSecretUnreadable
 from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
 from aicmo.cam.outreach.linkedin.service import (
     complete_linkedin_task,
@@ -332,9 +334,16 @@ def mailbox_status(db: Session, *, now: datetime | None = None) -> list[MailboxS
     return mailbox_status_view.mailbox_status(db, settings=get_settings(), now=now or utcnow())
 
 
-__all__ += ["DuplicateMailbox", "InvalidMailbox", "MailboxNotFound", "add_mailbox", "get_mailbox", "list_mailboxes",
-            "mailbox_health", "mailbox_status", "pause_mailbox", "remove_mailbox", "resume_mailbox",
-            "update_mailbox"]
+def rotate_mailbox_secrets(db: Session) -> RotationReport:
+    """Encrypt every stored mailbox secret again with the current AICMO_SECRET_KEY; a second run changes nothing."""
+    report = secret_rotation.rotate_secrets(db)
+    db.commit()
+    return report
+
+
+__all__ += ["DuplicateMailbox", "InvalidMailbox", "MailboxNotFound", "MailboxSecretUnreadable", "RotationReport",
+            "add_mailbox", "get_mailbox", "list_mailboxes", "mailbox_health", "mailbox_status", "pause_mailbox",
+            "remove_mailbox", "resume_mailbox", "rotate_mailbox_secrets", "update_mailbox"]
 
 
 # --- Listening: the inbox, provider events, the suppression list and alerts -------------------------------------

@@ -14,7 +14,9 @@ class Settings(BaseSettings):
 
     # Outreach channels.
     public_base_url: str = "http://127.0.0.1:8000"  # where unsubscribe links and webhook callbacks point
-    secret_key: str = "change-me"  # signs unsubscribe tokens and webhook payloads
+    secret_key: str = "change-me"  # signs unsubscribe tokens and webhook payloads; keys the stored mailbox secrets
+    # The secret key before the last change: stored mailbox secrets sealed with it stay readable until rotated.
+    previous_secret_key: str | None = None
     smtp_timeout: float = 30.0
     http_timeout: float = 10.0
     http_max_bytes: int = 2_000_000

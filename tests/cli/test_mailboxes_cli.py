@@ -23,6 +23,8 @@ from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB
 from aicmo.db.engine import make_engine, make_session_factory
+from aicmo.db.secrets import is_sealed, open_secret
+from aicmo.settings import Settings
 from tests.cam.outreach.email.test_mailboxes import small_dkim_key
 from tests.cli.test_cli import COMMAND, Done
 from tests.factories import make_lead
@@ -60,10 +62,18 @@ def table(out: str) -> dict[str, dict[str, str]]:
     return {row["name"]: row for row in rows}
 
 
+def opened(stored: str | None) -> str | None:
+    """A secret as the commands stored it: encrypted with the key of the default secret, which they run with."""
+    if stored is None:
+        return None
+    assert is_sealed(stored), stored
+    return open_secret(stored, Settings(secret_key="change-me", previous_secret_key=None))
+
+
 def stored(space: Path) -> dict[str, tuple[str | None, int, str | None]]:
     with sqlite3.connect(space / "aicmo.db") as connection:
         rows = connection.execute("SELECT name, smtp_password, daily_cap, paused_reason FROM mailboxes").fetchall()
-    return {name: (password, cap, reason) for name, password, cap, reason in rows}
+    return {name: (opened(password), cap, reason) for name, password, cap, reason in rows}
 
 
 ADD_SALES = ("mailboxes", "add", "sales", "--from", "sales@seller.example", "--from-name", "John Seller",
@@ -203,7 +213,7 @@ def imap_stored(space: Path) -> dict[str, tuple[Any, ...]]:
     with sqlite3.connect(space / "aicmo.db") as connection:
         rows = connection.execute("SELECT name, imap_host, imap_port, imap_security, imap_username, imap_password, "
                                   "imap_folder, bounce_folder, smtp_password FROM mailboxes").fetchall()
-    return {name: tuple(rest) for name, *rest in rows}
+    return {name: (*rest[:4], opened(rest[4]), *rest[5:7], opened(rest[7])) for name, *rest in rows}
 
 
 @dataclass
@@ -392,3 +402,31 @@ def test_status_as_json_gives_the_same_figures(status: dict[str, Done]) -> None:
     assert (ops_row["state"], ops_row["paused_reason"], ops_row["inbox"]) == ("paused", "bounce rate 9.1%", False)
     assert [(a["kind"], a["subject"], a["created_at"]) for a in shown["alerts"]] == [
         ("mailbox.paused", "ops", "2024-05-10T11:00:00+00:00")]
+
+
+# A change of AICMO_SECRET_KEY, with and without the previous one.
+
+def test_after_a_secret_change_without_the_previous_one_list_still_works_and_the_worker_names_the_mailbox(
+        tmp_path: Path) -> None:
+    first, second = {"AICMO_SECRET_KEY": "first-secret"}, {"AICMO_SECRET_KEY": "second-secret"}
+    run(tmp_path, *ADD_SALES, env=first | {"SALES_SMTP_PASSWORD": ENV_PASSWORD})
+
+    listed = run(tmp_path, "mailboxes", "list", env=second)
+    assert table(listed.stdout)["sales"]["state"] == "active; smtp_password unreadable"
+    assert "smtp_password unreadable" in run(tmp_path, "mailboxes", "status", env=second).stdout
+    worker = run(tmp_path, "worker", "--once", env=second, ok=False)
+    assert worker.returncode == 1 and len(worker.stderr.strip().splitlines()) == 1
+    assert worker.stderr.startswith("error: mailbox 'sales': its smtp_password cannot be decrypted")
+    assert "AICMO_PREVIOUS_SECRET_KEY" in worker.stderr
+    refused = run(tmp_path, "mailboxes", "rotate-secrets", env=second, ok=False)
+    assert refused.returncode == 1 and "sales (smtp_password)" in refused.stderr
+
+    both = second | {"AICMO_PREVIOUS_SECRET_KEY": "first-secret"}
+    assert "1 encrypted with the current key, 0 already were" in run(
+        tmp_path, "mailboxes", "rotate-secrets", env=both).stdout
+    assert "0 encrypted with the current key, 1 already were" in run(
+        tmp_path, "mailboxes", "rotate-secrets", env=second).stdout
+    assert table(run(tmp_path, "mailboxes", "list", env=second).stdout)["sales"]["state"] == "active"
+    with sqlite3.connect(tmp_path / "aicmo.db") as connection:
+        [token] = connection.execute("SELECT smtp_password FROM mailboxes").fetchone()
+    assert open_secret(token, Settings(secret_key="second-secret", previous_secret_key=None)) == ENV_PASSWORD

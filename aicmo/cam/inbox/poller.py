@@ -21,6 +21,7 @@ from aicmo.cam.inbox.effects import Origin, apply
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.inbox.imap import FetchedMessage, ImapSettings, InboxError, InboxReader
 from aicmo.cam.inbox.models import InboxStateDB
+from aicmo.cam.outreach.email.store import MailboxSecretUnreadable, unreadable_secrets
 from aicmo.cam.outreach.models import MailboxDB
 from aicmo.clock import Clock, SystemClock
 from aicmo.errors import AicmoError
@@ -60,7 +61,13 @@ def poll_mailbox(sessions: sessionmaker[Session], name: str, settings: Settings,
         if imap is None:
             raise MailboxNotPollable(f"mailbox {name!r} has no IMAP server set (imap_host)")
         mailbox_id, bounce_folder = mailbox.id, mailbox.bounce_folder
+        login_secret = "imap_password" if mailbox.imap_password else "smtp_password"
+        unreadable = [login_secret] if login_secret in unreadable_secrets(mailbox) else []
     result = PollResult(name)
+    if unreadable:  # logging in with a token would only be refused: say what to fix instead
+        result.error = str(MailboxSecretUnreadable(name, unreadable))
+        _note_poll(sessions, mailbox_id, imap.folder, clock.now(), result.error)
+        return result
     try:
         with InboxReader(imap) as reader:
             _read_new(sessions, reader, mailbox_id, imap.folder, settings, clock, result, bounce_folder)

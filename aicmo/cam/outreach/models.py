@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, MessageStatus, SendStatus, SmtpSecurity
 from aicmo.db.base import Base, JSONType, UTCDateTime, str_enum, utcnow
+from aicmo.db.secrets import EncryptedText
 
 
 class MailboxDB(Base):
@@ -23,19 +24,20 @@ class MailboxDB(Base):
     smtp_port: Mapped[int] = mapped_column(Integer, default=587)
     smtp_security: Mapped[SmtpSecurity] = mapped_column(str_enum(SmtpSecurity), default=SmtpSecurity.STARTTLS)
     smtp_username: Mapped[str | None] = mapped_column(String(320))
-    smtp_password: Mapped[str | None] = mapped_column(String(500))
+    # The three secrets are stored encrypted (aicmo.db.secrets); code reads and writes them in plain.
+    smtp_password: Mapped[str | None] = mapped_column(EncryptedText)
     signature_text: Mapped[str | None] = mapped_column(Text)
     signature_html: Mapped[str | None] = mapped_column(Text)
     daily_cap: Mapped[int] = mapped_column(Integer, default=50)
     dkim_domain: Mapped[str | None] = mapped_column(String(253))
     dkim_selector: Mapped[str | None] = mapped_column(String(63))
-    dkim_private_key: Mapped[str | None] = mapped_column(Text)
+    dkim_private_key: Mapped[str | None] = mapped_column(EncryptedText)
     # Where replies and bounces arrive: read over IMAP (none configured: the mailbox is not polled).
     imap_host: Mapped[str | None] = mapped_column(String(253))
     imap_port: Mapped[int | None] = mapped_column(Integer)
     imap_security: Mapped[SmtpSecurity] = mapped_column(str_enum(SmtpSecurity), default=SmtpSecurity.TLS)
     imap_username: Mapped[str | None] = mapped_column(String(320))
-    imap_password: Mapped[str | None] = mapped_column(String(500))
+    imap_password: Mapped[str | None] = mapped_column(EncryptedText)
     imap_folder: Mapped[str] = mapped_column(String(200), default="INBOX")
     bounce_folder: Mapped[str | None] = mapped_column(String(200))  # processed bounces are moved here, if set
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -22,7 +22,7 @@ from aicmo.cam.outreach.email.mailbox_schemas import MailboxRead, default_imap_p
 from aicmo.cam.outreach.email.status import MailboxHealth, MailboxStatus
 from aicmo.cli.context import console, err_console, fail, open_session, reports_errors
 
-app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove, status.",
+app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove, status, rotate-secrets.",
                   no_args_is_help=True)
 SECURITIES = [security.value for security in SmtpSecurity]
 # The worker re-reads pauses, caps and warm-ups every few seconds, but loads the mailboxes themselves (SMTP server,
@@ -128,10 +128,12 @@ def _warmup(mailbox: MailboxRead) -> str:
 
 
 def state_text(mailbox: MailboxRead | MailboxStatus) -> str:
+    unreadable = f"; {', '.join(mailbox.unreadable_secrets)} unreadable" if mailbox.unreadable_secrets else ""
     reason = mailbox.paused_reason
     if mailbox.state != "paused" or not reason:
-        return mailbox.state
-    return reason if reason.lower().startswith("paused") else f"paused: {reason}"  # the guard's says so itself
+        return mailbox.state + unreadable
+    # The guard's reason says "paused" itself.
+    return (reason if reason.lower().startswith("paused") else f"paused: {reason}") + unreadable
 
 
 def _table(rows: list[tuple[MailboxRead, MailboxHealth]]) -> Table:
@@ -346,3 +348,20 @@ def remove_command(name: str, yes: bool = typer.Option(False, "--yes", "-y", hel
     with open_session() as db:
         ops.remove_mailbox(db, name)
     console.print(f"mailbox {name} removed", highlight=False)
+
+
+@app.command("rotate-secrets")
+@reports_errors
+def rotate_secrets_command() -> None:
+    """Encrypt every stored password and DKIM key again with the current AICMO_SECRET_KEY.
+
+    After changing the secret key, run it with AICMO_PREVIOUS_SECRET_KEY set to the old one; then the old one may go.
+    """
+    with open_session() as db:
+        report = ops.rotate_mailbox_secrets(db)
+    console.print(f"mailbox secrets: {report.sealed} encrypted with the current key, {report.current} already were",
+                  highlight=False)
+    if report.unreadable:
+        named = ", ".join(f"{mailbox} ({column})" for mailbox, column in report.unreadable)
+        raise fail(f"cannot decrypt {named} with AICMO_SECRET_KEY or AICMO_PREVIOUS_SECRET_KEY: set the secret it "
+                   "was stored with as AICMO_PREVIOUS_SECRET_KEY, or store it again with `aicmo mailboxes set`")

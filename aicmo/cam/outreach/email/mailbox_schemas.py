@@ -25,6 +25,7 @@ from aicmo.cam.outreach.email.headers import HeaderInjection, check_header
 from aicmo.cam.outreach.email.mailbox import ascii_domain, smtp_address
 from aicmo.cam.outreach.email.status import MailboxHealth as MailboxHealth  # where it was first imported from
 from aicmo.cam.outreach.email.status import mailbox_state
+from aicmo.cam.outreach.email.store import unreadable_secrets
 
 MAX_INT = 2**31 - 1  # the columns are 32-bit integers
 DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
@@ -338,6 +339,7 @@ class MailboxRead(BaseModel):
     paused_at: datetime | None
     paused_reason: str | None
     created_at: datetime
+    unreadable_secrets: list[str] = []  # stored secrets no configured key decrypts: the mailbox cannot send
 
     @model_validator(mode="before")
     @classmethod
@@ -345,8 +347,9 @@ class MailboxRead(BaseModel):
         """From a MailboxDB row (or anything like it): the secrets become has_password, has_imap_password, dkim."""
         if isinstance(data, Mapping):
             return {name: value for name, value in data.items() if name != "state"}  # computed: read back as given
-        secrets = ("has_password", "has_imap_password", "dkim")
+        secrets = ("has_password", "has_imap_password", "dkim", "unreadable_secrets")
         fields = {name: getattr(data, name) for name in cls.model_fields if name not in secrets}
+        fields["unreadable_secrets"] = unreadable_secrets(data)
         fields["has_password"] = bool(getattr(data, "smtp_password", None))
         fields["has_imap_password"] = bool(getattr(data, "imap_password", None))
         fields["dkim"] = bool(getattr(data, "dkim_private_key", None) and data.dkim_domain and data.dkim_selector)

@@ -12,6 +12,7 @@ from aicmo.cam.deliverability.guard import windows
 from aicmo.cam.inbox.models import InboxStateDB
 from aicmo.cam.limits.rules import Period, warmup_cap, window_start
 from aicmo.cam.outreach.domain import Channel, SendStatus
+from aicmo.cam.outreach.email.store import unreadable_secrets
 from aicmo.cam.outreach.models import MailboxDB, OutreachAttemptDB
 from aicmo.settings import Settings
 
@@ -107,6 +108,7 @@ class MailboxStatus(BaseModel):
     imap_folder: str
     last_polled_at: datetime | None  # of imap_folder; None: never read
     last_error: str | None  # of the last poll; None once a poll succeeds
+    unreadable_secrets: list[str] = []  # stored secrets no configured key decrypts: the mailbox cannot send
 
     @model_validator(mode="before")
     @classmethod
@@ -145,5 +147,6 @@ def mailbox_status(db: Session, *, settings: Settings, now: datetime) -> list[Ma
             paused_reason=mailbox.paused_reason, sent_today=sent_today(db, mailbox.id, now),
             cap_today=cap_today(mailbox, now), windows=_windows(db, mailbox.id, settings, now),
             imap_host=mailbox.imap_host, imap_port=mailbox.imap_port, imap_folder=mailbox.imap_folder,
-            last_polled_at=poll.last_polled_at if poll else None, last_error=poll.last_error if poll else None))
+            last_polled_at=poll.last_polled_at if poll else None, last_error=poll.last_error if poll else None,
+            unreadable_secrets=unreadable_secrets(mailbox)))
     return statuses

@@ -10,9 +10,31 @@ from aicmo.cam.outreach.attempts import event_rate, mailbox_id
 from aicmo.cam.outreach.domain import EventKind
 from aicmo.cam.outreach.email.mailbox import DkimSettings, Mailbox
 from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB
+from aicmo.db.secrets import unreadable
+from aicmo.errors import AicmoError
+
+SECRET_COLUMNS = ("smtp_password", "imap_password", "dkim_private_key")
+
+
+class MailboxSecretUnreadable(AicmoError):
+    def __init__(self, name: str, columns: list[str]) -> None:
+        super().__init__(
+            f"mailbox {name!r}: its {', '.join(columns)} cannot be decrypted with AICMO_SECRET_KEY; if the secret "
+            "key was changed, set AICMO_PREVIOUS_SECRET_KEY to the old one (then run `aicmo mailboxes "
+            "rotate-secrets`), or store the secret again with `aicmo mailboxes set`")
+        self.name = name
+        self.columns = columns
+
+
+def unreadable_secrets(row: MailboxDB) -> list[str]:
+    """The secret columns of the row no configured key decrypts."""
+    return [column for column in SECRET_COLUMNS if unreadable(getattr(row, column))]
 
 
 def mailbox_from_row(row: MailboxDB) -> Mailbox:
+    """The mailbox as the channel sends from it; MailboxSecretUnreadable if a secret cannot be decrypted."""
+    if columns := unreadable_secrets(row):
+        raise MailboxSecretUnreadable(row.name, columns)
     dkim = None
     if row.dkim_domain and row.dkim_selector and row.dkim_private_key:
         dkim = DkimSettings(row.dkim_domain, row.dkim_selector, row.dkim_private_key)
