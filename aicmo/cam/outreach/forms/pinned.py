@@ -16,7 +16,7 @@ import anyio
 import httpcore
 import httpx
 
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy, IPAddress, ensure_allowed, ip_of
+from aicmo.cam.outreach.forms.ssrf import AddressPolicy, IPAddress, ensure_allowed, ip_of, literal_address
 
 # httpx's own defaults (httpx.AsyncClient() uses these).
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
@@ -24,6 +24,9 @@ LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepali
 
 async def lookup(host: str, port: int, timeout: float | None) -> list[tuple[IPAddress, str]]:
     """Every address of the host, once each, in the resolver's order: as checked, and as given to connect."""
+    literal = literal_address(host)
+    if literal is not None:  # nothing to look up, and a lookup costs a thread hand-off
+        return [(literal, str(literal))]
     try:
         with anyio.fail_after(timeout):
             infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -84,7 +84,8 @@ def check_scheme(url: str) -> str:
     return parts.hostname
 
 
-def _literal(host: str) -> IPAddress | None:
+def literal_address(host: str) -> IPAddress | None:
+    """The address a host written as an IP literal is ("[::1]" too); None for a name."""
     try:
         return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
     except ValueError:
@@ -119,5 +120,5 @@ async def check_url(url: str, policy: AddressPolicy) -> None:
     host = check_scheme(url)
     if policy.allow_private:
         return
-    literal = _literal(host)
+    literal = literal_address(host)
     ensure_allowed(host, [literal] if literal is not None else await resolve(host, urlsplit(url).port), policy)
