@@ -600,7 +600,14 @@ def redeliver_webhook(db: Session, delivery_id: int) -> WebhookDeliveryRead:
     return WebhookDeliveryRead.model_validate(row)
 
 
+def prune_webhook_deliveries(db: Session, older_than_days: float) -> int:
+    """Forget delivered and failed deliveries older than so many days (pending ones stay); return how many."""
+    pruned = webhooks.prune_deliveries(db, older_than=timedelta(days=older_than_days))
+    db.commit()
+    return pruned
+
+
 __all__ += ["InvalidWebhookSubscription", "WebhookDeliveryNotFound", "WebhookSubscriptionNotFound",
             "create_webhook_subscription", "delete_webhook_subscription", "get_webhook_subscription",
-            "list_webhook_deliveries", "list_webhook_subscriptions", "redeliver_webhook",
+            "list_webhook_deliveries", "list_webhook_subscriptions", "prune_webhook_deliveries", "redeliver_webhook",
             "update_webhook_subscription"]

@@ -1,6 +1,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     guard_window_sends: int = 200  # rates over the mailbox's last N email sends ...
     guard_window_hours: float = 24.0  # ... and over the last hours
     guard_min_sends: int = 20  # fewer sends than this in a window say nothing yet
+
+    # Outgoing webhooks: delivered and failed deliveries are kept this many days for the log, then deleted (0: kept).
+    webhook_delivery_retention_days: int = Field(default=30, ge=0)
 
 
 @lru_cache

@@ -7,6 +7,7 @@ from rich.table import Table
 from aicmo import operator_services as ops
 from aicmo.cam.webhooks.events import EVENTS
 from aicmo.cli.context import console, err_console, open_session, reports_errors
+from aicmo.settings import get_settings
 
 app = typer.Typer(help="Outgoing webhooks: events POSTed, signed, to URLs of yours.", no_args_is_help=True)
 
@@ -88,6 +89,20 @@ def deliveries_command(
                       escape(answer), f"{row.next_attempt_at:%Y-%m-%d %H:%M:%S}" if row.next_attempt_at else "",
                       f"{row.created_at:%Y-%m-%d %H:%M:%S}")
     console.print(table)
+
+
+@app.command("prune")
+@reports_errors
+def prune_command(
+    older_than_days: float | None = typer.Option(
+        None, "--older-than-days", min=0, help="Default: AICMO_WEBHOOK_DELIVERY_RETENTION_DAYS (30)."),
+) -> None:
+    """Forget delivered and failed deliveries older than so many days; pending ones stay. The worker does this
+    by itself every hour."""
+    days = older_than_days if older_than_days is not None else get_settings().webhook_delivery_retention_days
+    with open_session() as db:
+        pruned = ops.prune_webhook_deliveries(db, days)
+    err_console.print(f"{pruned} deliveries older than {days:g} days forgotten")
 
 
 @app.command("redeliver")

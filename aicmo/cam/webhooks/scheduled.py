@@ -3,16 +3,19 @@
 import asyncio
 import contextlib
 import logging
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.webhooks.delivery import any_due, deliver_due, new_client
+from aicmo.cam.webhooks.service import prune_deliveries
 from aicmo.clock import Clock, SystemClock
 from aicmo.settings import Settings
 
 log = logging.getLogger("aicmo.webhooks")
 INTERVAL_SECONDS = 2.0
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class PeriodicDelivery:
@@ -26,6 +29,7 @@ class PeriodicDelivery:
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._pruned_at: datetime | None = None
 
     def start(self) -> None:
         """Begin delivering (needs a running event loop)."""
@@ -43,6 +47,7 @@ class PeriodicDelivery:
     async def _round(self) -> int:
         try:
             now = self.clock.now()
+            self.prune_if_due(now)
             with self.sessions() as db:
                 if not any_due(db, now):
                     return 0
@@ -52,6 +57,19 @@ class PeriodicDelivery:
         except Exception:  # a failed round (database gone, bad settings) is logged; the next one tries again
             log.exception("webhook delivery round failed")
             return 0
+
+    def prune_if_due(self, now: datetime) -> int:
+        """At most once an hour, forget deliveries older than the retention; return how many."""
+        days = self.settings.webhook_delivery_retention_days
+        if not days or (self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY):
+            return 0
+        self._pruned_at = now
+        with self.sessions() as db:
+            pruned = prune_deliveries(db, older_than=timedelta(days=days), now=now)
+            db.commit()
+        if pruned:
+            log.info("webhook deliveries older than %d days pruned: %d", days, pruned)
+        return pruned
 
     async def finish(self, *, flush: bool = False) -> None:
         """Let the round in flight end; with flush, deliver what is due now once more; then close the client."""

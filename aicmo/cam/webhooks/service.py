@@ -2,11 +2,12 @@
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -148,6 +149,15 @@ def deliveries(db: Session, *, subscription_id: int | None = None, status: str |
         query = query.where(WebhookDeliveryDB.status == status)
     limit = max(1, min(limit, MAX_LIMIT))
     return list(db.scalars(query.order_by(WebhookDeliveryDB.id.desc()).limit(limit)))
+
+
+def prune_deliveries(db: Session, *, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete delivered and failed deliveries made longer ago than `older_than`; return how many. Pending ones
+    stay whatever their age: they have yet to reach their receiver."""
+    before = (now or utcnow()) - older_than
+    result = db.execute(sa.delete(WebhookDeliveryDB).where(WebhookDeliveryDB.status.in_(("delivered", "failed")),
+                                                        WebhookDeliveryDB.created_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def redeliver(db: Session, delivery_id: int, *, now: datetime | None = None) -> WebhookDeliveryDB:

@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 from aicmo import operator_services as ops
 from aicmo.bootstrap import session_factory
 from aicmo.cam.webhooks.events import WebhookEvent, emit
+from aicmo.cam.webhooks.models import WebhookDeliveryDB
 from aicmo.cli.main import app
 from tests.support.command_database import command_database
 
@@ -77,3 +78,18 @@ def test_deliveries_lists_the_log_by_subscription_and_status_and_redeliver_reque
 
     assert webhooks("redeliver", "1").stdout == "delivery 1 (message.sent) queued again\n"
     assert "error: webhook delivery 99 not found" in webhooks("redeliver", "99", code=1).stderr
+
+
+def test_prune_forgets_finished_deliveries_and_keeps_pending_ones() -> None:
+    webhooks("add", URL, "--event", "message.sent")
+    with session_factory()() as db:
+        emit(db, WebhookEvent.MESSAGE_SENT, {"n": 1})
+        emit(db, WebhookEvent.MESSAGE_SENT, {"n": 2})
+        db.commit()
+        newest, _ = ops.list_webhook_deliveries(db)
+        db.get_one(WebhookDeliveryDB, newest.id).status = "delivered"
+        db.commit()
+    pruned = webhooks("prune", "--older-than-days", "0")
+    assert "1 deliveries older than 0 days forgotten" in pruned.stderr
+    listed = webhooks("deliveries").stdout
+    assert "pending" in listed and "delivered" not in listed
