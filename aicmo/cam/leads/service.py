@@ -171,9 +171,10 @@ def get_all(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadS
         raise InvalidLead("page", "page must be >= 1 and page_size within 1..1000")
     conditions = filters(db, grades=grades, statuses=statuses, tag=tag, search=search)
     total = db.scalar(select(func.count()).select_from(LeadDB).where(*conditions)) or 0
-    statement = (select(LeadDB).where(*conditions).order_by(*SORTS[sort])
+    # Rows, not ORM objects: a page is read and answered, never changed, and skipping the identity map is faster.
+    statement = (select(LeadDB.__table__).where(*conditions).order_by(*SORTS[sort])
                  .offset((page - 1) * page_size).limit(page_size))
-    items = [LeadRead.model_validate(lead) for lead in db.scalars(statement)]
+    items = [LeadRead.model_validate(row._asdict()) for row in db.execute(statement)]
     return LeadPage(items=items, total=total, page=page, page_size=page_size)
 
 
