@@ -1,5 +1,6 @@
 """The email channel: each message composed, signed and sent over SMTP from one of several sender mailboxes."""
 
+import asyncio
 import itertools
 import ssl
 import time
@@ -14,7 +15,7 @@ from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.base import OutreachServiceBase
 from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, OutreachMessage, SendResult, SendStatus
 from aicmo.cam.outreach.email.classify import classify, event_outcome
-from aicmo.cam.outreach.email.compose import compose, to_bytes
+from aicmo.cam.outreach.email.compose import Envelope, compose, envelope, to_bytes
 from aicmo.cam.outreach.email.dkim_signing import DkimSigner
 from aicmo.cam.outreach.email.headers import HeaderInjection
 from aicmo.cam.outreach.email.mailbox import Mailbox
@@ -22,6 +23,15 @@ from aicmo.cam.outreach.email.smtp_client import MailboxConnection
 from aicmo.cam.outreach.email.store import latest_event, load_mailboxes, mailbox_event_rate
 from aicmo.cam.outreach.unsubscribe import make_token
 from aicmo.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A message that passed every check that needs no building: its mailbox, envelope and unsubscribe URL."""
+
+    mailbox: Mailbox
+    envelope: Envelope
+    unsubscribe_url: str
 
 
 @dataclass(frozen=True)
@@ -97,22 +107,40 @@ class EmailOutreachService(OutreachServiceBase):
 
     async def send(self, message: OutreachMessage, lead: LeadRead) -> SendResult:
         started = time.perf_counter()
-        prepared = self.prepare(message, lead)
-        if isinstance(prepared, SendResult):
-            result = prepared
+        checked = self._check(message, lead)
+        if isinstance(checked, SendResult):
+            result = checked
         else:
-            reply = await self._connection(prepared.mailbox).deliver(prepared.sender, prepared.recipient,
-                                                                     prepared.data)
-            outcome = classify(reply, prepared.mailbox.name)
+            # Built and signed while the server answers MAIL and RCPT: a send costs little more than its
+            # SMTP round trips. A refused recipient wastes the build, which is rare and cheap.
+            data = asyncio.ensure_future(self._render_soon(message, lead, checked))
+            try:
+                reply = await self._connection(checked.mailbox).deliver(checked.envelope.sender,
+                                                                        checked.envelope.recipient, data)
+            finally:
+                _settle(data)
+            outcome = classify(reply, checked.mailbox.name)
             result = SendResult(status=outcome.status, channel=Channel.EMAIL, detail=outcome.detail,
-                                error_kind=outcome.error_kind, provider_message_id=prepared.message_id,
-                                event=outcome.event, mailbox=prepared.mailbox.name, target=lead.email,
-                                target_domain=prepared.recipient.rpartition("@")[2], response_code=reply.code)
+                                error_kind=outcome.error_kind, provider_message_id=checked.envelope.message_id,
+                                event=outcome.event, mailbox=checked.mailbox.name, target=lead.email,
+                                target_domain=checked.envelope.recipient.rpartition("@")[2],
+                                response_code=reply.code)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
 
     def prepare(self, message: OutreachMessage, lead: LeadRead) -> PreparedEmail | SendResult:
         """The message as it would go out now, or the failed result that stops it before any connection."""
+        checked = self._check(message, lead)
+        if isinstance(checked, SendResult):
+            return checked
+        data = self._composed(message, lead, checked)
+        signer = self._signers.get(checked.mailbox.name)
+        if signer is not None:
+            data = signer.sign(data) + data
+        return PreparedEmail(checked.mailbox, checked.envelope.message_id, checked.envelope.sender,
+                             checked.envelope.recipient, data)
+
+    def _check(self, message: OutreachMessage, lead: LeadRead) -> "_Checked | SendResult":
         reason = self.can_reach(lead)
         if reason is not None:
             return self._failed(ErrorKind.CHANNEL_FAILED, reason, lead)
@@ -121,16 +149,22 @@ class EmailOutreachService(OutreachServiceBase):
             return self._failed(ErrorKind.TRANSIENT, mailbox, lead)
         unsubscribe_url = self._unsubscribe_base + make_token(message.id, lead.id, self._secret)
         try:
-            composed = compose(mailbox, message, lead, unsubscribe_url=unsubscribe_url)
+            checked = envelope(mailbox, message, lead, unsubscribe_url=unsubscribe_url)
         except HeaderInjection as exc:
             return self._failed(ErrorKind.CHANNEL_FAILED, str(exc), lead, mailbox)
         except ValueError as exc:
             return self._failed(ErrorKind.CHANNEL_FAILED, f"cannot address the message: {exc}", lead, mailbox)
-        data = to_bytes(composed.message)
-        signer = self._signers.get(mailbox.name)
-        if signer is not None:
-            data = signer.sign(data) + data
-        return PreparedEmail(mailbox, composed.message_id, composed.sender, composed.recipient, data)
+        return _Checked(mailbox, checked, unsubscribe_url)
+
+    @staticmethod
+    def _composed(message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> bytes:
+        return to_bytes(compose(checked.mailbox, message, lead, unsubscribe_url=checked.unsubscribe_url,
+                                checked=checked.envelope).message)
+
+    async def _render_soon(self, message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> bytes:
+        data = self._composed(message, lead, checked)
+        signer = self._signers.get(checked.mailbox.name)
+        return data if signer is None else await signer.sign_soon(data) + data
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
         with self._sessions() as db:
@@ -180,3 +214,11 @@ class EmailOutreachService(OutreachServiceBase):
     def _failed(kind: ErrorKind, detail: str, lead: LeadRead, mailbox: Mailbox | None = None) -> SendResult:
         return SendResult(status=SendStatus.FAILED, channel=Channel.EMAIL, error_kind=kind, detail=detail,
                           mailbox=mailbox.name if mailbox else None, target=lead.email)
+
+
+def _settle(data: "asyncio.Future[bytes]") -> None:
+    """A build the transaction never waited for is cancelled, and a failed one's error counted as seen."""
+    if not data.done():
+        data.cancel()
+    elif not data.cancelled():
+        data.exception()

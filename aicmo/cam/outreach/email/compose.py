@@ -21,16 +21,23 @@ _SHORT_LINES = 78
 
 
 @dataclass(frozen=True)
-class ComposedEmail:
-    message: EmailMessage
+class Envelope:
     message_id: str  # the Message-ID header value, angle brackets included
     sender: str  # envelope MAIL FROM
     recipient: str  # envelope RCPT TO
 
 
-def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsubscribe_url: str,
-            now: datetime | None = None) -> ComposedEmail:
-    """The message to send; HeaderInjection or ValueError (an address SMTP cannot carry) if it cannot be built."""
+@dataclass(frozen=True)
+class ComposedEmail:
+    message: EmailMessage
+    message_id: str
+    sender: str
+    recipient: str
+
+
+def envelope(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsubscribe_url: str) -> Envelope:
+    """Everything that can refuse a message before it is built: HeaderInjection, or ValueError for an address
+    SMTP cannot carry. Cheap, so a sender can check it before opening a transaction and build the body after."""
     check_header("From", mailbox.from_name, mailbox.from_address)
     check_header("Reply-To", mailbox.reply_to)
     check_header("To", lead.first_name, lead.last_name, lead.email)
@@ -38,10 +45,17 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
     check_header("List-Unsubscribe", unsubscribe_url)
     if not lead.email:
         raise ValueError("the lead has no email address")
-    sender, recipient = smtp_address(mailbox.from_address), smtp_address(lead.email)
     # Derived from the stored message id: a re-send of the same message carries the same Message-ID, which
     # receivers use to drop duplicates, and replies can be matched back to the message.
-    message_id = f"<{message.id}@{mailbox.sender_domain}>"
+    return Envelope(f"<{message.id}@{mailbox.sender_domain}>", smtp_address(mailbox.from_address),
+                    smtp_address(lead.email))
+
+
+def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsubscribe_url: str,
+            now: datetime | None = None, checked: Envelope | None = None) -> ComposedEmail:
+    """The message to send; raises as `envelope` does unless given the envelope it already returned."""
+    checked = checked or envelope(mailbox, message, lead, unsubscribe_url=unsubscribe_url)
+    sender, recipient, message_id = checked.sender, checked.recipient, checked.message_id
 
     email = EmailMessage(policy=POLICY)
     email["From"] = _sender("From", mailbox.from_name, sender)

@@ -4,11 +4,16 @@ dkimpy parses the message and the key, canonicalises, and does the RSA itself wh
 Its own `dkim.sign` re-parses the PEM and runs RSA in pure Python on every call (about 6 ms for a 2048-bit key,
 more than the whole send budget), so the signature is assembled here from its parts and the RSA step goes to
 OpenSSL through `cryptography` whenever that is importable.
+
+`sign_soon` hands the RSA step (about 0.3 ms for 2048 bits, most of a signature's cost) to a thread: OpenSSL
+releases the GIL while it works, so a sender can go on talking to its SMTP server meanwhile.
 """
 
+import asyncio
 import base64
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import dkim
 import dkim.crypto
@@ -64,6 +69,19 @@ class DkimSigner:
 
     def sign(self, message: bytes) -> bytes:
         """The DKIM-Signature header line (CRLF-terminated) to put in front of this serialised message."""
+        unsigned, to_sign = self._canonical(message)
+        return _with_signature(unsigned, self._rsa_sha256(to_sign))
+
+    async def sign_soon(self, message: bytes) -> bytes:
+        """`sign`, with the RSA step run in a thread so the event loop is free while OpenSSL computes."""
+        unsigned, to_sign = self._canonical(message)
+        if self._openssl_key is None:
+            return _with_signature(unsigned, self._rsa_sha256(to_sign))
+        signature = await asyncio.get_running_loop().run_in_executor(_rsa_threads(), self._rsa_sha256, to_sign)
+        return _with_signature(unsigned, signature)
+
+    def _canonical(self, message: bytes) -> tuple[bytes, bytes]:
+        """The DKIM-Signature header up to its empty b= tag, and the canonical bytes the signature covers."""
         headers, body = dkim.rfc822_parse(message)
         body_hash = base64.b64encode(hashlib.sha256(Relaxed.canonicalize_body(body)).digest())
         present = {name.lower() for name, _ in headers}
@@ -75,15 +93,29 @@ class DkimSigner:
         to_sign = b"".join(name + b":" + value
                            for name, value in Relaxed.canonicalize_headers(dkim.select_headers(headers, signed)))
         _, own = Relaxed.canonicalize_headers([(b"DKIM-Signature", unsigned[len(b"DKIM-Signature:"):])])[0]
-        to_sign += b"dkim-signature:" + own.rstrip(b"\r\n")
-        signature = base64.b64encode(self._rsa_sha256(to_sign))
-        chunks = [signature[i:i + _WIDTH - 1] for i in range(0, len(signature), _WIDTH - 1)]
-        return unsigned + b"".join(b"\r\n " + chunk for chunk in chunks) + b"\r\n"
+        return unsigned, to_sign + b"dkim-signature:" + own.rstrip(b"\r\n")
 
     def _rsa_sha256(self, data: bytes) -> bytes:
         if self._openssl_key is not None:
             return self._openssl_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         return bytes(dkim.crypto.RSASSA_PKCS1_v1_5_sign(hashlib.sha256(data), self._key))
+
+
+def _with_signature(unsigned: bytes, signature: bytes) -> bytes:
+    encoded = base64.b64encode(signature)
+    chunks = [encoded[i:i + _WIDTH - 1] for i in range(0, len(encoded), _WIDTH - 1)]
+    return unsigned + b"".join(b"\r\n " + chunk for chunk in chunks) + b"\r\n"
+
+
+_threads: ThreadPoolExecutor | None = None
+
+
+def _rsa_threads() -> ThreadPoolExecutor:
+    """Threads of their own, so signing never waits behind other work handed to the loop's default executor."""
+    global _threads
+    if _threads is None:
+        _threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dkim-rsa")
+    return _threads
 
 
 def _fold(line: bytes) -> bytes:

@@ -30,8 +30,13 @@ class MailboxConnection:
     def is_open(self) -> bool:
         return self._smtp is not None and self._smtp.is_connected
 
-    async def deliver(self, sender: str, recipient: str, data: bytes) -> SmtpReply:
-        """Run MAIL, RCPT and DATA for one recipient; every network or SMTP problem comes back as the reply."""
+    async def deliver(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]") -> SmtpReply:
+        """Run MAIL, RCPT and DATA for one recipient; every network or SMTP problem comes back as the reply.
+
+        `data` may still be in the making: it is awaited only once the server has accepted the recipient, so
+        the message can be built and signed while the envelope is on the wire. If building it fails, the
+        session is dropped (it holds an open envelope) and the error is raised as it is.
+        """
         async with self._lock:
             reused = self.is_open
             reply = await self._transaction(sender, recipient, data)
@@ -48,7 +53,30 @@ class MailboxConnection:
                 except (aiosmtplib.SMTPException, OSError, TimeoutError):
                     smtp.close()
 
-    async def _transaction(self, sender: str, recipient: str, data: bytes) -> SmtpReply:
+    async def _transaction(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]") -> SmtpReply:
+        opened = await self._envelope(sender, recipient)
+        if isinstance(opened, SmtpReply):
+            return opened
+        try:
+            body = data if isinstance(data, bytes) else await data
+        except BaseException:
+            self._drop()
+            raise
+        try:
+            response = await opened.data(body)
+            return SmtpReply(SmtpPhase.DATA, response.code, response.message)
+        except aiosmtplib.SMTPResponseException as exc:
+            await self._reset()
+            return SmtpReply(SmtpPhase.DATA, exc.code, exc.message)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
+            self._drop()
+            return _reply_for(SmtpPhase.DATA, exc)
+        except BaseException:
+            self._drop()  # cancelled mid-command: the session's state is unknown
+            raise
+
+    async def _envelope(self, sender: str, recipient: str) -> aiosmtplib.SMTP | SmtpReply:
+        """The open session with MAIL and RCPT accepted, or the reply that ended the transaction."""
         phase = SmtpPhase.CONNECT
         try:
             smtp = self._smtp if self._smtp is not None and self._smtp.is_connected else None
@@ -58,9 +86,7 @@ class MailboxConnection:
             await smtp.mail(sender)
             phase = SmtpPhase.RCPT
             await smtp.rcpt(recipient)
-            phase = SmtpPhase.DATA
-            response = await smtp.data(data)
-            return SmtpReply(phase, response.code, response.message)
+            return smtp
         except _PhaseError as exc:
             self._drop()
             return _reply_for(exc.phase, exc.error)
@@ -71,7 +97,7 @@ class MailboxConnection:
             self._drop()
             return _reply_for(phase, exc)
         except BaseException:
-            self._drop()  # cancelled mid-command: the session's state is unknown
+            self._drop()
             raise
 
     async def _open(self) -> aiosmtplib.SMTP:
