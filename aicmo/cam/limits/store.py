@@ -7,12 +7,14 @@ means full. A read-then-write would let two processes both see "one left". On SQ
 transaction with BEGIN IMMEDIATE: the database's single write lock is held until commit, so reservations run
 one after another.
 
-Round trips per reserve: one multi-row INSERT that creates missing counter rows; on PostgreSQL one SELECT ... FOR
-UPDATE that locks the counter rows in key order; one UPDATE for all the limits that returns the rows it could
-take a slot in; then one to three statements per gate. Rows are locked in one sorted order within a reservation
-(counters, then gates). Several reservations in one transaction can still wait on each other across two
-transactions; PostgreSQL then aborts one of them as a deadlock, and the caller retries (the worker takes such a
-batch again one message per transaction).
+Round trips per reserve: one INSERT ... ON CONFLICT DO UPDATE over every counter row of the reservation, in key
+order: a missing row is created holding its first slot, an existing one takes a slot only while under its cap
+(the conflicting row is locked before that condition is checked, and re-read at its latest committed version),
+and the rows that got a slot come back; then one to three statements per gate. The rows are taken in the order
+of the VALUES list, sorted by key, so two reservations lock shared rows in one order (counters, then gates).
+Several reservations in one transaction can still wait on each other across two transactions; PostgreSQL then
+aborts one of them as a deadlock, and the caller retries (the worker takes such a batch again one message per
+transaction).
 
 All or nothing without a savepoint: when one limit or gate refuses, what this reservation took before it is given
 back at once with `release`, in the same transaction and under the same locks, so no other transaction ever sees it.
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Insert, Select, Table, Update, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Insert, Integer, Table, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -100,31 +102,20 @@ def _begin_for_real(connection: Connection) -> None:
 
 
 @functools.cache
-def _new_counters(dialect: str, count: int) -> Insert:
-    """One INSERT of `count` counter rows at zero, skipping those that exist: one statement, not `count`."""
+def _take_slots(dialect: str, count: int) -> Insert:
+    """Take one slot in each of `count` counter rows, creating missing rows with their first slot taken; returns
+    the rows that got one. A row at its cap is left as it is (and, on PostgreSQL, locked until commit)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     key_type, start_type = COUNTERS.c.key.type, COUNTERS.c.window_start.type  # stored as every other query reads
-    return insert(COUNTERS).values([{"key": bindparam(f"k{i}", type_=key_type),
-                                     "window_start": bindparam(f"w{i}", type_=start_type), "count": 0}
-                                    for i in range(count)]).on_conflict_do_nothing()
-
-
-@functools.cache
-def _take_all_slots(count: int) -> Update:
-    """One conditional UPDATE over `count` counter rows, returning the rows that had room."""
-    return update(COUNTERS).where(or_(*(
-        and_(COUNTERS.c.key == bindparam(f"k{i}"), COUNTERS.c.window_start == bindparam(f"w{i}"),
-             COUNTERS.c.count < bindparam(f"cap{i}")) for i in range(count)))).values(
-        count=COUNTERS.c.count + 1).returning(COUNTERS.c.key, COUNTERS.c.window_start)
-
-
-@functools.cache
-def _lock_in_key_order(count: int) -> Select[tuple[str]]:
-    """Lock `count` counter rows one after another in key order (PostgreSQL): the multi-row UPDATE that follows
-    would lock them in whatever order it meets them, and two such orders can wait on each other in a circle."""
-    return select(COUNTERS.c.key).where(or_(*(
-        and_(COUNTERS.c.key == bindparam(f"k{i}"), COUNTERS.c.window_start == bindparam(f"w{i}"))
-        for i in range(count)))).order_by(COUNTERS.c.key, COUNTERS.c.window_start).with_for_update()
+    rows = insert(COUNTERS).values([{"key": bindparam(f"k{i}", type_=key_type),
+                                     "window_start": bindparam(f"w{i}", type_=start_type), "count": 1}
+                                    for i in range(count)])
+    cap = case(*((and_(COUNTERS.c.key == bindparam(f"k{i}", type_=key_type),
+                       COUNTERS.c.window_start == bindparam(f"w{i}", type_=start_type)), bindparam(f"cap{i}", type_=Integer))
+                 for i in range(count)), else_=0)
+    return rows.on_conflict_do_update(
+        index_elements=[COUNTERS.c.key, COUNTERS.c.window_start], set_={"count": COUNTERS.c.count + 1},
+        where=COUNTERS.c.count < cap).returning(COUNTERS.c.key, COUNTERS.c.window_start)
 
 
 Blocked = tuple[str, datetime] | None  # what refused: (key, window start or gate time); None: a counter, unnamed
@@ -151,15 +142,14 @@ class RateLimiter:
         """Whether every counter had room, the slots taken, and, on PostgreSQL, which counter refused."""
         if not slots:
             return True, [], None
+        full = next(((key, start) for key, start, cap in slots if cap < 1), None)
+        if full is not None:
+            return False, [], full  # no slot to take: nothing is created
         dialect = connection.dialect.name
-        where: dict[str, Any] = {}
-        for i, (key, start, _) in enumerate(slots):
-            where[f"k{i}"], where[f"w{i}"] = key, start
-        connection.execute(_new_counters(dialect, len(slots)), where)
-        if dialect == "postgresql":
-            connection.execute(_lock_in_key_order(len(slots)), where)
-        caps = {f"cap{i}": cap for i, (_, _, cap) in enumerate(slots)}
-        taken = [(key, start) for key, start in connection.execute(_take_all_slots(len(slots)), where | caps)]
+        values: dict[str, Any] = {}
+        for i, (key, start, cap) in enumerate(slots):
+            values[f"k{i}"], values[f"w{i}"], values[f"cap{i}"] = key, start, cap
+        taken = [(key, start) for key, start in connection.execute(_take_slots(dialect, len(slots)), values)]
         if len(taken) == len(slots):
             return True, taken, None
         if dialect != "postgresql":
