@@ -62,12 +62,21 @@ def test_a_gate_blocks_a_second_touch_until_exactly_now_plus_the_gap(db: Session
 def test_a_blocked_reserve_leaves_no_partial_increment(db: Session) -> None:
     full = Limit("mailbox:sales:day", 1, Period.DAY)
     assert isinstance(limiter.reserve(db, [full], [], NOW), Reservation)
-    # "global:day" sorts before "mailbox:sales:day": it is taken first, then given back with the savepoint.
+    # "global:day" sorts before "mailbox:sales:day": it is taken first, then given back at once.
     refused = limiter.reserve(db, [DAILY, full], [LEAD], NOW)
     assert isinstance(refused, Decision) and refused.retry_at == datetime(2024, 5, 16, tzinfo=UTC)
     db.commit()
     assert counts(db).get(("global:day", datetime(2024, 5, 15, tzinfo=UTC)), 0) == 0
     assert gate_time(db, "lead:1") is None
+
+
+def test_a_cap_of_zero_refuses_at_once_and_creates_no_counter(db: Session) -> None:
+    closed = Limit("domain:acme.io:day", 0, Period.DAY, "acme.io")
+    refused = limiter.reserve(db, [DAILY, closed, HOURLY], [LEAD], NOW)
+    assert isinstance(refused, Decision) and not refused.allowed
+    assert refused.blocked_by is not None and refused.blocked_by.startswith("domain:acme.io:day")
+    db.commit()
+    assert counts(db) == {} and gate_time(db, "lead:1") is None
 
 
 def test_a_closed_gate_gives_back_the_counters_taken_before_it(db: Session) -> None:
