@@ -110,9 +110,9 @@ def _take_slots(dialect: str, count: int) -> Insert:
     rows = insert(COUNTERS).values([{"key": bindparam(f"k{i}", type_=key_type),
                                      "window_start": bindparam(f"w{i}", type_=start_type), "count": 1}
                                     for i in range(count)])
-    cap = case(*((and_(COUNTERS.c.key == bindparam(f"k{i}", type_=key_type),
-                       COUNTERS.c.window_start == bindparam(f"w{i}", type_=start_type)), bindparam(f"cap{i}", type_=Integer))
-                 for i in range(count)), else_=0)
+    row_is = [and_(COUNTERS.c.key == bindparam(f"k{i}", type_=key_type),
+                   COUNTERS.c.window_start == bindparam(f"w{i}", type_=start_type)) for i in range(count)]
+    cap = case(*((this, bindparam(f"cap{i}", type_=Integer)) for i, this in enumerate(row_is)), else_=0)
     return rows.on_conflict_do_update(
         index_elements=[COUNTERS.c.key, COUNTERS.c.window_start], set_={"count": COUNTERS.c.count + 1},
         where=COUNTERS.c.count < cap).returning(COUNTERS.c.key, COUNTERS.c.window_start)

@@ -5,11 +5,11 @@ Session first; nothing here commits except `import_csv`, which is a whole unit o
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -111,6 +111,8 @@ def count(db: Session) -> int:
     return db.scalar(select(func.count()).select_from(SuppressionDB)) or 0
 
 
+K = TypeVar("K", bound=Hashable)
+
 # Built once: every send on every channel runs this check, so it skips statement construction and the ORM.
 _ADDRESS_FIRST = case((SuppressionDB.kind == SuppressionKind.ADDRESS, 0), else_=1)
 _FIND_BLOCKING = (
@@ -120,6 +122,16 @@ _FIND_BLOCKING = (
                     SuppressionDB.value.in_(bindparam("domains", expanding=True)))))
     .order_by(_ADDRESS_FIRST, SuppressionDB.id)
     .limit(1)
+)
+
+
+_FIND_ANY = (
+    select(SuppressionDB.id, SuppressionDB.kind, SuppressionDB.value, SuppressionDB.reason)
+    .where(or_(and_(SuppressionDB.kind == SuppressionKind.ADDRESS,
+                    SuppressionDB.value.in_(bindparam("addresses", expanding=True))),
+               and_(SuppressionDB.kind == SuppressionKind.DOMAIN,
+                    SuppressionDB.value.in_(bindparam("domains", expanding=True)))))
+    .order_by(SuppressionDB.id)
 )
 
 
@@ -137,6 +149,41 @@ def suppressed(db: Session, address: str | None, *, domains: Iterable[str] = ())
 
     An address entry comes before a domain entry. Case and Unicode/Punycode spelling make no difference.
     """
+    normal, candidates = _candidates(address, domains)
+    if normal is None and not candidates:
+        return None
+    if db.new or db.dirty or db.deleted:
+        db.flush()  # the connection below does not autoflush, and an entry added in this session counts
+    row = db.connection().execute(_FIND_BLOCKING, {"address": normal, "domains": sorted(candidates)}).first()
+    return None if row is None else Blocking(*row)
+
+
+def suppressed_each(db: Session, contacts: Mapping[K, tuple[str | None, Iterable[str]]]) -> dict[K, Blocking | None]:
+    """`suppressed` for many (address, domains) pairs at once, in one query, with the same answer for each."""
+    wanted = {key: _candidates(address, domains) for key, (address, domains) in contacts.items()}
+    addresses = {normal for normal, _ in wanted.values() if normal is not None}
+    domains = set().union(*(candidates for _, candidates in wanted.values()))
+    if not addresses and not domains:
+        return dict.fromkeys(contacts)
+    if db.new or db.dirty or db.deleted:
+        db.flush()
+    by_address: dict[str, Blocking] = {}
+    by_domain: dict[str, Blocking] = {}
+    for row in db.connection().execute(_FIND_ANY, {"addresses": sorted(addresses), "domains": sorted(domains)}):
+        entry = Blocking(*row)
+        found = by_address if entry.kind == SuppressionKind.ADDRESS else by_domain
+        found.setdefault(entry.value, entry)  # rows come by id: the oldest entry answers, as in `suppressed`
+    answers: dict[K, Blocking | None] = {}
+    for key, (normal, candidates) in wanted.items():
+        blocking = by_address.get(normal) if normal is not None else None
+        if blocking is None:
+            blocking = min((by_domain[d] for d in candidates if d in by_domain), key=lambda e: e.id, default=None)
+        answers[key] = blocking
+    return answers
+
+
+def _candidates(address: str | None, domains: Iterable[str]) -> tuple[str | None, set[str]]:
+    """The address as stored, and every domain (with its parents) whose entry would forbid the contact."""
     normal: str | None = None
     candidates: set[str] = set()
     if address and address.strip():
@@ -145,12 +192,7 @@ def suppressed(db: Session, address: str | None, *, domains: Iterable[str] = ())
     for given in domains:
         if given and given.strip():
             candidates.update(with_parents(loose_domain(given)))
-    if normal is None and not candidates:
-        return None
-    if db.new or db.dirty or db.deleted:
-        db.flush()  # the connection below does not autoflush, and an entry added in this session counts
-    row = db.connection().execute(_FIND_BLOCKING, {"address": normal, "domains": sorted(candidates)}).first()
-    return None if row is None else Blocking(*row)
+    return normal, candidates
 
 
 def unsubscribe(db: Session, *, lead_id: int, message_id: str | None, source: str,

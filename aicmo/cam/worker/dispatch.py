@@ -74,6 +74,15 @@ class Loaded:
 
     messages: dict[str, OutreachMessageDB]
     leads: dict[int, LeadDB]
+    _suppressed: dict[int, str | None] | None = None
+
+    def suppression_reason(self, db: Session, lead: LeadDB) -> str | None:
+        """Why the lead may not be contacted, looked up for every lead of the batch in one query when first asked."""
+        if self._suppressed is None:
+            self._suppressed = suppression.reasons_for(db, self.leads)
+        if lead.id not in self._suppressed:  # not one of the batch's leads: asked on its own
+            self._suppressed[lead.id] = suppression.reason_for(db, lead)
+        return self._suppressed[lead.id]
 
     @classmethod
     def of(cls, db: Session, message_ids: Sequence[str]) -> "Loaded":
@@ -200,7 +209,7 @@ class Dispatcher:
             if campaign.status == "paused":
                 return self._reschedule(message, None, "campaign paused", now)
             return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
-        reason = (stop_reason(lead.status) or suppression.reason_for(db, lead)
+        reason = (stop_reason(lead.status) or loaded.suppression_reason(db, lead)
                   or self._company_replied(db, lead, campaign))
         if reason is not None:
             messages.cancel_for_lead(db, lead.id, reason, now)

@@ -123,6 +123,29 @@ def test_suppressed_prefers_the_address_entry_to_the_domain_entry(db: Session) -
     assert found is not None and found.reason == "unsubscribe"
 
 
+def test_suppressed_each_answers_every_contact_as_suppressed_does_one_by_one(db: Session) -> None:
+    service.add(db, "acme.io", reason="competitor")
+    service.add(db, "jane@acme.io", reason="unsubscribe")
+    service.add(db, "Bücher.de", reason="manual")
+    service.add(db, "mail.bücher.de", reason="complaint")
+    service.add(db, "john@gmail.com", reason="bounce")
+    contacts: dict[str, tuple[str | None, list[str]]] = {
+        "address over domain": ("Jane@ACME.io", []),
+        "domain of the address": ("bob@acme.io", []),
+        "oldest of two matching domains": ("anna@mail.bücher.de", []),
+        "given company domain": ("sue@gmail.com", ["https://www.acme.io/contact"]),
+        "address only": ("JOHN@gmail.com", ["other.com"]),
+        "no address, a domain": (None, ["xn--bcher-kva.de"]),
+        "nothing matches": ("kim@other.com", ["other.org"]),
+        "nothing given": (None, []),
+    }
+    each = service.suppressed_each(db, contacts)
+    assert each == {key: service.suppressed(db, address, domains=domains)
+                    for key, (address, domains) in contacts.items()}
+    assert [key for key, found in each.items() if found is None] == ["nothing matches", "nothing given"]
+    assert service.suppressed_each(db, {1: (None, [])}) == {1: None}
+
+
 def new_lead(db: Session, **overrides: object) -> int:
     return ops.create_lead(db, LeadCreate(**make_lead(**overrides))).id
 
