@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Insert, Integer, Table, and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import Connection, Integer, Table, TextualSelect, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -102,20 +102,25 @@ def _begin_for_real(connection: Connection) -> None:
 
 
 @functools.cache
-def _take_slots(dialect: str, count: int) -> Insert:
+def _take_slots(count: int) -> TextualSelect:
     """Take one slot in each of `count` counter rows, creating missing rows with their first slot taken; returns
-    the rows that got one. A row at its cap is left as it is (and, on PostgreSQL, locked until commit)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    the rows that got one. A row at its cap is left as it is (and, on PostgreSQL, locked until commit).
+
+    Written as text: SQLAlchemy compiles a multi-row VALUES insert afresh on every execution (it has no cache
+    key), which cost more than the round trip. The statement reads the same on PostgreSQL and SQLite.
+    """
+    rows = ", ".join(f"(:k{i}, :w{i}, 1)" for i in range(count))
+    caps = " ".join(f'WHEN rate_counters."key" = :k{i} AND rate_counters.window_start = :w{i} THEN :cap{i}'
+                    for i in range(count))
     key_type, start_type = COUNTERS.c.key.type, COUNTERS.c.window_start.type  # stored as every other query reads
-    rows = insert(COUNTERS).values([{"key": bindparam(f"k{i}", type_=key_type),
-                                     "window_start": bindparam(f"w{i}", type_=start_type), "count": 1}
-                                    for i in range(count)])
-    row_is = [and_(COUNTERS.c.key == bindparam(f"k{i}", type_=key_type),
-                   COUNTERS.c.window_start == bindparam(f"w{i}", type_=start_type)) for i in range(count)]
-    cap = case(*((this, bindparam(f"cap{i}", type_=Integer)) for i, this in enumerate(row_is)), else_=0)
-    return rows.on_conflict_do_update(
-        index_elements=[COUNTERS.c.key, COUNTERS.c.window_start], set_={"count": COUNTERS.c.count + 1},
-        where=COUNTERS.c.count < cap).returning(COUNTERS.c.key, COUNTERS.c.window_start)
+    return text(
+        f'INSERT INTO rate_counters ("key", window_start, count) VALUES {rows} '
+        'ON CONFLICT ("key", window_start) DO UPDATE SET count = rate_counters.count + 1 '
+        f'WHERE rate_counters.count < CASE {caps} ELSE 0 END '
+        'RETURNING "key", window_start',
+    ).bindparams(*(param for i in range(count) for param in (
+        bindparam(f"k{i}", type_=key_type), bindparam(f"w{i}", type_=start_type), bindparam(f"cap{i}", type_=Integer),
+    ))).columns(COUNTERS.c.key, COUNTERS.c.window_start)
 
 
 Blocked = tuple[str, datetime] | None  # what refused: (key, window start or gate time); None: a counter, unnamed
@@ -149,7 +154,7 @@ class RateLimiter:
         values: dict[str, Any] = {}
         for i, (key, start, cap) in enumerate(slots):
             values[f"k{i}"], values[f"w{i}"], values[f"cap{i}"] = key, start, cap
-        taken = [(key, start) for key, start in connection.execute(_take_slots(dialect, len(slots)), values)]
+        taken = [(key, start) for key, start in connection.execute(_take_slots(len(slots)), values)]
         if len(taken) == len(slots):
             return True, taken, None
         if dialect != "postgresql":
