@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -114,17 +114,6 @@ def count(db: Session) -> int:
 K = TypeVar("K", bound=Hashable)
 
 # Built once: every send on every channel runs this check, so it skips statement construction and the ORM.
-_ADDRESS_FIRST = case((SuppressionDB.kind == SuppressionKind.ADDRESS, 0), else_=1)
-_FIND_BLOCKING = (
-    select(SuppressionDB.id, SuppressionDB.kind, SuppressionDB.value, SuppressionDB.reason)
-    .where(or_(and_(SuppressionDB.kind == SuppressionKind.ADDRESS, SuppressionDB.value == bindparam("address")),
-               and_(SuppressionDB.kind == SuppressionKind.DOMAIN,
-                    SuppressionDB.value.in_(bindparam("domains", expanding=True)))))
-    .order_by(_ADDRESS_FIRST, SuppressionDB.id)
-    .limit(1)
-)
-
-
 _FIND_ANY = (
     select(SuppressionDB.id, SuppressionDB.kind, SuppressionDB.value, SuppressionDB.reason)
     .where(or_(and_(SuppressionDB.kind == SuppressionKind.ADDRESS,
@@ -147,19 +136,14 @@ class Blocking(NamedTuple):
 def suppressed(db: Session, address: str | None, *, domains: Iterable[str] = ()) -> Blocking | None:
     """The entry forbidding contact: the address itself, its domain, or one of `domains` (or a parent of one).
 
-    An address entry comes before a domain entry. Case and Unicode/Punycode spelling make no difference.
+    An address entry comes before a domain entry; among several, the oldest. Case and Unicode/Punycode spelling
+    make no difference.
     """
-    normal, candidates = _candidates(address, domains)
-    if normal is None and not candidates:
-        return None
-    if db.new or db.dirty or db.deleted:
-        db.flush()  # the connection below does not autoflush, and an entry added in this session counts
-    row = db.connection().execute(_FIND_BLOCKING, {"address": normal, "domains": sorted(candidates)}).first()
-    return None if row is None else Blocking(*row)
+    return suppressed_each(db, {0: (address, domains)})[0]
 
 
 def suppressed_each(db: Session, contacts: Mapping[K, tuple[str | None, Iterable[str]]]) -> dict[K, Blocking | None]:
-    """`suppressed` for many (address, domains) pairs at once, in one query, with the same answer for each."""
+    """`suppressed` for many (address, domains) pairs at once, in one query."""
     wanted = {key: _candidates(address, domains) for key, (address, domains) in contacts.items()}
     addresses = {normal for normal, _ in wanted.values() if normal is not None}
     domains = set().union(*(candidates for _, candidates in wanted.values()))
@@ -172,7 +156,7 @@ def suppressed_each(db: Session, contacts: Mapping[K, tuple[str | None, Iterable
     for row in db.connection().execute(_FIND_ANY, {"addresses": sorted(addresses), "domains": sorted(domains)}):
         entry = Blocking(*row)
         found = by_address if entry.kind == SuppressionKind.ADDRESS else by_domain
-        found.setdefault(entry.value, entry)  # rows come by id: the oldest entry answers, as in `suppressed`
+        found.setdefault(entry.value, entry)  # rows come by id: the oldest entry answers
     answers: dict[K, Blocking | None] = {}
     for key, (normal, candidates) in wanted.items():
         blocking = by_address.get(normal) if normal is not None else None

@@ -80,8 +80,6 @@ class Loaded:
         """Why the lead may not be contacted, looked up for every lead of the batch in one query when first asked."""
         if self._suppressed is None:
             self._suppressed = suppression.reasons_for(db, self.leads)
-        if lead.id not in self._suppressed:  # not one of the batch's leads: asked on its own
-            self._suppressed[lead.id] = suppression.reason_for(db, lead)
         return self._suppressed[lead.id]
 
     @classmethod
