@@ -15,7 +15,7 @@ from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.base import OutreachServiceBase
 from aicmo.cam.outreach.domain import Channel, ErrorKind, EventKind, OutreachMessage, SendResult, SendStatus
 from aicmo.cam.outreach.email.classify import classify, event_outcome
-from aicmo.cam.outreach.email.compose import Envelope, compose, envelope, to_bytes
+from aicmo.cam.outreach.email.compose import ComposedEmail, Envelope, compose, envelope
 from aicmo.cam.outreach.email.dkim_signing import DkimSigner
 from aicmo.cam.outreach.email.headers import HeaderInjection
 from aicmo.cam.outreach.email.mailbox import Mailbox
@@ -133,10 +133,11 @@ class EmailOutreachService(OutreachServiceBase):
         checked = self._check(message, lead)
         if isinstance(checked, SendResult):
             return checked
-        data = self._composed(message, lead, checked)
+        content = self._composed(message, lead, checked).content
+        data = content.to_bytes()
         signer = self._signers.get(checked.mailbox.name)
         if signer is not None:
-            data = signer.sign(data) + data
+            data = signer.sign_fields(content.fields, content.body) + data
         return PreparedEmail(checked.mailbox, checked.envelope.message_id, checked.envelope.sender,
                              checked.envelope.recipient, data)
 
@@ -157,14 +158,16 @@ class EmailOutreachService(OutreachServiceBase):
         return _Checked(mailbox, checked, unsubscribe_url)
 
     @staticmethod
-    def _composed(message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> bytes:
-        return to_bytes(compose(checked.mailbox, message, lead, unsubscribe_url=checked.unsubscribe_url,
-                                checked=checked.envelope).message)
+    def _composed(message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> ComposedEmail:
+        return compose(checked.mailbox, message, lead, unsubscribe_url=checked.unsubscribe_url,
+                       checked=checked.envelope)
 
     async def _render_soon(self, message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> bytes:
-        data = self._composed(message, lead, checked)
+        content = self._composed(message, lead, checked).content
         signer = self._signers.get(checked.mailbox.name)
-        return data if signer is None else await signer.sign_soon(data) + data
+        if signer is None:
+            return content.to_bytes()
+        return await signer.sign_soon(content.fields, content.body) + content.to_bytes()
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
         with self._sessions() as db:

@@ -1,4 +1,10 @@
-"""Build the RFC 5322 message for one lead from one mailbox: headers, text and HTML alternative, signature."""
+"""Build the RFC 5322 message for one lead from one mailbox: headers, text and HTML alternative, signature.
+
+The message is written straight to its wire form. Every header is rendered once by `headers`, and every part is
+text in an encoding chosen here, so nothing needs the stdlib's general MIME generator: serialising through it
+and parsing the result again for DKIM cost more than the rest of a send's own work (profiled). The parts come
+back apart (header fields, body) so the signer reads them as they are.
+"""
 
 import binascii
 import html
@@ -6,18 +12,22 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import OutreachMessage
-from aicmo.cam.outreach.email.headers import POLICY, WireHeader, address, check_header, unstructured, url_list
+from aicmo.cam.outreach.email.headers import WireHeader, address, check_header, unstructured, url_list
 from aicmo.cam.outreach.email.mailbox import Mailbox, smtp_address
 
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 _LINE_BREAKS = re.compile(r"\r\n?")
+_ANY_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SHORT_LINES = 78
+CRLF = "\r\n"
+
+# A header field as DKIM reads it: the name, and what follows the colon up to and including its last CRLF.
+HeaderField = tuple[bytes, bytes]
 
 
 @dataclass(frozen=True)
@@ -28,11 +38,28 @@ class Envelope:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A MIME entity on the wire: its header fields and its body (CRLF line ends)."""
+
+    headers: tuple[WireHeader, ...]
+    body: bytes
+
+    @cached_property
+    def fields(self) -> list[HeaderField]:
+        return [header_field(header) for header in self.headers]
+
+    def to_bytes(self) -> bytes:
+        return b"".join(name + b":" + value for name, value in self.fields) + b"\r\n" + self.body
+
+
+@dataclass(frozen=True)
 class ComposedEmail:
-    message: EmailMessage
-    message_id: str
-    sender: str
-    recipient: str
+    content: Part
+    envelope: Envelope
+
+
+def header_field(header: WireHeader) -> HeaderField:
+    return header.name.encode("ascii"), f" {header.wire.replace(chr(10), CRLF)}{CRLF}".encode()
 
 
 def envelope(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsubscribe_url: str) -> Envelope:
@@ -55,49 +82,50 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
             now: datetime | None = None, checked: Envelope | None = None) -> ComposedEmail:
     """The message to send; raises as `envelope` does unless given the envelope it already returned."""
     checked = checked or envelope(mailbox, message, lead, unsubscribe_url=unsubscribe_url)
-    sender, recipient, message_id = checked.sender, checked.recipient, checked.message_id
-
-    email = EmailMessage(policy=POLICY)
-    email["From"] = _sender("From", mailbox.from_name, sender)
-    email["To"] = address("To", lead.full_name, recipient)
+    sender = checked.sender
+    headers = [_sender("From", mailbox.from_name, sender), address("To", lead.full_name, checked.recipient)]
     if mailbox.reply_to:
-        email["Reply-To"] = _sender("Reply-To", None, smtp_address(mailbox.reply_to))
+        headers.append(_sender("Reply-To", None, smtp_address(mailbox.reply_to)))
     if message.subject is not None:
-        email["Subject"] = unstructured("Subject", message.subject)
-    email["Date"] = WireHeader("Date", format_datetime(now or datetime.now(UTC)))
-    email["Message-ID"] = WireHeader("Message-ID", message_id)
-    email["List-Unsubscribe"] = url_list("List-Unsubscribe", [unsubscribe_url, f"mailto:{sender}?subject=unsubscribe"])
-    email["List-Unsubscribe-Post"] = WireHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
-    email["MIME-Version"] = WireHeader("MIME-Version", "1.0")
+        headers.append(unstructured("Subject", message.subject))
+    headers += [
+        WireHeader("Date", format_datetime(now or datetime.now(UTC))),
+        WireHeader("Message-ID", checked.message_id),
+        url_list("List-Unsubscribe", [unsubscribe_url, f"mailto:{sender}?subject=unsubscribe"]),
+        WireHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        WireHeader("MIME-Version", "1.0"),
+    ]
     text = text_part(text_body(message.body, mailbox.signature_text), "plain")
     if message.html_body is None:
-        for name, value in text.items():
-            email[name] = value
-        email.set_payload(text.get_payload())
-    else:
-        boundary = f"=_aicmo_{uuid.uuid4().hex}"  # random: cannot occur in the parts
-        email["Content-Type"] = WireHeader("Content-Type", f'multipart/alternative; boundary="{boundary}"',
-                                           f'multipart/alternative;\n boundary="{boundary}"')
-        html_text = html_body(message.html_body, mailbox.signature_html, mailbox.signature_text)
-        email.set_payload([text, text_part(html_text, "html")])
-    return ComposedEmail(email, message_id, sender, recipient)
+        return ComposedEmail(Part((*headers, *text.headers), text.body), checked)
+    html_text = html_body(message.html_body, mailbox.signature_html, mailbox.signature_text)
+    boundary = f"=_aicmo_{uuid.uuid4().hex}"  # random: cannot occur in the parts
+    headers.append(WireHeader("Content-Type", f'multipart/alternative; boundary="{boundary}"',
+                              f'multipart/alternative;\n boundary="{boundary}"'))
+    return ComposedEmail(Part(tuple(headers), alternative(boundary, [text, text_part(html_text, "html")])),
+                         checked)
 
 
 # The same few mailboxes send every message: render their headers once.
 _sender = lru_cache(maxsize=256)(address)
 
 
-def text_part(text: str, subtype: str) -> EmailMessage:
+def alternative(boundary: str, parts: list[Part]) -> bytes:
+    """A multipart body (RFC 2046): each part after a delimiter line, the CRLF before a delimiter its own."""
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    inner = b"\r\n" + delimiter
+    return delimiter + inner.join(part.to_bytes() for part in parts) + f"\r\n--{boundary}--\r\n".encode("ascii")
+
+
+def text_part(text: str, subtype: str) -> Part:
     """A UTF-8 text part: 7bit when it is short-lined ASCII, quoted-printable otherwise."""
-    part = EmailMessage(policy=POLICY)
-    part["Content-Type"] = WireHeader("Content-Type", f'text/{subtype}; charset="utf-8"')
+    content_type = WireHeader("Content-Type", f'text/{subtype}; charset="utf-8"')
     if text.isascii() and all(len(line) <= _SHORT_LINES for line in text.split("\n")):
-        part["Content-Transfer-Encoding"] = WireHeader("Content-Transfer-Encoding", "7bit")
-        part.set_payload(text)
+        encoding, body = "7bit", text
     else:
-        part["Content-Transfer-Encoding"] = WireHeader("Content-Transfer-Encoding", "quoted-printable")
-        part.set_payload(binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii"))
-    return part
+        encoding, body = "quoted-printable", binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii")
+    return Part((content_type, WireHeader("Content-Transfer-Encoding", encoding)),
+                _ANY_LINE_BREAK.sub(CRLF, body).encode("ascii"))
 
 
 def text_body(body: str, signature: str | None) -> str:
@@ -120,8 +148,3 @@ def html_body(body: str, signature_html: str | None, signature_text: str | None)
         body = body[:cut] + block + body[cut:]
         return body if body.endswith("\n") else body + "\n"
     return body.rstrip("\n") + "\n" + block
-
-
-def to_bytes(message: EmailMessage) -> bytes:
-    """The message as it goes on the wire: CRLF line ends, folded and encoded headers."""
-    return message.as_bytes(policy=POLICY)

@@ -13,12 +13,14 @@ import asyncio
 import base64
 import hashlib
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import dkim
 import dkim.crypto
 from dkim.canonicalization import Relaxed
 
+from aicmo.cam.outreach.email.compose import HeaderField
 from aicmo.cam.outreach.email.mailbox import ascii_domain
 from aicmo.errors import AicmoError
 
@@ -69,20 +71,24 @@ class DkimSigner:
 
     def sign(self, message: bytes) -> bytes:
         """The DKIM-Signature header line (CRLF-terminated) to put in front of this serialised message."""
-        unsigned, to_sign = self._canonical(message)
+        headers, body = dkim.rfc822_parse(message)
+        return self.sign_fields(headers, body)
+
+    def sign_fields(self, headers: Sequence[HeaderField], body: bytes) -> bytes:
+        """`sign` for a message given as its header fields and body, as a composer has them: nothing to parse."""
+        unsigned, to_sign = self._canonical(headers, body)
         return _with_signature(unsigned, self._rsa_sha256(to_sign))
 
-    async def sign_soon(self, message: bytes) -> bytes:
-        """`sign`, with the RSA step run in a thread so the event loop is free while OpenSSL computes."""
-        unsigned, to_sign = self._canonical(message)
+    async def sign_soon(self, headers: Sequence[HeaderField], body: bytes) -> bytes:
+        """`sign_fields`, with the RSA step run in a thread so the event loop is free while OpenSSL computes."""
+        unsigned, to_sign = self._canonical(headers, body)
         if self._openssl_key is None:
             return _with_signature(unsigned, self._rsa_sha256(to_sign))
         signature = await asyncio.get_running_loop().run_in_executor(_rsa_threads(), self._rsa_sha256, to_sign)
         return _with_signature(unsigned, signature)
 
-    def _canonical(self, message: bytes) -> tuple[bytes, bytes]:
+    def _canonical(self, headers: Sequence[HeaderField], body: bytes) -> tuple[bytes, bytes]:
         """The DKIM-Signature header up to its empty b= tag, and the canonical bytes the signature covers."""
-        headers, body = dkim.rfc822_parse(message)
         body_hash = base64.b64encode(hashlib.sha256(Relaxed.canonicalize_body(body)).digest())
         present = {name.lower() for name, _ in headers}
         signed = [name for name in SIGNED_HEADERS if name in present] + [b"from"]

@@ -1,6 +1,8 @@
 """DKIM: what arrives verifies with dkimpy against the public key in "DNS"; weak or broken keys are refused."""
 
 import base64
+import email
+import email.policy
 import secrets
 from collections.abc import Callable
 from math import gcd
@@ -9,10 +11,13 @@ import dkim
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aicmo.cam.outreach.domain import SendStatus
+from aicmo.cam.outreach.domain import SendStatus, SmtpSecurity
+from aicmo.cam.outreach.email.compose import compose, html_body, text_body
 from aicmo.cam.outreach.email.dkim_signing import DkimKeyError, DkimSigner
-from aicmo.cam.outreach.email.mailbox import DkimSettings
+from aicmo.cam.outreach.email.mailbox import DkimSettings, Mailbox
 from tests.cam.outreach.email.builders import lead, mailbox, message, service
 from tests.support.smtp_server import ScriptedSmtpServer
 
@@ -117,3 +122,33 @@ def test_a_key_shorter_than_1024_bits_is_refused_when_the_service_is_built(smtp_
 def test_an_unreadable_key_is_refused_with_the_selector_and_domain(text: str) -> None:
     with pytest.raises(DkimKeyError, match=r"selector 's1' for 'seller.example' is not a readable RSA private key"):
         DkimSigner("seller.example", "s1", text)
+
+
+BODIES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=600)
+SUBJECTS = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(BODIES, st.one_of(st.none(), BODIES), st.one_of(st.none(), SUBJECTS), st.sampled_from(["Jane", "Zoë", "Ø"]))
+def test_any_composed_message_signed_from_its_parts_verifies_and_reads_back(
+        key: rsa.RSAPrivateKey, body: str, html: str | None, subject: str | None, first_name: str) -> None:
+    sender = Mailbox(name="sales", from_address="sales@seller.example", from_name="John Seller",
+                     smtp_host="127.0.0.1", smtp_port=25, smtp_security=SmtpSecurity.NONE,
+                     dkim=DkimSettings("seller.example", "s1", pem(key)), signature_text="John\nSeller")
+    composed = compose(sender, message(body=body, html_body=html, subject=subject), lead(first_name=first_name),
+                       unsubscribe_url="https://app.example.com/u/token")
+    content = composed.content
+    signer = DkimSigner("seller.example", "s1", pem(key))
+    raw = signer.sign_fields(content.fields, content.body) + content.to_bytes()
+
+    assert dkim.verify(raw, dnsfunc=dns_for(key))
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Message-ID"] == composed.envelope.message_id
+    assert (parsed["Subject"] is None) if subject is None else " ".join(parsed["Subject"].split()) == " ".join(
+        subject.split())
+    plain = parsed.get_body(("plain",))
+    assert plain is not None and plain.get_content().replace("\r\n", "\n") == text_body(body, "John\nSeller")
+    if html is not None:
+        part = parsed.get_body(("html",))
+        assert part is not None
+        assert part.get_content().replace("\r\n", "\n") == html_body(html, None, "John\nSeller")
