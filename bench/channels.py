@@ -6,8 +6,8 @@ email  5,000 emails through EmailOutreachService (compose, List-Unsubscribe toke
        into a local aiosmtpd sink that accepts everything; then the same messages, prepared beforehand, through
        bare aiosmtplib `sendmail` on one connection to the same sink. Prints messages/s of each, the ratio
        ours/bare (target >= 0.7) and the median time of one `send()` (target < 5 ms).
-       Sends are awaited one after another (the headline numbers); within each, the message is composed and
-       signed (the RSA step in a thread) while the server answers MAIL and RCPT. The service is also timed with
+       Sends are awaited one after another (the headline numbers); within each, the message is composed while
+       the server answers MAIL and signed while it answers RCPT. The service is also timed with
        a few sends in flight, as a worker would drive it: one connection still carries one transaction at a time.
 The sink runs in a process of its own, as a real SMTP server would, so its work is not counted as ours.
 """

@@ -111,12 +111,13 @@ class EmailOutreachService(OutreachServiceBase):
         if isinstance(checked, SendResult):
             result = checked
         else:
-            # Built and signed while the server answers MAIL and RCPT: a send costs little more than its
-            # SMTP round trips. A refused recipient wastes the build, which is rare and cheap.
-            data = asyncio.ensure_future(self._render_soon(message, lead, checked))
+            # Built while the server answers MAIL, signed while it answers RCPT: a send costs little more than
+            # its SMTP round trips. A refused recipient wastes the build, which is rare and cheap.
+            recipient_sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            data = asyncio.ensure_future(self._render_soon(message, lead, checked, recipient_sent))
             try:
-                reply = await self._connection(checked.mailbox).deliver(checked.envelope.sender,
-                                                                        checked.envelope.recipient, data)
+                reply = await self._connection(checked.mailbox).deliver(
+                    checked.envelope.sender, checked.envelope.recipient, data, recipient_sent=recipient_sent)
             finally:
                 _settle(data)
             outcome = classify(reply, checked.mailbox.name)
@@ -162,12 +163,15 @@ class EmailOutreachService(OutreachServiceBase):
         return compose(checked.mailbox, message, lead, unsubscribe_url=checked.unsubscribe_url,
                        checked=checked.envelope)
 
-    async def _render_soon(self, message: OutreachMessage, lead: LeadRead, checked: "_Checked") -> bytes:
+    async def _render_soon(self, message: OutreachMessage, lead: LeadRead, checked: "_Checked",
+                           recipient_sent: "asyncio.Future[None]") -> bytes:
         content = self._composed(message, lead, checked).content
         signer = self._signers.get(checked.mailbox.name)
         if signer is None:
             return content.to_bytes()
-        return await signer.sign_soon(content.fields, content.body) + content.to_bytes()
+        unsigned = signer.canonical(content.fields, content.body)
+        await recipient_sent  # the RSA step then fills the wait for the server's answer to RCPT
+        return signer.signature(unsigned) + content.to_bytes()
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
         with self._sessions() as db:

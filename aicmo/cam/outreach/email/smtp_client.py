@@ -6,15 +6,19 @@ or a timeout is reported as it is and the message is never sent again from here.
 """
 
 import asyncio
+import re
 import ssl
 
 import aiosmtplib
+from aiosmtplib import SMTPStatus
 
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.email.classify import NetworkFailure, SmtpPhase, SmtpReply
 from aicmo.cam.outreach.email.mailbox import Mailbox
 
 _BEFORE_DATA = (SmtpPhase.MAIL, SmtpPhase.RCPT)
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 class MailboxConnection:
@@ -30,18 +34,21 @@ class MailboxConnection:
     def is_open(self) -> bool:
         return self._smtp is not None and self._smtp.is_connected
 
-    async def deliver(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]") -> SmtpReply:
+    async def deliver(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]", *,
+                      recipient_sent: "asyncio.Future[None] | None" = None) -> SmtpReply:
         """Run MAIL, RCPT and DATA for one recipient; every network or SMTP problem comes back as the reply.
 
-        `data` may still be in the making: it is awaited only once the server has accepted the recipient, so
-        the message can be built and signed while the envelope is on the wire. If building it fails, the
-        session is dropped (it holds an open envelope) and the error is raised as it is.
+        `data` may still be in the making: DATA goes out once the server has accepted the recipient, and the
+        content is awaited only when the server asks for it (354), so the message can be built and signed while
+        the envelope is on the wire. If building it fails, the session is dropped (it holds an open
+        transaction) and the error is raised as it is. `recipient_sent` is resolved once RCPT is on the wire:
+        work that can wait for its answer can run then.
         """
         async with self._lock:
             reused = self.is_open
-            reply = await self._transaction(sender, recipient, data)
+            reply = await self._transaction(sender, recipient, data, recipient_sent)
             if reused and _dropped_while_idle(reply):
-                reply = await self._transaction(sender, recipient, data)
+                reply = await self._transaction(sender, recipient, data, recipient_sent)
             return reply
 
     async def aclose(self) -> None:
@@ -53,18 +60,17 @@ class MailboxConnection:
                 except (aiosmtplib.SMTPException, OSError, TimeoutError):
                     smtp.close()
 
-    async def _transaction(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]") -> SmtpReply:
-        opened = await self._envelope(sender, recipient)
+    async def _transaction(self, sender: str, recipient: str, data: "bytes | asyncio.Future[bytes]",
+                           recipient_sent: "asyncio.Future[None] | None") -> SmtpReply:
+        opened = await self._envelope(sender, recipient, recipient_sent)
         if isinstance(opened, SmtpReply):
             return opened
         try:
-            body = data if isinstance(data, bytes) else await data
-        except BaseException:
-            self._drop()
-            raise
-        try:
-            response = await opened.data(body)
+            response = await self._data(opened, data)
             return SmtpReply(SmtpPhase.DATA, response.code, response.message)
+        except _ContentFailed as failed:
+            self._drop()
+            raise failed.error from None
         except aiosmtplib.SMTPResponseException as exc:
             await self._reset()
             return SmtpReply(SmtpPhase.DATA, exc.code, exc.message)
@@ -75,7 +81,35 @@ class MailboxConnection:
             self._drop()  # cancelled mid-command: the session's state is unknown
             raise
 
-    async def _envelope(self, sender: str, recipient: str) -> aiosmtplib.SMTP | SmtpReply:
+    async def _data(self, smtp: aiosmtplib.SMTP, data: "bytes | asyncio.Future[bytes]") -> aiosmtplib.SMTPResponse:
+        """DATA, then the content; content still in the making is awaited only once the server has said 354.
+
+        aiosmtplib's `data` sends DATA and the content together, so for content not yet built the two steps
+        are taken here on its protocol, as `data` itself takes them.
+        """
+        if isinstance(data, bytes):
+            return await smtp.data(data)
+        start = await smtp.execute_command(b"DATA")
+        if start.code != SMTPStatus.start_input:
+            raise aiosmtplib.SMTPDataError(start.code, start.message)
+        try:
+            content = await data
+        except Exception as exc:
+            raise _ContentFailed(exc) from exc
+        if smtp.protocol is None:
+            raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+        smtp.protocol.write(_terminated(content))
+        try:
+            response = await smtp.protocol.read_response(timeout=self._timeout)
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError):
+            smtp.close()
+            raise
+        if response.code != SMTPStatus.completed:
+            raise aiosmtplib.SMTPDataError(response.code, response.message)
+        return response
+
+    async def _envelope(self, sender: str, recipient: str,
+                        recipient_sent: "asyncio.Future[None] | None") -> aiosmtplib.SMTP | SmtpReply:
         """The open session with MAIL and RCPT accepted, or the reply that ended the transaction."""
         phase = SmtpPhase.CONNECT
         try:
@@ -85,6 +119,9 @@ class MailboxConnection:
             phase = SmtpPhase.MAIL
             await smtp.mail(sender)
             phase = SmtpPhase.RCPT
+            if recipient_sent is not None and not recipient_sent.done():
+                # Whoever waits on it runs only once `rcpt` yields, which it does after writing RCPT.
+                recipient_sent.set_result(None)
             await smtp.rcpt(recipient)
             return smtp
         except _PhaseError as exc:
@@ -140,10 +177,23 @@ class MailboxConnection:
             smtp.close()
 
 
+class _ContentFailed(Exception):
+    """Building the content failed: its own error, kept apart from the session's."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class _PhaseError(Exception):
     def __init__(self, phase: SmtpPhase, error: Exception) -> None:
         super().__init__(phase, error)
         self.phase, self.error = phase, error
+
+
+def _terminated(content: bytes) -> bytes:
+    """Message content as DATA carries it: CRLF line ends, leading dots doubled, ended by a lone dot."""
+    return _LEADING_DOT.sub(b"..", _LINE_END.sub(b"\r\n", content).removesuffix(b"\r\n")) + b"\r\n.\r\n"
 
 
 def _reply_for(phase: SmtpPhase, error: Exception) -> SmtpReply:
