@@ -1,12 +1,17 @@
 """Preparing batches in worker processes must not change what an import stores."""
 
+import gc
+import weakref
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.leads.parallel import collection_per_batch
+from aicmo.errors import ImportFileError
 from aicmo.db.engine import make_session_factory
 from tests.conftest import empty_tables
 from tests.factories import snapshot
@@ -40,3 +45,29 @@ def test_timestamps_written_by_the_bulk_path_read_back_like_orm_written_ones(db:
     if engine.dialect.name == "sqlite":
         raw = db.connection().exec_driver_sql("SELECT created_at FROM leads LIMIT 1").scalar()
         assert isinstance(raw, str) and "+" not in raw  # SQLAlchemy's own text format, no offset suffix
+
+
+class _Node:
+    other: "_Node"
+
+
+def test_an_import_pauses_automatic_collection_and_still_frees_cycles_after_each_batch() -> None:
+    assert gc.isenabled()
+    with collection_per_batch() as collect:
+        assert not gc.isenabled()
+        node = _Node()
+        node.other = node  # a cycle only the collector can free
+        freed = weakref.ref(node)
+        del node
+        assert freed() is not None
+        collect()
+        assert freed() is None
+    assert gc.isenabled()
+
+
+def test_automatic_collection_comes_back_when_an_import_fails(engine: Engine, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"  # valid UTF-8 well past the sample the encoding is chosen on, then not
+    broken.write_bytes(b"Email\n" + b"".join(b"lead%d@acme.io\n" % i for i in range(80_000)) + b"\xff\xfe\n")
+    with make_session_factory(engine)() as db, pytest.raises(ImportFileError, match="UTF-8"):
+        import_leads(db, broken, ImportOptions(write_rejects=False, workers=0))
+    assert gc.isenabled()
