@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from aicmo.cam.grading.profile import GradingProfile
@@ -40,7 +41,7 @@ def _region_or_name(value: str) -> str:
     return country_region(value) or value.casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per profile fingerprint, so hashed by identity: a cache key
 class CompiledProfile:
     profile: GradingProfile
     titles: re.Pattern[str] | None
@@ -75,8 +76,27 @@ def _compile(profile: GradingProfile) -> CompiledProfile:
     )
 
 
-def _title(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    title = lead.get("title")
+Rule = Callable[[Mapping[str, Any], CompiledProfile], Reason]
+
+
+def _of(field: str) -> Callable[[Callable[[Any, CompiledProfile], Reason]], Rule]:
+    """A rule that reads one field: its reason is computed once per value and profile (grading runs per row,
+    over values that repeat: titles, industries, countries)."""
+
+    def rule(judge: Callable[[Any, CompiledProfile], Reason]) -> Rule:
+        cached = lru_cache(maxsize=16384)(judge)
+
+        def apply(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
+            return cached(lead.get(field), cp)
+
+        apply.__name__ = judge.__name__
+        return apply
+
+    return rule
+
+
+@_of("title")
+def _title(title: Any, cp: CompiledProfile) -> Reason:
     points = cp.profile.titles.points
     if not title:
         return Reason("title", 0, "no title")
@@ -88,8 +108,9 @@ def _title(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
     return Reason("title", 0, f"title {title!r} is not a target title")
 
 
-def _seniority(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    value = (lead.get("seniority") or "").casefold()
+@_of("seniority")
+def _seniority(raw: Any, cp: CompiledProfile) -> Reason:
+    value = (raw or "").casefold()
     section = cp.profile.seniority
     if not value:
         return Reason("seniority", 0, "no seniority")
@@ -100,8 +121,8 @@ def _seniority(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
     return Reason("seniority", 0, f"seniority {value!r} is not a target level")
 
 
-def _department(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    value = lead.get("department")
+@_of("department")
+def _department(value: Any, cp: CompiledProfile) -> Reason:
     if not value:
         return Reason("department", 0, "no department")
     if value.casefold() in cp.departments:
@@ -109,8 +130,8 @@ def _department(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
     return Reason("department", 0, f"department {value!r} is not a target")
 
 
-def _industry(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    value = lead.get("industry")
+@_of("industry")
+def _industry(value: Any, cp: CompiledProfile) -> Reason:
     if not value:
         return Reason("industry", 0, "no industry")
     folded = value.casefold()
@@ -120,8 +141,8 @@ def _industry(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
     return Reason("industry", 0, f"industry {value!r} is not a target")
 
 
-def _company_size(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    size = lead.get("company_size")
+@_of("company_size")
+def _company_size(size: Any, cp: CompiledProfile) -> Reason:
     rule = cp.profile.company_size
     if size is None:
         return Reason("company_size", 0, "company size unknown")
@@ -134,8 +155,8 @@ def _company_size(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
     return Reason("company_size", 0, f"{size} employees is outside {rule.min}-{rule.max}")
 
 
-def _country(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    value = lead.get("country")
+@_of("country")
+def _country(value: Any, cp: CompiledProfile) -> Reason:
     if not value:
         return Reason("country", 0, "country unknown")
     if _region_or_name(value) in cp.countries:
@@ -144,13 +165,18 @@ def _country(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
 
 
 def _reachability(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
+    return _reachable_by(bool(lead.get("email")) and lead.get("email_status") != "invalid",
+                         bool(lead.get("linkedin_url")), bool(lead.get("contact_form_url")), cp)
+
+
+@lru_cache(maxsize=64)
+def _reachable_by(email: bool, linkedin: bool, form: bool, cp: CompiledProfile) -> Reason:
     rule = cp.profile.reachability
     channels = [
         (name, points)
         for name, points, present in (
-            ("email", rule.email, lead.get("email") and lead.get("email_status") != "invalid"),
-            ("LinkedIn", rule.linkedin, lead.get("linkedin_url")),
-            ("contact form", rule.contact_form, lead.get("contact_form_url")),
+            ("email", rule.email, email), ("LinkedIn", rule.linkedin, linkedin),
+            ("contact form", rule.contact_form, form),
         )
         if present
     ]
@@ -161,22 +187,27 @@ def _reachability(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
 
 
 def _completeness(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    fields = cp.profile.completeness.fields
-    if not fields:
+    return _filled(sum(1 for field in cp.profile.completeness.fields if lead.get(field) not in (None, "")), cp)
+
+
+@lru_cache(maxsize=256)
+def _filled(filled: int, cp: CompiledProfile) -> Reason:
+    count = len(cp.profile.completeness.fields)
+    if not count:
         return Reason("completeness", 0, "no fields to check")
-    filled = sum(1 for field in fields if lead.get(field) not in (None, ""))
-    points = round(cp.profile.completeness.points * filled / len(fields))
-    return Reason("completeness", points, f"{filled} of {len(fields)} profile fields filled")
+    points = round(cp.profile.completeness.points * filled / count)
+    return Reason("completeness", points, f"{filled} of {count} profile fields filled")
 
 
-def _engagement(lead: Mapping[str, Any], cp: CompiledProfile) -> Reason:
-    status = str(lead.get("status") or "new")
+@_of("status")
+def _engagement(raw: Any, cp: CompiledProfile) -> Reason:
+    status = str(raw or "new")
     if status in ENGAGED_STATUSES:
         return Reason("engagement", cp.profile.engagement.replied, f"lead status is {status!r}")
     return Reason("engagement", 0, "no engagement yet")
 
 
-RULES: tuple[Callable[[Mapping[str, Any], CompiledProfile], Reason], ...] = (
+RULES: tuple[Rule, ...] = (
     _title, _seniority, _department, _industry, _company_size, _country, _reachability, _completeness,
     _engagement,
 )

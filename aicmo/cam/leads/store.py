@@ -30,6 +30,11 @@ JSON_COLUMNS = frozenset({"tags", "custom_fields", "grade_reasons"})
 TIME_COLUMNS = frozenset({"created_at", "updated_at", "graded_at", "last_outreach_at"})
 INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in LEADS.columns if c.name != "id")
 ROW_COLUMNS = [c for c in LEADS.columns]
+# Where an insert row holds what needs converting: JSON text (with what an absent value is), and time stamps.
+_JSON_AT = tuple((i, "{}" if c == "custom_fields" else "[]") for i, c in enumerate(INSERT_COLUMNS) if c in JSON_COLUMNS)
+_ALWAYS_STAMPED_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS) if c in ("created_at", "updated_at"))
+_STAMPED_WHEN_SET_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS)
+                             if c in TIME_COLUMNS and c not in ("created_at", "updated_at"))
 
 
 # A lead's insert row built ahead (by a worker process) under this key; dropped when the lead changes.
@@ -49,8 +54,9 @@ def time_stamp(now: datetime, dialect_name: str) -> Any:
     return stamp(now) if stamp else now
 
 
-def prebuild_insert_row(lead: dict[str, Any], now: datetime, dialect_name: str) -> None:
-    lead[PREBUILT] = LeadStore._values(lead, time_stamp(now, dialect_name))
+def prebuild_insert_row(lead: dict[str, Any], stamp: Any) -> None:
+    """Build the lead's insert row ahead; `stamp` is `time_stamp` of the batch's time for the target database."""
+    lead[PREBUILT] = LeadStore._values(lead, stamp)
 
 
 class LeadStore:
@@ -116,16 +122,15 @@ class LeadStore:
 
     @staticmethod
     def _values(lead: dict[str, Any], now: Any) -> tuple[Any, ...]:
-        values = []
-        for column in INSERT_COLUMNS:
-            value = lead.get(column)
-            if column in JSON_COLUMNS:
-                value = json.dumps(value if value is not None else ({} if column == "custom_fields" else []))
-            elif column in TIME_COLUMNS:
-                value = now if (column in ("created_at", "updated_at") or value is not None) else None
-            elif isinstance(value, StrEnum):
-                value = value.value
-            values.append(value)
+        values = [v.value if isinstance(v, StrEnum) else v for v in map(lead.get, INSERT_COLUMNS)]
+        for i, empty in _JSON_AT:
+            value = values[i]
+            values[i] = json.dumps(value) if value is not None else empty
+        for i in _ALWAYS_STAMPED_AT:
+            values[i] = now
+        for i in _STAMPED_WHEN_SET_AT:
+            if values[i] is not None:
+                values[i] = now
         return tuple(values)
 
     def update(self, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
