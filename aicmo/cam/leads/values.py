@@ -139,6 +139,7 @@ def contact_form_url(raw: str) -> str:
 
 
 # --- phone, country, size, time zone --------------------------------------------------------------------
+@lru_cache(maxsize=_CACHE_SIZE)  # a company's switchboard number repeats down a list
 def normalize_phone(raw: str, region: str | None) -> str | None:
     """E.164 ('+14155552671'), or None when it does not parse as a valid number; extensions are dropped."""
     try:
