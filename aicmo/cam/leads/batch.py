@@ -16,7 +16,7 @@ from aicmo.cam.leads.mx import check_mx
 from aicmo.cam.leads.prepare import PrepareContext, PreparedRows, grade_fields, identity_key, prepare_rows
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
-from aicmo.cam.leads.store import PREBUILT, LeadStore
+from aicmo.cam.leads.store import LeadStore
 from aicmo.cam.webhooks import events as webhook_events
 from aicmo.cam.webhooks.events import WebhookEvent, lead_data
 
@@ -85,7 +85,6 @@ class LeadBatch:
             for lead in prepared:
                 if lead["email"]:
                     lead["email_status"] = _mx_status(lead["email"].rpartition("@")[2])
-                    lead.pop(PREBUILT, None)
         owners, existing = self.store.matching({k for lead in prepared for k in lead_keys(lead)})
         self.owner.update(owners)
         for lead_id, row in existing.items():
@@ -194,7 +193,6 @@ class LeadBatch:
             if column in changes and old:
                 self.aliases.append((kind, old, target))
         current.update(changes)
-        current.pop(PREBUILT, None)
         for key in [*keys, *lead_keys(current)]:
             if key not in self.owner:
                 self.owner[key] = target
@@ -234,7 +232,6 @@ class LeadBatch:
                           if isinstance(ref, int)])  # a stored lead only folds into a stored one
         for ref in self.regrade:
             self.leads[ref].update(self._grade(self.leads[ref]))
-            self.leads[ref].pop(PREBUILT, None)
         new = [lead for i, lead in enumerate(self.new) if i not in self.dropped] if self.dropped else self.new
         for lead in new:
             lead.setdefault("status", LeadStatus.NEW)

@@ -14,7 +14,7 @@ from aicmo.cam.grading.profile import GradingProfile, load_profile
 from aicmo.cam.leads.batch import BatchResult, LeadBatch
 from aicmo.cam.leads.headers import HeaderMapping, map_headers
 from aicmo.cam.leads.models import ImportLogDB, LeadDB
-from aicmo.cam.leads.parallel import PreparedBatch, collection_per_batch, default_workers, prepared_batches
+from aicmo.cam.leads.parallel import PreparedBatch, collection_paused, default_workers, prepared_batches
 from aicmo.cam.leads.prepare import PrepareContext
 from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
 from aicmo.cam.leads.rejects import Rejection, RejectsWriter
@@ -150,14 +150,13 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
     workers = options.workers if options.workers is not None else default_workers(lead_file.total_bytes)
 
     def context() -> PrepareContext:
-        return PrepareContext(mapping, profile, utcnow(), source, options.default_region,
-                              dialect=db.get_bind().dialect.name if workers else None)
+        return PrepareContext(mapping, profile, utcnow(), source, options.default_region)
 
     with prepared_batches(_batches(lead_file.rows(), options.batch_size), context, workers) as batches, \
-            collection_per_batch() as collect:
+            collection_paused() as collect:
         for prepared in batches:
             _write_batch(db, prepared, mapping, options, profile, report, rejects)
-            collect()
+            collect(prepared[1].rows)
             if progress:
                 progress(lead_file.bytes_read(), lead_file.total_bytes)
 

@@ -19,6 +19,8 @@ from aicmo.cam.leads.readers import RawRow
 PreparedBatch = tuple[PrepareContext, PreparedRows]
 # Below this a file is done before worker processes would have started.
 PARALLEL_FROM_BYTES = 4_000_000
+# A collection passes over every object the batches in flight hold (about 30 ms for 5,000 rows): done rarely.
+COLLECT_EVERY_ROWS = 100_000
 
 
 def default_workers(total_bytes: int) -> int:
@@ -29,28 +31,45 @@ def default_workers(total_bytes: int) -> int:
 def _start_worker() -> None:
     # Ctrl-C is the importing process's to handle; workers just stop when it shuts them down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()  # collected after each batch instead: see collection_per_batch
+    gc.disable()  # see collection_paused
+
+
+class Collector:
+    """Collects the young generations once every COLLECT_EVERY_ROWS rows handled."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def __call__(self, rows: int) -> None:
+        self.rows += rows
+        if self.rows >= COLLECT_EVERY_ROWS:
+            self.rows = 0
+            gc.collect(1)
+
+
+_worker_collector = Collector()
 
 
 def _prepare_batch(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
     prepared = prepare_rows(context, rows)
-    gc.collect(1)
+    _worker_collector(len(rows))
     return prepared
 
 
 @contextmanager
-def collection_per_batch() -> Iterator[Callable[[], object]]:
-    """Automatic garbage collection paused for an import, and a function to collect after each batch.
+def collection_paused() -> Iterator[Collector]:
+    """Automatic garbage collection paused for an import; the collector it gives is called after each batch.
 
     Rows are dicts of strings that hold no reference cycles, so the collector's automatic passes over the
     thousands of them a batch keeps alive find nothing, and they cost a quarter of the writing process's
-    time (profiled). Collecting the young generations after each batch still frees the cycles there are (a
-    rejected row's exception and its traceback make one), at a cost that does not grow with the file.
+    time (profiled). The cycles there are (a rejected row's exception and its traceback make one; a 50,000-row
+    import left 2,667 unreachable objects in the writing process) are collected every so many rows, so memory
+    stays bounded at a cost that does not grow with the file.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield lambda: gc.collect(1)
+        yield Collector()
     finally:
         if enabled:
             gc.enable()

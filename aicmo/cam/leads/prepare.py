@@ -15,7 +15,6 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
-from aicmo.cam.leads.store import prebuild_insert_row, time_stamp
 
 # The longest text each column holds: PostgreSQL refuses a longer value, so the row is refused first, by name.
 STORED_LENGTHS = {column.name: column.type.length for column in LeadDB.__table__.columns
@@ -29,8 +28,6 @@ class PrepareContext:
     now: datetime
     source: str | None = None
     default_region: str | None = None
-    # The target database's dialect name: insert rows are then built here too, off the writing process.
-    dialect: str | None = None
 
 
 @dataclass
@@ -70,7 +67,6 @@ def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
     """Normalise and grade each row; rejected rows come back with their line and reason."""
     prepared = PreparedRows(rows=len(rows))
     extract = context.mapping.extract
-    stamp = time_stamp(context.now, context.dialect) if context.dialect else None
     for raw in rows:
         fields, custom = extract(raw.values)
         try:
@@ -87,7 +83,5 @@ def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
         lead.update(grade_fields(lead, context.profile, context.now))
         lead.setdefault("status", LeadStatus.NEW)
         lead.setdefault("linkedin_status", LinkedInStatus.NONE)
-        if context.dialect:
-            prebuild_insert_row(lead, stamp)
         prepared.leads.append(lead)
     return prepared

@@ -8,13 +8,10 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import ARRAY, Connection, String, Table, any_, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import dialect as postgresql_dialect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -37,26 +34,11 @@ _STAMPED_WHEN_SET_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS)
                              if c in TIME_COLUMNS and c not in ("created_at", "updated_at"))
 
 
-# A lead's insert row built ahead (by a worker process) under this key; dropped when the lead changes.
-PREBUILT = "_insert_row"
-
-
-@lru_cache(maxsize=4)
-def _dialect(name: str) -> Dialect:
-    return sqlite_dialect() if name == "sqlite" else postgresql_dialect()  # type: ignore[no-untyped-call]
-
-
-def time_stamp(now: datetime, dialect_name: str) -> Any:
+def time_stamp(now: datetime, dialect: Dialect) -> Any:
     """``now`` as the driver takes it for a timestamp column (SQLite: text)."""
-    dialect = _dialect(dialect_name)
     # dialect_impl: the dialect's own processor (SQLite's text format), as the ORM would write it.
     stamp = LEADS.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     return stamp(now) if stamp else now
-
-
-def prebuild_insert_row(lead: dict[str, Any], stamp: Any) -> None:
-    """Build the lead's insert row ahead; `stamp` is `time_stamp` of the batch's time for the target database."""
-    lead[PREBUILT] = LeadStore._values(lead, stamp)
 
 
 class LeadStore:
@@ -108,8 +90,8 @@ class LeadStore:
         if self.dialect.name == "postgresql":
             self._copy(leads, now)
             return
-        fixed = time_stamp(now, self.dialect.name)
-        rows = [lead.pop(PREBUILT, None) or self._values(lead, fixed) for lead in leads]
+        fixed = time_stamp(now, self.dialect)
+        rows = [self._values(lead, fixed) for lead in leads]
         placeholders = ", ".join("?" for _ in INSERT_COLUMNS)
         sql = f"INSERT INTO leads ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
         self.connection.exec_driver_sql(sql, rows)
@@ -118,7 +100,7 @@ class LeadStore:
         cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY leads ({', '.join(INSERT_COLUMNS)}) FROM STDIN") as copy:
             for lead in leads:
-                copy.write_row(lead.pop(PREBUILT, None) or self._values(lead, now))
+                copy.write_row(self._values(lead, now))
 
     @staticmethod
     def _values(lead: dict[str, Any], now: Any) -> tuple[Any, ...]:

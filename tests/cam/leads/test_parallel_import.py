@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
-from aicmo.cam.leads.parallel import collection_per_batch
-from aicmo.errors import ImportFileError
+from aicmo.cam.leads.parallel import COLLECT_EVERY_ROWS, collection_paused
 from aicmo.db.engine import make_session_factory
+from aicmo.errors import ImportFileError
 from tests.conftest import empty_tables
 from tests.factories import snapshot
 
@@ -51,16 +51,17 @@ class _Node:
     other: "_Node"
 
 
-def test_an_import_pauses_automatic_collection_and_still_frees_cycles_after_each_batch() -> None:
+def test_an_import_pauses_automatic_collection_and_still_frees_cycles_every_so_many_rows() -> None:
     assert gc.isenabled()
-    with collection_per_batch() as collect:
+    with collection_paused() as collect:
         assert not gc.isenabled()
         node = _Node()
         node.other = node  # a cycle only the collector can free
         freed = weakref.ref(node)
         del node
+        collect(COLLECT_EVERY_ROWS - 1)
         assert freed() is not None
-        collect()
+        collect(1)
         assert freed() is None
     assert gc.isenabled()
 
