@@ -4,6 +4,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Known to everyone who has read this file: fine for a try-out on one machine, never for real sending.
+DEFAULT_SECRET_KEY = "change-me"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AICMO_", env_file=".env", extra="ignore")
@@ -15,7 +18,8 @@ class Settings(BaseSettings):
 
     # Outreach channels.
     public_base_url: str = "http://127.0.0.1:8000"  # where unsubscribe links and webhook callbacks point
-    secret_key: str = "change-me"  # signs unsubscribe tokens and webhook payloads; keys the stored mailbox secrets
+    # Signs unsubscribe tokens, webhook payloads and dashboard sessions; keys the stored mailbox secrets.
+    secret_key: str = DEFAULT_SECRET_KEY
     # The secret key before the last change: stored mailbox secrets sealed with it stay readable until rotated.
     previous_secret_key: str | None = None
     smtp_timeout: float = 30.0

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from aicmo.bootstrap import session_factory
 from aicmo.errors import AicmoError
+from aicmo.settings import DEFAULT_SECRET_KEY, Settings
 
 # Piped or captured output would otherwise fold tables at 80 columns.
 _PIPED_WIDTH = None if "COLUMNS" in os.environ else 160
@@ -28,6 +29,13 @@ R = TypeVar("R")
 def open_session() -> Iterator[Session]:
     with session_factory()() as session:
         yield session
+
+
+def warn_if_default_secret(settings: Settings, consequence: str) -> None:
+    """A warning on standard error, naming what the publicly known default AICMO_SECRET_KEY exposes."""
+    if settings.secret_key == DEFAULT_SECRET_KEY:
+        err_console.print(f"[yellow]warning:[/] AICMO_SECRET_KEY is the default: {consequence}; set a long random "
+                          "secret (every aicmo process must use the same one)", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

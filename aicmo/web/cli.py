@@ -3,10 +3,8 @@
 import typer
 
 from aicmo.bootstrap import session_factory
-from aicmo.cli.context import err_console, reports_errors
-from aicmo.settings import Settings, get_settings
-
-DEFAULT_SECRET = Settings.model_fields["secret_key"].default
+from aicmo.cli.context import err_console, reports_errors, warn_if_default_secret
+from aicmo.settings import get_settings
 
 
 @reports_errors
@@ -24,9 +22,7 @@ def serve_command(
     settings = get_settings()
     # Opened before listening, so a database that cannot be used is reported here and not on the first request.
     sessions = session_factory(settings.database_url)
-    if settings.secret_key == DEFAULT_SECRET:
-        err_console.print("[yellow]warning:[/] AICMO_SECRET_KEY is the default: anyone could forge unsubscribe "
-                          "links; set a long random secret (the worker must use the same one)", highlight=False)
+    warn_if_default_secret(settings, "anyone could forge unsubscribe links")
     err_console.print(f"unsubscribe links point at {settings.public_base_url.rstrip('/')}/u/…", highlight=False)
     if workers == 1:
         uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info")

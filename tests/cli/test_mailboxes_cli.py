@@ -430,3 +430,26 @@ def test_after_a_secret_change_without_the_previous_one_list_still_works_and_the
     with sqlite3.connect(tmp_path / "aicmo.db") as connection:
         [token] = connection.execute("SELECT smtp_password FROM mailboxes").fetchone()
     assert open_secret(token, Settings(secret_key="second-secret", previous_secret_key=None)) == ENV_PASSWORD
+
+
+DEFAULT_KEY_WARNING = "AICMO_SECRET_KEY is the default"
+
+
+def test_storing_a_password_under_the_default_secret_key_warns_and_a_set_key_does_not(tmp_path: Path) -> None:
+    password = {"SALES_SMTP_PASSWORD": ENV_PASSWORD}
+    (tmp_path / "default").mkdir()
+    default = run(tmp_path / "default", *ADD_SALES, env=password)
+    assert DEFAULT_KEY_WARNING in default.stderr
+    assert "sealed with a key anyone can derive" in default.stderr
+    (tmp_path / "own").mkdir()
+    own = run(tmp_path / "own", *ADD_SALES, env=password | {"AICMO_SECRET_KEY": "a-long-random-secret"})
+    assert DEFAULT_KEY_WARNING not in own.stderr
+    (tmp_path / "plain").mkdir()
+    plain = run(tmp_path / "plain", "mailboxes", "add", "plain", "--from", "p@seller.example", "--smtp-host", "mx")
+    assert DEFAULT_KEY_WARNING not in plain.stderr  # nothing secret stored
+
+
+def test_the_worker_warns_when_it_would_sign_unsubscribe_links_with_the_default_key(tmp_path: Path) -> None:
+    done = run(tmp_path, "worker", "--once")
+    assert DEFAULT_KEY_WARNING in done.stderr and "forge the unsubscribe links" in done.stderr
+    assert DEFAULT_KEY_WARNING not in run(tmp_path, "worker", "--once", env={"AICMO_SECRET_KEY": "s3cret"}).stderr

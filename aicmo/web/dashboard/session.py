@@ -13,16 +13,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aicmo import operator_services as ops
 from aicmo.cam.auth.service import ApiKeyRead
-from aicmo.settings import Settings
+from aicmo.settings import DEFAULT_SECRET_KEY, Settings
 
 COOKIE = "aicmo_session"
 SESSION_HOURS = 12  # a working day: a forgotten laptop does not stay logged in for weeks
-_DEFAULT_SECRET = Settings.model_fields["secret_key"].default
 
 
 def cookie_key(settings: Settings) -> str:
     """The key session cookies are signed with: derived from the secret key, random when that is the default."""
-    if settings.secret_key == _DEFAULT_SECRET:
+    if settings.secret_key == DEFAULT_SECRET_KEY:
         # Anyone can read the default in the source, so a cookie signed with it could be forged; sessions then last
         # only as long as the process does.
         return secrets.token_urlsafe(32)
