@@ -2,6 +2,7 @@
 
 Every row of every table with a foreign key to a folded lead is pointed at the survivor before the folded lead
 is deleted, so the delete cascades to nothing. The tables come from the models, so one added later moves too.
+The lead's rate-limit gates, keyed by its id, go to the survivor as well.
 """
 
 from collections.abc import Collection, Sequence
@@ -22,6 +23,7 @@ from sqlalchemy import (
 
 from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.store import LEADS, LeadStore
+from aicmo.cam.limits.store import carry_lead_gates
 from aicmo.db.models import Base
 
 
@@ -63,5 +65,6 @@ def fold(store: LeadStore, folds: Sequence[tuple[int, int]]) -> None:
         statement = (update(column.table).where(column == bindparam("folded"))
                      .values({column.name: bindparam("survivor")}))
         store.connection.execute(statement, params)
+    carry_lead_gates(store.connection, folds)  # keyed by lead id, not a foreign key
     store.connection.execute(delete(LEADS).where(LEADS.c.id.in_([folded for folded, _ in folds])))
     store.add_aliases([(KeyKind.MERGED_LEAD, str(folded), survivor) for folded, survivor in folds])

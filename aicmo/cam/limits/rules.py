@@ -135,6 +135,11 @@ def _caps(prefix: str, label: str, limits: ChannelLimits) -> list[Limit]:
     return [Limit(f"{prefix}:{period}", cap, period, label) for cap, period in caps if cap is not None]
 
 
+def lead_gate_key(lead_id: int) -> str:
+    """The key of a lead's gate across channels; its per-channel gates add ":<channel>"."""
+    return f"lead:{lead_id}"
+
+
 def limits_for(scope: SendScope, channel: ChannelLimits, overall: ChannelLimits) -> tuple[list[Limit], list[Gate]]:
     """Build every limit and gate one send in this scope must pass."""
     limits = _caps(f"channel:{scope.channel}", scope.channel, channel)
@@ -148,9 +153,9 @@ def limits_for(scope: SendScope, channel: ChannelLimits, overall: ChannelLimits)
     limits += _caps("global", "all channels", overall)
     gates = []
     if overall.min_lead_gap_hours:
-        gates.append(Gate(f"lead:{scope.lead_id}", timedelta(hours=overall.min_lead_gap_hours),
+        gates.append(Gate(lead_gate_key(scope.lead_id), timedelta(hours=overall.min_lead_gap_hours),
                           f"lead {scope.lead_id}"))
     if channel.min_lead_gap_hours:
-        gates.append(Gate(f"lead:{scope.lead_id}:{scope.channel}", timedelta(hours=channel.min_lead_gap_hours),
-                          f"lead {scope.lead_id} by {scope.channel}"))
+        gates.append(Gate(f"{lead_gate_key(scope.lead_id)}:{scope.channel}",
+                          timedelta(hours=channel.min_lead_gap_hours), f"lead {scope.lead_id} by {scope.channel}"))
     return limits, gates

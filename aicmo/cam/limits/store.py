@@ -32,7 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from aicmo.cam.limits.models import RateCounterDB, RateGateDB
-from aicmo.cam.limits.rules import LENGTHS, Decision, Gate, Limit, Period, decide, window_start
+from aicmo.cam.limits.rules import LENGTHS, Decision, Gate, Limit, Period, decide, lead_gate_key, window_start
 
 COUNTERS = cast(Table, RateCounterDB.__table__)
 GATES = cast(Table, RateGateDB.__table__)
@@ -260,3 +260,23 @@ class RateLimiter:
         result = db.connection().execute(delete(COUNTERS).where(or_(*ended)))
         return result.rowcount
 
+
+
+def carry_lead_gates(connection: Connection, folds: Sequence[tuple[int, int]]) -> None:
+    """Hand each folded lead's gates to the lead it was folded into, in the caller's transaction.
+
+    They were one person all along: the survivor may be reached no sooner than either of them could have been.
+    """
+    for folded, survivor in folds:
+        own, theirs = lead_gate_key(folded), lead_gate_key(survivor)
+        moved = connection.execute(select(GATES.c.key, GATES.c.next_allowed_at).where(
+            or_(GATES.c.key == own, GATES.c.key.like(f"{own}:%")))).all()
+        for key, next_allowed_at in moved:
+            target = theirs + key.removeprefix(own)
+            current = connection.execute(_READ_GATE, {"k": target}).scalar()
+            if current is None:
+                connection.execute(_NEW_GATE[connection.dialect.name], {"k": target, "at": next_allowed_at})
+            elif next_allowed_at > current:
+                connection.execute(_MOVE_GATE, {"k": target, "at": next_allowed_at})
+        if moved:
+            connection.execute(delete(GATES).where(GATES.c.key.in_([key for key, _ in moved])))

@@ -16,6 +16,7 @@ from aicmo.cam.leads.importer import ImportOptions, ImportReport, import_leads, 
 from aicmo.cam.leads.joins import lead_references
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 from aicmo.cam.leads.service import find_current
+from aicmo.cam.limits.models import RateGateDB
 from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.models import (
     DeliveryEventDB,
@@ -201,3 +202,23 @@ def test_worker_processes_merge_leads_together_exactly_as_an_in_process_import_d
             assert (report.inserted, report.merged, report.joined, leads(db)) == (60, 30, 30, 30)
             outcomes.append(snapshot(db, with_times=False))
     assert outcomes[0] == outcomes[1]
+
+
+def test_the_merged_lead_keeps_the_later_of_both_leads_gates_so_the_person_is_not_reached_sooner(
+        db: Session, tmp_path: Path) -> None:
+    older, newer = stored_jane_twice(db, tmp_path)
+    soon, later = datetime(2026, 3, 3, 9, tzinfo=UTC), datetime(2026, 3, 4, 9, tzinfo=UTC)
+    db.add_all([RateGateDB(key=f"lead:{older}", next_allowed_at=soon),
+                RateGateDB(key=f"lead:{newer}", next_allowed_at=later),  # reached by the newer record just now
+                RateGateDB(key=f"lead:{older}:email", next_allowed_at=later),
+                RateGateDB(key=f"lead:{newer}:email", next_allowed_at=soon),
+                RateGateDB(key=f"lead:{newer}:linkedin", next_allowed_at=later),
+                RateGateDB(key=f"lead:{newer}0", next_allowed_at=later)])  # another lead's, left alone
+    db.commit()
+
+    import_rows(db, tmp_path / "bridge.csv", [BRIDGE])
+
+    db.expire_all()
+    gates = {key: at for key, at in db.execute(select(RateGateDB.key, RateGateDB.next_allowed_at))}
+    assert gates == {f"lead:{older}": later, f"lead:{older}:email": later, f"lead:{older}:linkedin": later,
+                     f"lead:{newer}0": later}
