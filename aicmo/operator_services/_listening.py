@@ -1,0 +1,75 @@
+"""Listening: the inbox, provider events, the suppression list and alerts."""
+
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.orm import Session
+
+from aicmo.cam.alerts import service as alerts
+from aicmo.cam.alerts.schemas import AlertRead
+from aicmo.cam.inbox import service as inbox
+from aicmo.cam.inbox.events import InboundKind
+from aicmo.cam.inbox.poller import PollResult
+from aicmo.cam.inbox.providers import parse_events
+from aicmo.cam.inbox.schemas import InboundRead, WebhookOutcome
+from aicmo.cam.suppression import service as suppression
+from aicmo.cam.suppression.schemas import ImportResult, SuppressionRead
+from aicmo.settings import Settings, get_settings
+
+
+def poll_inbox(db: Session, *, mailbox: str | None = None) -> list[PollResult]:
+    """Read new mail in one mailbox (or every mailbox with IMAP set) and apply it, each message committed alone."""
+    return inbox.poll(db, get_settings(), mailbox=mailbox)
+
+
+def list_inbound(db: Session, *, kind: InboundKind | None = None, lead_id: int | None = None,
+                 limit: int = 50) -> list[InboundRead]:
+    """Replies, bounces, complaints and other incoming mail, newest first."""
+    return inbox.get_all(db, kind=kind, lead_id=lead_id, limit=limit)
+
+
+def take_provider_events(db: Session, provider: str, body: bytes, *,
+                         settings: Settings | None = None) -> WebhookOutcome:
+    """Apply a provider's webhook payload (SES, SendGrid, Postmark); WebhookError names what is malformed."""
+    return inbox.take_provider_events(db, provider, parse_events(provider, body), settings or get_settings())
+
+
+def suppress(db: Session, value: str, *, reason: str = "manual", detail: str | None = None) -> SuppressionRead:
+    """Never reach this address or domain again, on any channel; its waiting messages stop at their next turn."""
+    row = suppression.add(db, value, reason=reason, detail=detail)
+    db.commit()
+    return SuppressionRead.model_validate(row)
+
+
+def unsuppress(db: Session, value: str) -> bool:
+    removed = suppression.remove(db, value)
+    db.commit()
+    return removed
+
+
+def list_suppressions(db: Session, *, search: str | None = None, limit: int = 100,
+                      offset: int = 0) -> list[SuppressionRead]:
+    return [SuppressionRead.model_validate(row)
+            for row in suppression.get_all(db, search=search, limit=limit, offset=offset)]
+
+
+def list_alerts(db: Session, *, include_acknowledged: bool = False, limit: int = 100) -> list[AlertRead]:
+    """What the operator must see, e.g. a mailbox that paused itself, newest first."""
+    return [AlertRead.model_validate(row)
+            for row in alerts.get_all(db, include_acknowledged=include_acknowledged, limit=limit)]
+
+
+def acknowledge_alert(db: Session, alert_id: int) -> bool:
+    found = alerts.acknowledge(db, alert_id)
+    db.commit()
+    return found
+
+
+def import_suppressions(db: Session, source: Path | bytes, *, reason: str = "import") -> ImportResult:
+    """Add every address and domain of a CSV file (or its uploaded bytes); bad rows are reported by line."""
+    return suppression.import_csv(db, source, reason=reason)  # commits once, at the end
+
+
+def export_suppressions(db: Session, out: TextIO) -> int:
+    """Write the whole suppression list as CSV (value, kind, reason, detail, created_at); return how many."""
+    return suppression.export_csv(db, out)

@@ -1,0 +1,94 @@
+"""Outreach: single messages, their channels and the worker's queue."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aicmo.cam.limits import config as limits_config
+from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate
+from aicmo.cam.outreach import service as outreach
+from aicmo.cam.outreach.domain import Channel, MessageStatus
+from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
+from aicmo.cam.outreach.linkedin.service import complete_linkedin_task
+from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
+from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
+from aicmo.cam.worker.status import QueueStatus, queue_status
+from aicmo.clock import Clock
+from aicmo.db.base import utcnow
+
+
+def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | None = None, *,
+                          channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, mailbox: str | None = None,
+                          deliver: bool = True, registry: ChannelRegistry | None = None,
+                          clock: Clock | None = None) -> MessageRead:
+    """Send one message to a lead now, falling back across channels within the rate limits; return its state."""
+    return outreach.send_message(db, lead_id, body, subject, channels=channels, mailbox=mailbox, deliver=deliver,
+                                 registry=registry, clock=clock)
+
+
+def get_channel_config(db: Session, channel: Channel | str) -> ChannelConfigRead:
+    """A channel's caps and retry policy (`all` for the global limits and the per-lead gap)."""
+    return limits_config.get_channel_config(db, scope=str(channel))
+
+
+def update_channel_config(db: Session, channel: Channel | str,
+                          changes: ChannelConfigUpdate | Mapping[str, Any] | None = None,
+                          **fields: Any) -> ChannelConfigRead:
+    """Change a channel's caps or retry policy; InvalidChannelConfig names the field at fault."""
+    given = changes.model_dump(exclude_unset=True) if isinstance(changes, ChannelConfigUpdate) else dict(changes or {})
+    config = limits_config.update_channel_config(db, scope=str(channel), changes={**given, **fields})
+    db.commit()
+    return config
+
+
+def get_outreach_history(db: Session, lead_id: int | None = None, *, campaign_id: int | None = None,
+                         limit: int | None = None) -> list[AttemptRead]:
+    """Every attempt on every channel, in order, for a lead or a campaign."""
+    return outreach.outreach_history(db, lead_id=lead_id, campaign_id=campaign_id, limit=limit)
+
+
+def get_channel_metrics(db: Session, *, since: datetime | None = None, until: datetime | None = None,
+                        window: timedelta = timedelta(days=30), campaign_id: int | None = None) -> list[ChannelMetrics]:
+    """Per channel over a window: sent, delivered, failed, bounced, replied, bounce and reply rates."""
+    return outreach.channel_metrics(db, since=since, until=until, window=window, campaign_id=campaign_id)
+
+
+def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), campaign_id: int | None = None,
+                  lead_id: int | None = None, limit: int = 100) -> list[MessageRead]:
+    return outreach.list_messages(db, statuses=statuses, campaign_id=campaign_id, lead_id=lead_id, limit=limit)
+
+
+def retry_message(db: Session, message_id: str) -> MessageRead:
+    """Queue a failed, skipped or cancelled message again (e.g. one left in doubt by a crashed worker)."""
+    message = outreach.retry_message(db, message_id, now=utcnow())
+    db.commit()
+    return message
+
+
+def fail_linkedin_task(db: Session, task_id: int, detail: str | None = None) -> LinkedInTaskRead:
+    """Mark an open LinkedIn task failed: the message falls back to its next channel."""
+    return complete_linkedin_task(db, task_id, False, detail)
+
+
+def get_queue_status(db: Session, *, now: datetime | None = None) -> QueueStatus:
+    """Messages per status, open LinkedIn tasks, messages due now, the next due time and the running campaigns."""
+    return queue_status(db, now or utcnow())
+
+
+def list_channel_configs(db: Session) -> list[ChannelConfigRead]:
+    """Every scope's caps and retry policy, stored or default: each channel, then `all`."""
+    return [limits_config.get_channel_config(db, scope=scope) for scope in limits_config.SCOPES]
+
+
+def get_message(db: Session, message_id: str) -> MessageRead:
+    return outreach.get_message(db, message_id)
+
+
+def filter_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), channel: Channel | None = None,
+                    campaign_id: int | None = None, lead_id: int | None = None, limit: int = 100) -> list[MessageRead]:
+    """Messages newest first, by status, current channel, campaign and lead."""
+    return outreach.list_messages(db, statuses=statuses, channel=channel, campaign_id=campaign_id, lead_id=lead_id,
+                                  limit=limit)
