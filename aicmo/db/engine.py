@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets the API read while an import writes; NORMAL sync is durable at each commit under WAL.
+    # WAL lets the API read while an import writes. With NORMAL sync a commit survives the process crashing;
+    # only a power loss can take back the last commits, never leave the file inconsistent.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
