@@ -1,6 +1,7 @@
 """Recording what a send did, in the caller's transaction: the attempt, what it revealed, and its effect on the lead."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -31,19 +32,37 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
     now = now or utcnow()
     if db.new:
         db.flush()  # the message or lead this attempt refers to may have been added in this session
-    inserted = db.connection().execute(_INSERT_ATTEMPT, {
-        "message_id": message.id, "lead_id": message.lead_id, "campaign_id": message.campaign_id,
-        "channel": result.channel, "mailbox_id": sender, "target": result.target,
-        "target_domain": target_domain or result.target_domain, "status": result.status,
-        "error_kind": result.error_kind, "detail": result.detail or None,
-        "provider_message_id": result.provider_message_id, "response_code": result.response_code,
-        "duration_ms": result.duration_ms, "started_at": now})
+    inserted = db.connection().execute(_INSERT_ATTEMPT, attempt_row(message, result, now=now, sender_id=sender,
+                                                                    target_domain=target_domain))
     key = inserted.inserted_primary_key
     assert key is not None  # a single-row INSERT always reports its key
     attempt_id = int(key[0])
     if result.event is not None:
         db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt_id,
                                message_id=message.id, detail=result.detail or None, occurred_at=now))
+    note_on_lead(db, message, result, now)
+    return attempt_id
+
+
+def attempt_row(message: OutreachMessage, result: SendResult, *, now: datetime, sender_id: int | None,
+                target_domain: str | None = None) -> dict[str, Any]:
+    """The attempt's row, for `record_attempt` or for `insert_attempts` with others."""
+    return {"message_id": message.id, "lead_id": message.lead_id, "campaign_id": message.campaign_id,
+            "channel": result.channel, "mailbox_id": sender_id, "target": result.target,
+            "target_domain": target_domain or result.target_domain, "status": result.status,
+            "error_kind": result.error_kind, "detail": result.detail or None,
+            "provider_message_id": result.provider_message_id, "response_code": result.response_code,
+            "duration_ms": result.duration_ms, "started_at": now}
+
+
+def insert_attempts(db: Session, rows: list[dict[str, Any]]) -> None:
+    """Several attempts that revealed nothing (no event to point at them), in one statement."""
+    if rows:
+        db.connection().execute(_INSERT_ATTEMPT, rows)
+
+
+def note_on_lead(db: Session, message: OutreachMessage, result: SendResult, now: datetime) -> None:
+    """What an attempt changes on its lead: a hard bounce invalidates the email, a send moves the last outreach."""
     lead = db.get(LeadDB, message.lead_id)
     if lead is not None:
         bounced_address = result.target or lead.email
@@ -51,7 +70,6 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
             lead.email_status = EmailStatus.INVALID
         if result.status is SendStatus.SENT:
             lead.last_outreach_at = now
-    return attempt_id
 
 
 def sends_since(db: Session, mailbox: int, since: datetime) -> int:

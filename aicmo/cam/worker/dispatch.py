@@ -4,7 +4,9 @@ Messages go through in batches, two transactions per round: the first decides fo
 and marks the admitted ones SENDING (each with its rate-limit reservation), the sends then run side by side
 outside any transaction, and the second records every attempt and each message's new state. A message that moves
 straight on to its next channel goes round again. Should a batch transaction fail, its messages are taken again
-one transaction each, so one bad message cannot undo the others' work.
+one transaction each, so one bad message cannot undo the others' work. In a batch, the SENDING marks and the
+plain attempts are written with one statement each; should a mark no longer hold (the message changed meanwhile),
+that is such a failure.
 """
 
 import asyncio
@@ -14,9 +16,9 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,7 +32,7 @@ from aicmo.cam.limits.config import channel_limits
 from aicmo.cam.limits.rules import ChannelLimits
 from aicmo.cam.limits.store import RateLimiter, Reservation
 from aicmo.cam.outreach import messages
-from aicmo.cam.outreach.attempts import mailbox_id, record_attempt
+from aicmo.cam.outreach.attempts import attempt_row, insert_attempts, mailbox_id, note_on_lead, record_attempt
 from aicmo.cam.outreach.domain import (
     Channel,
     ErrorKind,
@@ -68,13 +70,33 @@ _MARK_SENDING = update(OutreachMessageDB).where(
          attempts=OutreachMessageDB.attempts + 1, lease_expires_at=bindparam("lease_until"))
 
 
+class BatchConflict(Exception):
+    """A message of the batch changed while the batch was decided: the batch is taken again one by one."""
+
+
 @dataclass
 class Loaded:
-    """A batch's messages and their leads, loaded once for the transaction that works on them."""
+    """A batch's messages and their leads, loaded once for the transaction that works on them.
+
+    For a batch of several messages, the SENDING marks and the attempts that revealed nothing are written
+    together at the end of the transaction (`write_deferred`): one statement each instead of one per message.
+    """
 
     messages: dict[str, OutreachMessageDB]
     leads: dict[int, LeadDB]
+    batched: bool = False
+    marks: list[dict[str, object]] = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
     _suppressed: dict[int, str | None] | None = None
+
+    def write_deferred(self, db: Session) -> None:
+        """Write the batch's SENDING marks and attempts; BatchConflict if a mark no longer holds."""
+        if self.marks:
+            marked = db.connection().execute(_MARK_SENDING, self.marks)
+            if marked.rowcount != len(self.marks):
+                raise BatchConflict(f"{len(self.marks) - marked.rowcount} of {len(self.marks)} messages changed "
+                                    "while their sends were decided")
+        insert_attempts(db, self.attempts)
 
     def suppression_reason(self, db: Session, lead: LeadDB) -> str | None:
         """Why the lead may not be contacted, looked up for every lead of the batch in one query when first asked."""
@@ -86,7 +108,8 @@ class Loaded:
     def of(cls, db: Session, message_ids: Sequence[str]) -> "Loaded":
         messages = {m.id: m for m in db.scalars(_MESSAGES_FOR_UPDATE, {"ids": list(message_ids)})}
         lead_ids = sorted({m.lead_id for m in messages.values()})
-        return cls(messages, {lead.id: lead for lead in db.scalars(_LEADS, {"ids": lead_ids})})
+        return cls(messages, {lead.id: lead for lead in db.scalars(_LEADS, {"ids": lead_ids})},
+                   batched=len(message_ids) > 1)
 
 
 @dataclass
@@ -155,8 +178,11 @@ class Dispatcher:
                 with self.sessions() as db:
                     loaded = Loaded.of(db, message_ids)
                     done = {message_id: step(db, message_id, loaded) for message_id in message_ids}
+                    loaded.write_deferred(db)
                     db.commit()
                 return done
+            except BatchConflict as exc:
+                log.info("%s; taking them one by one", exc)
             except Exception:
                 log.exception("a batch of %d messages failed; taking them one by one", len(message_ids))
         done = {}
@@ -228,10 +254,13 @@ class Dispatcher:
                 return self._reschedule(message, decision.until, decision.reason, now)
             outgoing = messages.as_outreach(message)
             outgoing.mailbox = decision.mailbox
-            marked = db.connection().execute(_MARK_SENDING, {
-                "message_id": message.id, "owner": self.owner, "at": now, "to_channel": channel,
-                "to_mailbox": decision.mailbox, "held": decision.reservation.to_dict(),
-                "lease_until": now + self.lease})
+            mark = {"message_id": message.id, "owner": self.owner, "at": now, "to_channel": channel,
+                    "to_mailbox": decision.mailbox, "held": decision.reservation.to_dict(),
+                    "lease_until": now + self.lease}
+            if loaded.batched:
+                loaded.marks.append(mark)  # written with the others; a mark that no longer holds fails them all
+                return Plan(outgoing, lead_read, channel, retry_policy(limits))
+            marked = db.connection().execute(_MARK_SENDING, mark)
             if not marked.rowcount:
                 self.gatekeeper.limiter.release(db, decision.reservation)
                 log.warning("message %s changed while its send was decided; left as it now is", message.id)
@@ -265,7 +294,11 @@ class Dispatcher:
         lead = loaded.leads.get(plan.message.lead_id)  # record_attempt finds it in the session as well
         sender = None if result.mailbox is None else self.gatekeeper.cached(
             ("mailbox_id", result.mailbox), lambda: mailbox_id(db, result.mailbox))
-        record_attempt(db, plan.message, result, now=now, sender_id=sender)
+        if loaded.batched and result.event is None:
+            loaded.attempts.append(attempt_row(plan.message, result, now=now, sender_id=sender))
+            note_on_lead(db, plan.message, result, now)
+        else:
+            record_attempt(db, plan.message, result, now=now, sender_id=sender)
         if sender is not None and result.event in (EventKind.HARD_BOUNCE, EventKind.COMPLAINT):
             guard.check_mailbox(db, sender, self.settings, now)
         if message is not None and result.event is EventKind.HARD_BOUNCE:

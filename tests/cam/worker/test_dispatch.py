@@ -1,6 +1,9 @@
 """Messages through the worker against a real SMTP server and a real database (SQLite and PostgreSQL)."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
@@ -10,6 +13,8 @@ from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, MessageStatus, SendStatus
 from aicmo.cam.outreach.models import LinkedInTaskDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.worker.claim import claim_due
+from aicmo.cam.worker.dispatch import BatchConflict, Loaded
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
 from tests.cam.worker.conftest import new_lead
@@ -160,3 +165,31 @@ async def test_a_mailbox_added_while_the_worker_runs_is_used_without_a_restart(
         assert status_of(db, second).status is MessageStatus.SENT and len(smtp_server.envelopes) == 1
     finally:
         await registry.aclose()
+
+
+def test_a_batch_writes_its_sending_marks_together_and_fails_whole_when_one_no_longer_holds(
+        db: Session, clock: ManualClock) -> None:
+    first, second = (enqueue(db, new_lead(db, first_name=name, email=f"{name}@acme.io").id, clock)
+                     for name in ("ann", "bob"))
+    claimed = claim_due(db, owner="worker-1", now=clock.now(), lease=timedelta(minutes=5), limit=10)
+    db.commit()
+    assert sorted(claimed) == sorted([first, second])
+
+    def mark(message_id: str) -> dict[str, object]:
+        return {"message_id": message_id, "owner": "worker-1", "at": clock.now(), "to_channel": Channel.EMAIL,
+                "to_mailbox": "sales", "held": None, "lease_until": clock.now() + timedelta(minutes=5)}
+
+    loaded = Loaded.of(db, [first, second])
+    assert loaded.batched
+    loaded.marks += [mark(first), mark(second)]
+    db.execute(update(OutreachMessageDB).where(OutreachMessageDB.id == second)
+               .values(status=MessageStatus.CANCELLED))  # as a reply handled meanwhile would
+    with pytest.raises(BatchConflict, match="1 of 2 messages changed"):
+        loaded.write_deferred(db)
+    db.rollback()
+
+    loaded = Loaded.of(db, [first, second])
+    loaded.marks += [mark(first), mark(second)]
+    loaded.write_deferred(db)
+    db.commit()
+    assert [status_of(db, m).status for m in (first, second)] == [MessageStatus.SENDING] * 2
