@@ -77,8 +77,25 @@ def _url_parts(raw: str) -> tuple[str, str, str]:
     return parts.scheme.lower() or "https", host, parts.path
 
 
+# The shapes nearly every export uses, decided by one match; anything else (user info, ports, percent-encoding,
+# other schemes, /pub/ and /mwlite/ paths, errors) takes the general parser below, whose answer is the same
+# (tests/cam/leads/test_normalize.py checks it with hypothesis).
+LINKEDIN_SHAPE = r"(?:https?://)?(?:(?:[a-z]{2,3}|m|mobile)\.)?linkedin\.com/in/([a-z0-9_.~-]+)(?:[/?#]\S*)?"
+_FAST_LINKEDIN = re.compile(LINKEDIN_SHAPE + r"\Z", re.IGNORECASE)
+WEBSITE_SHAPE = r"(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?(?:[/?#]\S*)?"
+_FAST_WEBSITE = re.compile(WEBSITE_SHAPE + r"\Z", re.IGNORECASE)
+
+
 def canonical_linkedin_url(raw: str) -> str:
     """Any form of a person profile URL -> 'https://www.linkedin.com/in/<slug>/' (or '/pub/…/')."""
+    fast = _FAST_LINKEDIN.match(raw.strip())
+    if fast:
+        return f"https://www.linkedin.com/in/{fast[1].lower()}/"
+    return parsed_linkedin_url(raw)
+
+
+def parsed_linkedin_url(raw: str) -> str:
+    """`canonical_linkedin_url` by the general URL parser."""
     scheme, host, path = _url_parts(raw)
     if scheme not in ("http", "https") or not _LINKEDIN_HOST.match(host):
         raise ValueError("not a linkedin.com address")
@@ -120,6 +137,12 @@ def registrable_domain(host: str) -> str:
 
 def website_domain(raw: str) -> str:
     """'https://www.Acme.co.uk/about?x=1' -> 'acme.co.uk'."""
+    fast = _FAST_WEBSITE.match(raw.strip())
+    return registrable_domain(fast[1].lower()) if fast else parsed_website_domain(raw)
+
+
+def parsed_website_domain(raw: str) -> str:
+    """`website_domain` by the general URL parser."""
     return registrable_domain(_url_parts(raw)[1])
 
 

@@ -479,3 +479,37 @@ def test_blank_values_count_as_absent() -> None:
 
 def test_a_value_of_exactly_the_length_limit_is_accepted() -> None:
     assert lead(email="j@acme.com", title="t" * 1000)["title"] == "t" * 1000
+
+
+def _same_answer(fast: Callable[[str], str], general: Callable[[str], str], raw: str) -> None:
+    try:
+        expected: str | type[ValueError] = general(raw)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: str | type[ValueError] = fast(raw)
+    except ValueError:
+        got = ValueError
+    assert got == expected, raw
+
+
+URLISH = st.text(st.sampled_from("aAzZ09.-_~/:?#%@ \tIiNnlkedcomhtps"), max_size=40)
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.one_of(st.from_regex(values.LINKEDIN_SHAPE, fullmatch=True), URLISH,
+                 URLISH.map(lambda tail: "https://www.linkedin.com/in/" + tail)))
+@example("https://M.LinkedIn.com/IN/Jane.Doe~1/details?x=1")
+@example("linkedin.com/in/.")
+def test_the_linkedin_fast_path_gives_the_general_parsers_answer(raw: str) -> None:
+    _same_answer(canonical_linkedin_url, values.parsed_linkedin_url, raw)
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.one_of(st.from_regex(values.WEBSITE_SHAPE, fullmatch=True), URLISH,
+                 URLISH.map(lambda tail: "https://www.acme." + tail)))
+@example("HTTP://WWW.Acme.CO.UK:8080/about?x=1#top")
+@example("https://-acme-.com")
+@example("acme.local")
+def test_the_website_fast_path_gives_the_general_parsers_answer(raw: str) -> None:
+    _same_answer(website_domain, values.parsed_website_domain, raw)
