@@ -261,7 +261,6 @@ class RateLimiter:
         return result.rowcount
 
 
-
 def carry_lead_gates(connection: Connection, folds: Sequence[tuple[int, int]]) -> None:
     """Hand each folded lead's gates to the lead it was folded into, in the caller's transaction.
 

@@ -259,9 +259,7 @@ class Dispatcher:
                     "lease_until": now + self.lease}
             if loaded.batched:
                 loaded.marks.append(mark)  # written with the others; a mark that no longer holds fails them all
-                return Plan(outgoing, lead_read, channel, retry_policy(limits))
-            marked = db.connection().execute(_MARK_SENDING, mark)
-            if not marked.rowcount:
+            elif not db.connection().execute(_MARK_SENDING, mark).rowcount:
                 self.gatekeeper.limiter.release(db, decision.reservation)
                 log.warning("message %s changed while its send was decided; left as it now is", message.id)
                 return None

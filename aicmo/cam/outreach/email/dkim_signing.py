@@ -77,16 +77,13 @@ class DkimSigner:
         """`sign` for a message given as its header fields and body, as a composer has them: nothing to parse."""
         return self.signature(self.canonical(headers, body))
 
-    def canonical(self, headers: Sequence[HeaderField], body: bytes) -> "Unsigned":
-        """Everything of the signature but the RSA step."""
-        return Unsigned(*self._canonical(headers, body))
 
     def signature(self, unsigned: "Unsigned") -> bytes:
         """The DKIM-Signature header line (CRLF-terminated): the RSA step."""
         return _with_signature(unsigned.header, self._rsa_sha256(unsigned.signed_data))
 
-    def _canonical(self, headers: Sequence[HeaderField], body: bytes) -> tuple[bytes, bytes]:
-        """The DKIM-Signature header up to its empty b= tag, and the canonical bytes the signature covers."""
+    def canonical(self, headers: Sequence[HeaderField], body: bytes) -> "Unsigned":
+        """Everything of the signature but the RSA step: the header up to its empty b= tag, and what it covers."""
         body_hash = base64.b64encode(hashlib.sha256(Relaxed.canonicalize_body(body)).digest())
         present = {name.lower() for name, _ in headers}
         signed = [name for name in SIGNED_HEADERS if name in present] + [b"from"]
@@ -97,7 +94,7 @@ class DkimSigner:
         to_sign = b"".join(name + b":" + value
                            for name, value in Relaxed.canonicalize_headers(dkim.select_headers(headers, signed)))
         _, own = Relaxed.canonicalize_headers([(b"DKIM-Signature", unsigned[len(b"DKIM-Signature:"):])])[0]
-        return unsigned, to_sign + b"dkim-signature:" + own.rstrip(b"\r\n")
+        return Unsigned(unsigned, to_sign + b"dkim-signature:" + own.rstrip(b"\r\n"))
 
     def _rsa_sha256(self, data: bytes) -> bytes:
         if self._openssl_key is not None:

@@ -134,7 +134,7 @@ class MailboxConnection:
             self._drop()
             return _reply_for(phase, exc)
         except BaseException:
-            self._drop()
+            self._drop()  # cancelled mid-command: the session's state is unknown
             raise
 
     async def _open(self) -> aiosmtplib.SMTP:
