@@ -5,6 +5,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.db import json_codec
+
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -24,6 +26,8 @@ def _lower(value: Any) -> Any:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    kwargs.setdefault("json_serializer", json_codec.dumps)
+    kwargs.setdefault("json_deserializer", json_codec.loads)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)

@@ -15,6 +15,8 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
 from aicmo.cam.leads.readers import RawRow
 from aicmo.cam.leads.rejects import Rejection
+from aicmo.db import json_codec
+from aicmo.db.json_codec import JsonText
 
 # The longest text each column holds: PostgreSQL refuses a longer value, so the row is refused first, by name.
 STORED_LENGTHS = {column.name: column.type.length for column in LeadDB.__table__.columns
@@ -56,10 +58,14 @@ def check_stored_lengths(lead: dict[str, Any]) -> None:
             raise RowRejected(name, f"too long ({len(value)} characters; at most {limit})")
 
 
-def grade_fields(lead: dict[str, Any], profile: GradingProfile, now: datetime) -> dict[str, Any]:
+def grade_fields(lead: dict[str, Any], profile: GradingProfile, now: datetime, *,
+                 reasons_as_text: bool = False) -> dict[str, Any]:
+    """The grade columns. With `reasons_as_text` the reasons come as JsonText, for the bulk insert alone."""
     result = grade_lead(lead, profile)
-    return {"grade": result.grade.value, "score": result.score,
-            "grade_reasons": [r.as_dict() for r in result.reasons],
+    reasons: Any = [r.as_dict() for r in result.reasons]
+    if reasons_as_text:
+        reasons = JsonText(json_codec.dumps(reasons))
+    return {"grade": result.grade.value, "score": result.score, "grade_reasons": reasons,
             "graded_at": now, "graded_with": profile.fingerprint}
 
 
@@ -80,7 +86,7 @@ def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
         if not lead.get("source"):
             lead["source"] = context.source
         # Graded here, where it costs the main process nothing; a lead merged later is graded again.
-        lead.update(grade_fields(lead, context.profile, context.now))
+        lead.update(grade_fields(lead, context.profile, context.now, reasons_as_text=True))
         lead.setdefault("status", LeadStatus.NEW)
         lead.setdefault("linkedin_status", LinkedInStatus.NONE)
         prepared.leads.append(lead)

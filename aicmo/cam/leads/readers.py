@@ -36,6 +36,11 @@ class RawRow:
     line: int
     values: dict[str, str]
 
+    def __reduce__(self) -> tuple[type["RawRow"], tuple[int, dict[str, str]]]:
+        # Rows cross to worker processes by the thousand: the generated state methods of a slotted
+        # dataclass cost as much again as pickling the values.
+        return RawRow, (self.line, self.values)
+
 
 class LeadFile:
     """An open lead file whose header (and first record) has been read; use open_lead_file to get one."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, Connection, String, Table, any_, bindparam, func, select, update
+from sqlalchemy import ARRAY, Connection, Enum, String, Table, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement
 from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.merge import KEY_COLUMNS, Key
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
+from aicmo.db import json_codec
 
 LEADS = cast(Table, LeadDB.__table__)
 ALIASES = cast(Table, LeadAliasDB.__table__)
@@ -29,6 +30,7 @@ INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in LEADS.columns if c.name 
 ROW_COLUMNS = [c for c in LEADS.columns]
 # Where an insert row holds what needs converting: JSON text (with what an absent value is), and time stamps.
 _JSON_AT = tuple((i, "{}" if c == "custom_fields" else "[]") for i, c in enumerate(INSERT_COLUMNS) if c in JSON_COLUMNS)
+_ENUM_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS) if isinstance(LEADS.c[c].type, Enum))
 _ALWAYS_STAMPED_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS) if c in ("created_at", "updated_at"))
 _STAMPED_WHEN_SET_AT = tuple(i for i, c in enumerate(INSERT_COLUMNS)
                              if c in TIME_COLUMNS and c not in ("created_at", "updated_at"))
@@ -104,10 +106,14 @@ class LeadStore:
 
     @staticmethod
     def _values(lead: dict[str, Any], now: Any) -> tuple[Any, ...]:
-        values = [v.value if isinstance(v, StrEnum) else v for v in map(lead.get, INSERT_COLUMNS)]
+        values = list(map(lead.get, INSERT_COLUMNS))
+        for i in _ENUM_AT:
+            value = values[i]
+            if isinstance(value, StrEnum):
+                values[i] = value.value
         for i, empty in _JSON_AT:
             value = values[i]
-            values[i] = json.dumps(value) if value is not None else empty
+            values[i] = empty if value is None else json_codec.dumps(value)
         for i in _ALWAYS_STAMPED_AT:
             values[i] = now
         for i in _STAMPED_WHEN_SET_AT:

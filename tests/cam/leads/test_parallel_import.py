@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from aicmo.cam.grading.profile import load_profile
+from aicmo.cam.grading.rules import grade_lead
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.parallel import COLLECT_EVERY_ROWS, collection_paused
@@ -72,3 +74,17 @@ def test_automatic_collection_comes_back_when_an_import_fails(engine: Engine, tm
     with make_session_factory(engine)() as db, pytest.raises(ImportFileError, match="UTF-8"):
         import_leads(db, broken, ImportOptions(write_rejects=False, workers=0))
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_stored_grade_reasons_are_the_reasons_grading_the_stored_lead_gives(db: Session, workers: int) -> None:
+    import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50, workers=workers, write_rejects=False))
+    leads = db.scalars(select(LeadDB)).all()
+    assert len(leads) > 200
+    profile = load_profile()
+    for lead in leads:
+        fields = {column.name: getattr(lead, column.key) for column in LeadDB.__table__.columns}
+        assert lead.grade_reasons == [r.as_dict() for r in grade_lead(fields, profile).reasons]
+    json_type = "jsonb_typeof" if db.get_bind().dialect.name == "postgresql" else "json_type"
+    stored = db.connection().exec_driver_sql(f"SELECT DISTINCT {json_type}(grade_reasons) FROM leads").scalars()
+    assert stored.all() == ["array"]  # JSON written once: not a JSON string holding the array's text

@@ -1,4 +1,5 @@
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,8 @@ def test_unknown_extension_is_sniffed_from_the_first_character(tmp_path: Path, c
     lead_file, rows = read_all(write(tmp_path, "export.dat", content))
     assert lead_file.format == expected
     assert len(rows) == 1
+
+
+def test_a_row_pickles_to_an_equal_row() -> None:
+    row = RawRow(7, {"Email": "a@example.com", "First Name": "Ann"})
+    assert pickle.loads(pickle.dumps(row)) == row
