@@ -43,9 +43,10 @@ def queue_status(db: Session, now: datetime) -> QueueStatus:
     due = db.scalar(select(func.count()).select_from(message).where(
         message.status == MessageStatus.PENDING, message.next_attempt_at <= now,
         or_(message.campaign_id.is_(None), message.campaign_id.in_(running)))) or 0
-    waiting = dict(db.execute(select(message.campaign_id, func.count()).where(
-        message.campaign_id.in_(running), message.status.in_((MessageStatus.PENDING, MessageStatus.QUEUED)))
-        .group_by(message.campaign_id)).tuples().all())
+    waiting = {campaign_id: count for campaign_id, count in db.execute(select(message.campaign_id, func.count())
+               .where(message.campaign_id.in_(running),
+                      message.status.in_((MessageStatus.PENDING, MessageStatus.QUEUED)))
+               .group_by(message.campaign_id))}
     campaigns_running = [RunningCampaign(id=campaign.id, name=campaign.name, waiting=waiting.get(campaign.id, 0))
                          for campaign in db.scalars(select(CampaignDB).where(CampaignDB.status == campaigns.RUNNING)
                                                     .order_by(CampaignDB.id))]
