@@ -27,7 +27,6 @@ def _lower(value: Any) -> Any:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", json_codec.dumps)
-    kwargs.setdefault("json_deserializer", json_codec.loads)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)

@@ -1,9 +1,10 @@
-"""How JSON columns are written and read: orjson, with the standard library behind it for what orjson refuses.
+"""How JSON columns are written: orjson, with the standard library behind it for what orjson refuses.
 
 An import writes three JSON columns per row (tags, custom fields, grade reasons); the standard encoder spent
 more time on them than SQLite spent inserting the row. orjson writes the same values about ten times faster.
 Its text is compact and UTF-8 rather than ASCII-escaped: the same JSON to every reader, SQLite's and
-PostgreSQL's JSON functions included.
+PostgreSQL's JSON functions included. Reading stays with the standard library, which keeps an integer beyond
+64 bits exact where orjson would read it as a float.
 """
 
 import json
@@ -30,9 +31,3 @@ def dumps(value: Any) -> str:
     except TypeError:  # keys that are not text, integers beyond 64 bits: the standard library decides
         return json.dumps(value)
 
-
-def loads(text: str | bytes) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:  # NaN and Infinity, which the standard library writes and reads
-        return json.loads(text)

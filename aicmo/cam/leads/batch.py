@@ -85,18 +85,18 @@ class LeadBatch:
             for lead in prepared:
                 if lead["email"]:
                     lead["email_status"] = _mx_status(lead["email"].rpartition("@")[2])
-        owners, existing = self.store.matching({k for lead in prepared for k in lead_keys(lead)})
+        keys = [lead_keys(lead) for lead in prepared]
+        owners, existing = self.store.matching({key for its_keys in keys for key in its_keys})
         self.owner.update(owners)
         for lead_id, row in existing.items():
             self.leads[lead_id] = row
             self.stored_grades.setdefault(lead_id, row.get("grade"))
-        for lead in prepared:
-            self._resolve(lead)
+        for lead, its_keys in zip(prepared, keys, strict=True):
+            self._resolve(lead, its_keys)
         self._write()
         return self.result
 
-    def _resolve(self, lead: dict[str, Any]) -> None:
-        keys = lead_keys(lead)
+    def _resolve(self, lead: dict[str, Any], keys: list[Key]) -> None:
         target = next((self.owner[k] for k in keys if k in self.owner), None)
         if target is None:
             ref: Ref = ("new", len(self.new))
