@@ -162,9 +162,23 @@ def contact_form_url(raw: str) -> str:
 
 
 # --- phone, country, size, time zone --------------------------------------------------------------------
-@lru_cache(maxsize=_CACHE_SIZE)  # a company's switchboard number repeats down a list
+# A number written with digits and the usual separators only, '+' first if at all. phonenumbers reads such a
+# number from its digits and that '+' alone, so it is looked up by those: '(415) 555-0102', '415.555.0102'
+# and '415 555 0102' share one cache entry (tests/cam/leads/test_normalize.py checks this with hypothesis).
+PLAIN_PHONE = re.compile(r"\+?[\d ().-]{1,40}\Z")
+_NOT_DIGIT = re.compile(r"\D+")
+
+
 def normalize_phone(raw: str, region: str | None) -> str | None:
     """E.164 ('+14155552671'), or None when it does not parse as a valid number; extensions are dropped."""
+    if PLAIN_PHONE.match(raw):
+        raw = ("+" if raw[0] == "+" else "") + _NOT_DIGIT.sub("", raw)
+    return e164(raw, region)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)  # a company's switchboard number repeats down a list
+def e164(raw: str, region: str | None) -> str | None:
+    """phonenumbers' E.164 form of a number as written, or None."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -2,6 +2,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, example, given, settings
@@ -223,6 +224,44 @@ def test_contact_form_urls_that_are_not_web_pages_are_refused(raw: str) -> None:
 ])
 def test_phone_numbers_become_e164_or_none(raw: str, region: str | None, phone: str | None) -> None:
     assert normalize_phone(raw, region) == phone
+
+
+PHONE_REGIONS = st.sampled_from([None, "US", "CA", "GB", "DE", "FR", "IN", "AU", "BR", "JP", "IT", "MX"])
+PHONE_SEPARATORS = st.lists(st.sampled_from([" ", "-", ".", "(", ")", ") ", " ("]), min_size=1, max_size=3).map("".join)
+
+
+@st.composite
+def written_phone_numbers(draw: st.DrawFn) -> str:
+    """A real number of some region in its international or national digits, separators put in anywhere."""
+    region = draw(st.sampled_from(["US", "GB", "DE", "FR", "IN", "AU", "BR", "JP", "IT", "MX", "CH", "NL"]))
+    kind = draw(st.sampled_from([phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE]))
+    number = phonenumbers.example_number_for_type(region, kind) or phonenumbers.example_number(region)
+    international = draw(st.booleans())
+    form = phonenumbers.PhoneNumberFormat.E164 if international else phonenumbers.PhoneNumberFormat.NATIONAL
+    digits = re.sub(r"\D", "", phonenumbers.format_number(number, form))
+    cuts = draw(st.lists(st.integers(0, len(digits)), max_size=6, unique=True))
+    written = "".join(draw(PHONE_SEPARATORS) + d if i in cuts else d for i, d in enumerate(digits))
+    return ("+" + draw(st.sampled_from(["", " ", "(", " ("])) if international else "") + written
+
+
+@given(st.one_of(written_phone_numbers(),
+                 st.from_regex(values.PLAIN_PHONE, fullmatch=True),
+                 st.text("+0123456789 ().-", min_size=1, max_size=40)),
+       PHONE_REGIONS)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@example("+44 (0)20 7946 0958", None)
+@example("0049 30 1234567", "DE")
+@example("011 44 20 7946 0958", "US")
+@example("()", "US")
+@example("+", None)
+def test_a_plain_number_is_read_from_its_digits_and_plus_alone(raw: str, region: str | None) -> None:
+    # The cache is keyed by the digits and the '+'; phonenumbers must give the same answer for the number as
+    # written. (Text outside the plain shape is looked up as written, so it proves nothing either way.)
+    if not values.PLAIN_PHONE.match(raw):
+        return
+    compact = ("+" if raw[0] == "+" else "") + re.sub(r"\D", "", raw)
+    assert values.e164.__wrapped__(raw, region) == values.e164.__wrapped__(compact, region)
+    assert normalize_phone(raw, region) == values.e164.__wrapped__(raw, region)
 
 
 @pytest.mark.parametrize(("country", "region"), [
