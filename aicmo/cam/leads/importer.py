@@ -18,6 +18,7 @@ from aicmo.cam.leads.parallel import PreparedBatch, collection_paused, default_w
 from aicmo.cam.leads.prepare import PrepareContext
 from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
 from aicmo.cam.leads.rejects import Rejection, RejectsWriter
+from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
 from aicmo.errors import ImportFileError
 
@@ -153,7 +154,7 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
         return PrepareContext(mapping, profile, utcnow(), source, options.default_region)
 
     with prepared_batches(_batches(lead_file.rows(), options.batch_size), context, workers) as batches, \
-            collection_paused() as collect:
+            collection_paused() as collect, import_page_cache(db):
         for prepared in batches:
             _write_batch(db, prepared, mapping, options, profile, report, rejects)
             collect(prepared[1].rows)

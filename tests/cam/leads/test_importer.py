@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
-from aicmo.cam.leads.store import LeadStore
+from aicmo.cam.leads.store import IMPORT_PAGE_CACHE_KIB, LeadStore
+from aicmo.db.engine import make_session_factory
 from aicmo.errors import ImportFileError
+from tests.conftest import empty_tables
 from tests.factories import APOLLO_MIN_HEADERS, csv_text, snapshot
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
@@ -240,3 +242,19 @@ def test_a_file_with_a_very_long_name_imports_and_its_leads_name_it_shortened(db
     assert source is not None and len(source) <= 100
     assert source.startswith("import:apollo-export-q1") and source.endswith("final.csv") and "…" in source
     assert db.scalars(select(ImportLogDB.file_name)).one().endswith(name)
+
+
+def test_an_import_widens_the_sqlite_page_cache_only_while_it_runs(sqlite_engine: Engine, write_file: Any) -> None:
+    empty_tables(sqlite_engine)
+    db = make_session_factory(sqlite_engine)()
+    cache_size = "PRAGMA cache_size"
+    before = db.connection().exec_driver_sql(cache_size).scalar_one()
+    seen: list[int] = []
+    path = write_file("leads.csv", csv_text(APOLLO_MIN_HEADERS, [
+        ["Ann", "Lee", "Founder", "North", "ann@north.io", "", "north.io", "12", "Software", "Germany"]]))
+    import_leads(db, path, ImportOptions(), progress=lambda *_: seen.append(
+        db.connection().exec_driver_sql(cache_size).scalar_one()))
+    assert seen == [-IMPORT_PAGE_CACHE_KIB]
+    assert db.connection().exec_driver_sql(cache_size).scalar_one() == before
+    db.close()
+    empty_tables(sqlite_engine)
