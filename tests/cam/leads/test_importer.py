@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.leads.store import IMPORT_PAGE_CACHE_KIB, LeadStore
@@ -258,3 +259,16 @@ def test_an_import_widens_the_sqlite_page_cache_only_while_it_runs(sqlite_engine
     assert db.connection().exec_driver_sql(cache_size).scalar_one() == before
     db.close()
     empty_tables(sqlite_engine)
+
+
+ARRAY_SPECIAL_KEYS = ["a,b|x.io", 'quote"d|x.io', "brace{}|x.io", "back\\slash|x.io", "NULL", "ümlaut|x.io",
+                      " spaced |x.io", ""]
+
+
+def test_dedupe_lookups_match_keys_holding_what_array_text_would_quote_exactly(db: Session) -> None:
+    db.add_all(LeadDB(email=f"p{i}@x.io", name_key=key) for i, key in enumerate(ARRAY_SPECIAL_KEYS) if key)
+    db.flush()
+    wanted = [(KeyKind.NAME, key) for key in ARRAY_SPECIAL_KEYS] + [(KeyKind.NAME, "absent|x.io")]
+    owners, rows = LeadStore(db).matching(wanted)
+    assert sorted(key for _, key in owners) == sorted(key for key in ARRAY_SPECIAL_KEYS if key)
+    assert {row["name_key"] for row in rows.values()} == {key for key in ARRAY_SPECIAL_KEYS if key}
