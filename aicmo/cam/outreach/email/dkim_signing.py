@@ -77,7 +77,6 @@ class DkimSigner:
         """`sign` for a message given as its header fields and body, as a composer has them: nothing to parse."""
         return self.signature(self.canonical(headers, body))
 
-
     def signature(self, unsigned: "Unsigned") -> bytes:
         """The DKIM-Signature header line (CRLF-terminated): the RSA step."""
         return _with_signature(unsigned.header, self._rsa_sha256(unsigned.signed_data))
