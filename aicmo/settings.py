@@ -13,7 +13,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./aicmo.db"
     grading_profile: Path | None = None
-    import_batch_size: int = 2000
+    import_batch_size: int = 20_000
     default_phone_region: str | None = None
 
     # Outreach channels.

@@ -36,7 +36,6 @@ def snapshot(db: Session, *, with_times: bool = True) -> tuple[list[tuple[Any, .
     """Every lead and alias row, every column: two equal snapshots mean the same database state."""
     db.expire_all()
     columns = [c for c in LeadDB.__table__.columns if with_times or c.name not in TIME_COLUMNS]
-    columns = [c for c in columns if with_times or c.name not in TIME_COLUMNS]
     leads = [tuple(row) for row in db.execute(select(*columns).order_by(LeadDB.id)).all()]
     aliases = [tuple(row) for row in db.execute(
         select(LeadAliasDB.__table__).order_by(LeadAliasDB.kind, LeadAliasDB.value)).all()]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from aicmo.cam.leads import importer
 from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
@@ -134,6 +135,35 @@ def test_reimporting_the_same_file_leaves_the_database_unchanged(db: Session) ->
     again = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=64))
     assert again.inserted == 0
     assert snapshot(db) == before
+
+
+def test_a_batch_of_several_chunks_is_committed_whole_and_gives_the_state_of_unchunked_batches(
+        engine: Engine, db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "PREPARE_ROWS", 7)
+    committed: list[tuple[int, int]] = []
+
+    def interrupt_after_two_commits(done: int, total: int) -> None:
+        with make_session_factory(engine)() as other:  # sees only what is committed
+            committed.append((other.scalar(select(ImportLogDB.rows_read)) or 0, count(other)))
+        if len(committed) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50), progress=interrupt_after_two_commits)
+    # Chunks of 7 rows: a batch of 50 is committed once 8 chunks (56 rows) are written, never part of one.
+    assert [rows for rows, _ in committed] == [56, 112]
+    assert 0 < committed[0][1] < committed[1][1] == count(db)
+
+    db.rollback()  # PostgreSQL's TRUNCATE waits for the session's open read to end
+    empty_tables(engine)
+    chunked = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
+    chunked_state = snapshot(db, with_times=False)
+    db.rollback()
+    empty_tables(engine)
+    monkeypatch.setattr(importer, "PREPARE_ROWS", 5000)
+    whole = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
+    assert (chunked.inserted, chunked.merged, chunked.rejected) == (whole.inserted, whole.merged, whole.rejected)
+    assert snapshot(db, with_times=False) == chunked_state
 
 
 def test_rejected_rows_are_listed_with_line_and_reason_and_written_next_to_the_input(db: Session,
