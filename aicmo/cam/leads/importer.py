@@ -157,7 +157,15 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
     def context() -> PrepareContext:
         return PrepareContext(mapping, profile, utcnow(), source, options.default_region)
 
+    # A chunk's counts and rejected rows count once its batch is committed: an interrupted import's log and
+    # rejects file then tell what it kept.
+    written: list[BatchResult] = []
+
     def commit() -> None:
+        for result in written:
+            rejects.write(result.rejections)
+            report.add(result)
+        written.clear()
         if not options.dry_run:
             _record(db, report, "running")
             db.commit()
@@ -169,7 +177,7 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
     with prepared_batches(chunks, context, workers) as prepared_chunks, collection_paused() as collect, \
             import_page_cache(db):
         for prepared in prepared_chunks:
-            _write_chunk(db, prepared, mapping, options, profile, report, rejects)
+            written.append(_write_chunk(db, prepared, mapping, options, profile))
             collect(prepared[1].rows)
             uncommitted += prepared[1].rows
             if uncommitted >= options.batch_size:
@@ -180,13 +188,11 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
 
 
 def _write_chunk(db: Session, prepared: PreparedBatch, mapping: HeaderMapping, options: ImportOptions,
-                 profile: GradingProfile, report: ImportReport, rejects: RejectsWriter) -> None:
+                 profile: GradingProfile) -> BatchResult:
     context, rows = prepared
     batch = LeadBatch(db, mapping, profile, now=context.now, overwrite=options.update, source=context.source,
                       default_region=options.default_region, check_mx=options.check_mx)
-    result = batch.run_prepared(rows)
-    rejects.write(result.rejections)
-    report.add(result)
+    return batch.run_prepared(rows)
 
 
 def summary_line(report: ImportReport) -> str:

@@ -9,9 +9,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads import importer
+from aicmo.cam.leads.batch import BatchResult, LeadBatch
 from aicmo.cam.leads.enums import KeyKind
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
+from aicmo.cam.leads.prepare import PreparedRows
 from aicmo.cam.leads.store import IMPORT_PAGE_CACHE_KIB, LeadStore
 from aicmo.db.engine import make_session_factory
 from aicmo.errors import ImportFileError
@@ -164,6 +166,40 @@ def test_a_batch_of_several_chunks_is_committed_whole_and_gives_the_state_of_unc
     whole = import_leads(db, EXAMPLES / "leads.csv", ImportOptions(batch_size=50))
     assert (chunked.inserted, chunked.merged, chunked.rejected) == (whole.inserted, whole.merged, whole.rejected)
     assert snapshot(db, with_times=False) == chunked_state
+
+
+def test_an_import_stopped_inside_a_batch_logs_and_lists_only_what_it_committed(
+        engine: Engine, db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes((EXAMPLES / "leads.csv").read_bytes())
+    monkeypatch.setattr(importer, "PREPARE_ROWS", 7)
+    committed: list[int] = []
+    resolve = LeadBatch.run_prepared
+    chunks = 0
+
+    def stop_in_the_second_batch(self: LeadBatch, rows: PreparedRows) -> BatchResult:
+        nonlocal chunks
+        chunks += 1
+        if chunks == 20:  # the fourth chunk of the third batch of 50 (chunks of 7: 8 to a batch, 56 rows)
+            raise KeyboardInterrupt
+        return resolve(self, rows)
+
+    def note_commit(done: int, total: int) -> None:
+        with make_session_factory(engine)() as other:
+            committed.append(count(other))
+
+    monkeypatch.setattr(LeadBatch, "run_prepared", stop_in_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        import_leads(db, path, ImportOptions(batch_size=50), progress=note_commit)
+    log = db.scalars(select(ImportLogDB)).one()
+    assert (log.state, log.rows_read) == ("interrupted", 112)
+    assert log.inserted + log.merged + log.rejected == 112
+    assert count(db) == committed[-1] == log.inserted
+    rejects = path.with_name("leads.rejects.csv")
+    lines = [int(row["line"]) for row in csv.DictReader(rejects.open(encoding="utf-8"))] if rejects.exists() else []
+    # The file's rejected rows on lines 105 and 113 were committed; the one on line 134 was written, not committed.
+    assert len(lines) == log.rejected > 0
+    assert all(line <= 113 for line in lines)  # line 1 is the header
 
 
 def test_rejected_rows_are_listed_with_line_and_reason_and_written_next_to_the_input(db: Session,
