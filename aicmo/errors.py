@@ -22,6 +22,10 @@ class DuplicateLead(AicmoError):
         self.key = key
 
 
+class SettingsError(AicmoError):
+    """An AICMO_ environment variable (or .env line) holds a value aicmo cannot use."""
+
+
 class ImportFileError(AicmoError):
     """The file as a whole cannot be imported; nothing was written."""
 

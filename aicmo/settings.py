@@ -1,8 +1,11 @@
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aicmo.errors import SettingsError
 
 # Known to everyone who has read this file: fine for a try-out on one machine, never for real sending.
 DEFAULT_SECRET_KEY = "change-me"
@@ -13,7 +16,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./aicmo.db"
     grading_profile: Path | None = None
-    import_batch_size: int = 20_000
+    import_batch_size: int = Field(default=20_000, gt=0)
     default_phone_region: str | None = None
 
     # Outreach channels.
@@ -63,4 +66,12 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("invalid setting " + "; ".join(map(_described, exc.errors(include_url=False)))) from None
+
+
+def _described(error: Any) -> str:
+    name = "_".join(map(str, error["loc"])).upper()
+    return f"AICMO_{name}={error['input']!r}: {error['msg']}"

@@ -35,9 +35,11 @@ class Workspace:
     path: Path
     database_url: str
 
-    def run(self, *args: str, ok: bool = True, database_url: str | None = None) -> Done:
+    def run(self, *args: str, ok: bool = True, database_url: str | None = None,
+            settings: dict[str, str] | None = None) -> Done:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AICMO_") and k != "COLUMNS"}
         env["AICMO_DATABASE_URL"] = database_url or self.database_url
+        env.update(settings or {})
         done = subprocess.run([*COMMAND, *args], cwd=self.path, env=env, capture_output=True, text=True,
                               timeout=120, check=False)
         assert "Traceback" not in done.stdout + done.stderr, done.stderr
@@ -179,6 +181,15 @@ def test_bad_input_exits_non_zero_with_one_error_line_and_no_traceback(bad_input
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1, done.stderr
     assert done.stderr.startswith(f"error: {message}")
+
+
+def test_a_setting_aicmo_cannot_use_is_named_in_one_error_line(tmp_path: Path) -> None:
+    done = workspace(tmp_path).run("leads", "import", "leads.csv", ok=False,
+                                   settings={"AICMO_IMPORT_BATCH_SIZE": "0"})
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["error: invalid setting AICMO_IMPORT_BATCH_SIZE='0': Input should be greater "
+                                        "than 0"]
+    assert not (tmp_path / "aicmo.db").exists()
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def import_command(
     check_mx: bool = typer.Option(False, "--check-mx", help="Look up each email domain's MX record."),
     region: str | None = typer.Option(None, help="Default country code for phone numbers, e.g. US."),
     profile: Path | None = typer.Option(None, help="Grading profile TOML (default: the shipped one)."),
-    batch_size: int = typer.Option(0, help="Rows per committed batch (default from settings)."),
+    batch_size: int = typer.Option(0, min=0, help="Rows per committed batch (default from settings)."),
 ) -> None:
     """Import leads: map columns, normalise, dedupe and merge, grade, and list rejected rows."""
     options = ImportOptions(
