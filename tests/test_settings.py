@@ -24,4 +24,3 @@ def test_every_unusable_value_is_named_with_its_variable(monkeypatch: pytest.Mon
     assert message.startswith("invalid setting ")
     assert "AICMO_IMPORT_BATCH_SIZE='-5': Input should be greater than 0" in message
     assert "AICMO_SMTP_TIMEOUT='soon': Input should be a valid number" in message
-

@@ -173,17 +173,14 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
             progress(lead_file.bytes_read(), lead_file.total_bytes)
 
     chunks = _batches(lead_file.rows(), min(options.batch_size, PREPARE_ROWS))
-    uncommitted = 0
     with prepared_batches(chunks, context, workers) as prepared_chunks, collection_paused() as collect, \
             import_page_cache(db):
         for prepared in prepared_chunks:
             written.append(_write_chunk(db, prepared, mapping, options, profile))
             collect(prepared[1].rows)
-            uncommitted += prepared[1].rows
-            if uncommitted >= options.batch_size:
+            if sum(result.rows for result in written) >= options.batch_size:
                 commit()
-                uncommitted = 0
-        if uncommitted:
+        if written:
             commit()
 
 

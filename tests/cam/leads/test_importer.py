@@ -177,7 +177,7 @@ def test_an_import_stopped_inside_a_batch_logs_and_lists_only_what_it_committed(
     resolve = LeadBatch.run_prepared
     chunks = 0
 
-    def stop_in_the_second_batch(self: LeadBatch, rows: PreparedRows) -> BatchResult:
+    def stop_in_the_third_batch(self: LeadBatch, rows: PreparedRows) -> BatchResult:
         nonlocal chunks
         chunks += 1
         if chunks == 20:  # the fourth chunk of the third batch of 50 (chunks of 7: 8 to a batch, 56 rows)
@@ -188,7 +188,7 @@ def test_an_import_stopped_inside_a_batch_logs_and_lists_only_what_it_committed(
         with make_session_factory(engine)() as other:
             committed.append(count(other))
 
-    monkeypatch.setattr(LeadBatch, "run_prepared", stop_in_the_second_batch)
+    monkeypatch.setattr(LeadBatch, "run_prepared", stop_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
         import_leads(db, path, ImportOptions(batch_size=50), progress=note_commit)
     log = db.scalars(select(ImportLogDB)).one()
