@@ -3,7 +3,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+# Tests run on every core, each file's tests in one process (several share module-scoped workspaces).
+PARALLEL := -n auto --dist loadfile
+
+.PHONY: demo test test-unit lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,17 +18,24 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/aicmo demo
 
-## Lint, type-check and run the whole test suite (PostgreSQL tests run when the server is reachable).
-## System packages the tests start for real (Dovecot for IMAP) are installed first when missing.
+## Lint, type-check and run the whole test suite: tests/unit, tests/integration (real SQLite, PostgreSQL when the
+## server is reachable, SMTP, IMAP, HTTP) and tests/e2e (installed command, server, browser). System packages the
+## tests start for real (Dovecot for IMAP, Chromium) are installed first when missing.
 test: $(STAMP)
 	$(BIN)/ruff check aicmo tests bench examples
 	$(BIN)/mypy
-	$(BIN)/python -m tests.support.system_packages dovecot-imapd
-	$(BIN)/pytest
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/python -m tests.support.system_packages dovecot-imapd chromium
+	$(BIN)/pytest $(PARALLEL)
+
+## The unit tier alone: rules and pure code, no database, network or subprocess.
+test-unit: $(STAMP)
+	$(BIN)/pytest tests/unit $(PARALLEL) -p no:schemathesis
 
 lint: $(STAMP)
 	$(BIN)/ruff check aicmo tests bench examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_grade.py

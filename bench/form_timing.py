@@ -19,8 +19,8 @@ from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
 from aicmo.cam.outreach.domain import Channel, OutreachMessage, SendStatus
 from aicmo.settings import Settings
-from tests.cam.outreach.forms import pages
-from tests.cam.outreach.forms.factories import SENDER, make_lead
+from tests.integration.cam.outreach.forms import pages
+from tests.integration.cam.outreach.forms.factories import SENDER, make_lead
 from tests.support.form_site import FormSite, Reply
 
 WARM_UP = 10

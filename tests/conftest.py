@@ -7,6 +7,7 @@ AICMO_REQUIRE_POSTGRES=1, which makes that a failure (CI sets it).
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,14 @@ from aicmo.db.models import Base
 
 POSTGRES_URL = os.environ.get("AICMO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("AICMO_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse two tests with one node id: pytest-xdist deals tests out by id and would run only one of them."""
+    counts = Counter(item.nodeid for item in items)
+    repeated = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if repeated:
+        raise pytest.UsageError(f"{len(repeated)} node ids name several tests, e.g. {repeated[0]}; give each an id")
 
 
 def _postgres_problem() -> str | None:

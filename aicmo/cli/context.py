@@ -16,10 +16,23 @@ from aicmo.bootstrap import session_factory
 from aicmo.errors import AicmoError
 from aicmo.settings import DEFAULT_SECRET_KEY, Settings
 
-# Piped or captured output would otherwise fold tables at 80 columns.
-_PIPED_WIDTH = None if "COLUMNS" in os.environ else 160
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def follow_environment() -> None:
+    """Set both consoles up for the environment (COLUMNS, NO_COLOR, FORCE_COLOR…) and streams in force now.
+
+    Rich reads them when a console is made; a command run again in the same process (the test suite runs most
+    commands so) calls this to get what a new process would. Piped or captured output would otherwise fold
+    tables at 80 columns, so it gets 160 unless COLUMNS says otherwise.
+    """
+    piped_width = None if "COLUMNS" in os.environ else 160
+    console.__init__(width=None if sys.stdout.isatty() else piped_width)  # type: ignore[misc]
+    err_console.__init__(stderr=True, width=None if sys.stderr.isatty() else piped_width)  # type: ignore[misc]
+
+
+follow_environment()
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
+from aicmo.cam.engine.claim import next_due
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.importer import ImportReport
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus, MailboxDB
-from aicmo.cam.worker.loop import Worker, next_due, run_accelerated
+from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
 from aicmo.db.base import utcnow
 from aicmo.db.engine import make_engine, make_session_factory

@@ -4,10 +4,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.cam.engine.now import deliver_now
+from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.limits import config as limits_config
 from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate
+from aicmo.cam.outreach import messages
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
@@ -16,17 +19,30 @@ from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
 from aicmo.cam.worker.status import QueueStatus, queue_status
-from aicmo.clock import Clock
+from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
+from aicmo.errors import LeadNotFound
+from aicmo.portal import run_sync
 
 
 def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | None = None, *,
                           channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, mailbox: str | None = None,
                           deliver: bool = True, registry: ChannelRegistry | None = None,
                           clock: Clock | None = None) -> MessageRead:
-    """Send one message to a lead now, falling back across channels within the rate limits; return its state."""
-    return outreach.send_message(db, lead_id, body, subject, channels=channels, mailbox=mailbox, deliver=deliver,
-                                 registry=registry, clock=clock)
+    """Store one message to a lead and, unless deliver=False, send it now through the send engine: channels in
+    order, within the rate limits (a limit reached leaves it waiting for the worker); return its state."""
+    clock = clock or SystemClock()
+    lead = db.get(LeadDB, lead_id)
+    if lead is None:
+        raise LeadNotFound(lead_id)
+    message = messages.create(db, lead_id=lead_id, body=body, subject=subject, now=clock.now(), channels=channels,
+                              mailbox=mailbox, grade=lead.grade)
+    db.commit()
+    if deliver:
+        sessions = sessionmaker(db.get_bind(), expire_on_commit=False)
+        run_sync(lambda: deliver_now(sessions, message.id, registry, clock=clock))
+        db.expire_all()
+    return outreach.get_message(db, message.id)
 
 
 def get_channel_config(db: Session, channel: Channel | str) -> ChannelConfigRead:

@@ -63,12 +63,12 @@ class LinkedInOutreachService(OutreachServiceBase):
 
     async def send(self, message: OutreachMessage, lead: LeadRead) -> SendResult:
         """Store the step (a message to a connection, else a connection request) and hand it to the provider."""
-        return await self._send(message, lead.id, None)
+        return await self._send(message, lead, None)
 
     async def send_connection_request(self, lead: LeadRead, note: str, message_id: str | None = None) -> SendResult:
         message = OutreachMessage(lead_id=lead.id, body=note, channel=Channel.LINKEDIN,
                                   id=message_id or str(uuid.uuid4()))
-        return await self._send(message, lead.id, LinkedInTaskKind.CONNECTION_REQUEST)
+        return await self._send(message, lead, LinkedInTaskKind.CONNECTION_REQUEST)
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
         task_id = store.task_id_of(provider_message_id)
@@ -80,35 +80,37 @@ class LinkedInOutreachService(OutreachServiceBase):
     async def aclose(self) -> None:
         await self.provider.aclose()
 
-    async def _send(self, message: OutreachMessage, lead_id: int, kind: LinkedInTaskKind | None) -> SendResult:
+    async def _send(self, message: OutreachMessage, lead: LeadRead, kind: LinkedInTaskKind | None) -> SendResult:
         started = time.perf_counter()
-        prepared = await asyncio.to_thread(self._prepare, message, lead_id, kind)
+        prepared = await asyncio.to_thread(self._prepare, message, lead, kind)
         if isinstance(prepared, LinkedInStep):
             handover = await self.provider.hand_over(prepared)
             prepared = await asyncio.to_thread(self._settle, prepared.task_id, handover)
         prepared.duration_ms = (time.perf_counter() - started) * 1000
         return prepared
 
-    def _prepare(self, message: OutreachMessage, lead_id: int, kind: LinkedInTaskKind | None
+    def _prepare(self, message: OutreachMessage, addressed: LeadRead, kind: LinkedInTaskKind | None
                  ) -> LinkedInStep | SendResult:
         """The step to hand over, or the result already known; a crash-and-resend finds the stored task."""
         try:
             with unit_of_work(self._sessions) as db:
-                return self._open_task(db, message, lead_id, kind)
+                return self._open_task(db, message, addressed, kind)
         except IntegrityError:
             # A concurrent send of the same message stored its task first: carry on with that one.
             with unit_of_work(self._sessions) as db:
-                return self._open_task(db, message, lead_id, kind)
+                return self._open_task(db, message, addressed, kind)
 
-    def _open_task(self, db: Session, message: OutreachMessage, lead_id: int, kind: LinkedInTaskKind | None
+    def _open_task(self, db: Session, message: OutreachMessage, addressed: LeadRead, kind: LinkedInTaskKind | None
                    ) -> LinkedInStep | SendResult:
+        """`addressed` is the lead as the message sees it: its profile URL may be one the message names."""
         task = store.find_by_message(db, message.id)
-        lead = db.get(LeadDB, task.lead_id if task else lead_id)
+        lead = db.get(LeadDB, task.lead_id if task else addressed.id)
         if lead is None:
-            return _failed(ErrorKind.FATAL, f"lead {lead_id} not found")
+            return _failed(ErrorKind.FATAL, f"lead {addressed.id} not found")
         if task is not None:
             return store.step_for(task, lead) if self._hand_over_again(task) else store.result_for(task)
-        if not lead.linkedin_url:
+        profile_url = addressed.linkedin_url or lead.linkedin_url
+        if not profile_url:
             return _failed(ErrorKind.CHANNEL_FAILED, "no LinkedIn profile URL")
         planned = kind or plan_step(lead.linkedin_status)
         if isinstance(planned, Refusal):
@@ -116,7 +118,7 @@ class LinkedInOutreachService(OutreachServiceBase):
         connecting = planned is LinkedInTaskKind.CONNECTION_REQUEST
         note = cut_note(message.body, self.note_limit) if connecting else message.body
         task = store.add_task(db, lead, kind=planned, provider=self.provider.name, note=note,
-                              message_id=message.id, campaign_id=message.campaign_id)
+                              message_id=message.id, campaign_id=message.campaign_id, profile_url=profile_url)
         return store.step_for(task, lead)
 
     def _hand_over_again(self, task: LinkedInTaskDB) -> bool:

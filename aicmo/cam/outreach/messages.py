@@ -1,7 +1,7 @@
 """Outreach messages: creating them, moving them between states, cancelling them, and reading their history."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -91,12 +91,15 @@ def create(db: Session, *, lead_id: int, body: str, subject: str | None, now: da
            campaign_id: int | None = None, step: int = 0, channels: Sequence[Channel] = DEFAULT_CHANNEL_ORDER,
            variant: str | None = None, mailbox: str | None = None, html_body: str | None = None,
            status: MessageStatus = MessageStatus.PENDING, error: str | None = None,
-           grade: str | None = None) -> OutreachMessageDB:
-    """Store a new message, due at `due_at` (default now). Never commits."""
+           grade: str | None = None, message_id: str | None = None,
+           contact: Mapping[str, str] | None = None) -> OutreachMessageDB:
+    """Store a new message, due at `due_at` (default now); `contact` replaces the lead's stored contact points for
+    this message alone. Never commits."""
     if not channels:
         raise ValueError("a message needs at least one channel")
     message = OutreachMessageDB(
-        id=str(uuid.uuid4()), lead_id=lead_id, campaign_id=campaign_id, sequence_step=step,
+        id=message_id or str(uuid.uuid4()), lead_id=lead_id, contact_override=dict(contact) if contact else None,
+        campaign_id=campaign_id, sequence_step=step,
         channel_order=[Channel(c).value for c in channels], channel_index=0, channel=Channel(channels[0]),
         subject=subject, body=body, html_body=html_body, template_variant=variant, mailbox=mailbox, lead_grade=grade,
         status=MessageStatus.PENDING, attempts=0, channel_attempts=0, next_attempt_at=due_at or now,

@@ -149,6 +149,8 @@ class OutreachMessageDB(Base):
     # The lead's grade when the message was written: reports per grade count what was sent to each grade.
     lead_grade: Mapped[str | None] = mapped_column(String(2))
     mailbox: Mapped[str | None] = mapped_column(String(100))
+    # Contact points this message goes to instead of the lead's stored ones (email, linkedin_url, contact_form_url).
+    contact_override: Mapped[dict[str, str] | None] = mapped_column(JSONType)
     status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Tries on the current channel: the backoff schedule counts these.

@@ -1,26 +1,20 @@
-"""Outreach operator functions: send one message now, list and retry messages, history and channel metrics."""
+"""Outreach reads and changes: messages, their retry, the attempt history and channel metrics."""
 
-import asyncio
-import concurrent.futures
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
-from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, ErrorKind, MessageStatus, SendStatus
 from aicmo.cam.outreach.messages import MessageRead
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
-from aicmo.cam.outreach.registry import ChannelRegistry
-from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
-from aicmo.errors import LeadNotFound, MessageNotFound, MessageStateError
+from aicmo.errors import MessageNotFound, MessageStateError
 
-T = TypeVar("T")
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
 
 
@@ -52,57 +46,6 @@ class ChannelMetrics(BaseModel):
     failed: int
     bounce_rate: float
     reply_rate: float
-
-
-def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to the end from synchronous code, even when called from inside an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def send_message(db: Session, lead_id: int, body: str, subject: str | None = None, *,
-                 channels: Sequence[Channel] = messages.DEFAULT_CHANNEL_ORDER, mailbox: str | None = None,
-                 deliver: bool = True, registry: ChannelRegistry | None = None, clock: Clock | None = None
-                 ) -> MessageRead:
-    """Store a message to one lead and, unless deliver=False, send it now through the channels in order,
-    within the rate limits (a limit reached leaves it waiting for the worker)."""
-    clock = clock or SystemClock()
-    lead = db.get(LeadDB, lead_id)
-    if lead is None:
-        raise LeadNotFound(lead_id)
-    message = messages.create(db, lead_id=lead_id, body=body, subject=subject, now=clock.now(), channels=channels,
-                              mailbox=mailbox, grade=lead.grade)
-    db.commit()
-    if deliver:
-        run_blocking(_deliver(sessionmaker(db.get_bind(), expire_on_commit=False), message.id, registry, clock))
-        db.expire_all()
-    return MessageRead.model_validate(db.get(OutreachMessageDB, message.id))
-
-
-async def _deliver(sessions: sessionmaker[Session], message_id: str, registry: ChannelRegistry | None,
-                   clock: Clock) -> None:
-    from aicmo.cam.outreach.channels import build_registry
-    from aicmo.cam.worker.dispatch import Dispatcher
-
-    owned = registry is None
-    registry = registry or build_registry(sessions)
-    try:
-        dispatcher = Dispatcher(sessions, registry, clock=clock)
-        with sessions() as db:
-            claimed = db.execute(update(OutreachMessageDB).where(
-                OutreachMessageDB.id == message_id, OutreachMessageDB.status == MessageStatus.PENDING).values(
-                status=MessageStatus.QUEUED, lease_owner=dispatcher.owner, queued_at=clock.now(),
-                lease_expires_at=clock.now() + dispatcher.lease))
-            db.commit()
-        if getattr(claimed, "rowcount", 0):
-            await dispatcher.process(message_id)
-    finally:
-        if owned:
-            await registry.aclose()
 
 
 def get_message(db: Session, message_id: str) -> MessageRead:

@@ -3,26 +3,27 @@
 import asyncio
 import contextlib
 import logging
+import random
 import signal
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
-from aicmo.cam.outreach.domain import Channel, MessageStatus
+from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release
+from aicmo.cam.engine.dispatch import Dispatcher
+from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.outreach.email.store import load_mailboxes
 from aicmo.cam.outreach.email_service import EmailOutreachService
-from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.webhooks.scheduled import PeriodicDelivery
-from aicmo.cam.worker.claim import claim_due, recover_expired, release
-from aicmo.cam.worker.dispatch import Dispatcher
 from aicmo.clock import Clock, ManualClock
 from aicmo.settings import Settings
 
@@ -46,10 +47,12 @@ class Worker:
                  concurrency: int = 1, batch: int = 50, poll_seconds: float = 5.0,
                  lease: timedelta = timedelta(minutes=5), owner: str | None = None,
                  inbox: "PeriodicPoll | None" = None, settings: Settings | None = None,
-                 webhooks: PeriodicDelivery | None = None) -> None:
+                 webhooks: PeriodicDelivery | None = None, rand: Callable[[], float] = random.random) -> None:
+        """`rand` draws the jitter of retry backoffs (fixed in tests that compare schedules)."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease, settings=settings)
+        self.dispatcher = Dispatcher(sessions, registry, clock=clock, owner=owner, lease=lease, settings=settings,
+                                     rand=rand)
         self.sessions = sessions
         self.concurrency = concurrency
         self.batch = max(batch, concurrency)
@@ -138,14 +141,6 @@ class Worker:
                 if campaigns.complete_if_done(db, campaign, now=self.clock.now()):
                     log.info("campaign=%s completed", campaign.name)
             db.commit()
-
-
-def next_due(db: Session) -> datetime | None:
-    """When the earliest waiting message of a running campaign (or of none) falls due."""
-    running = select(CampaignDB.id).where(CampaignDB.status == campaigns.RUNNING)
-    return db.scalar(select(func.min(OutreachMessageDB.next_attempt_at)).where(
-        OutreachMessageDB.status == MessageStatus.PENDING, OutreachMessageDB.next_attempt_at.is_not(None),
-        (OutreachMessageDB.campaign_id.is_(None)) | OutreachMessageDB.campaign_id.in_(running)))
 
 
 async def run_accelerated(worker: Worker, clock: ManualClock, *, until: datetime | None = None) -> WorkerReport:

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.engine.claim import next_due
 from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus, OutreachMessageDB
-from aicmo.cam.worker.loop import next_due
 
 
 class RunningCampaign(BaseModel):

@@ -41,10 +41,11 @@ def step_for(task: LinkedInTaskDB, lead: LeadDB) -> LinkedInStep:
 
 
 def add_task(db: Session, lead: LeadDB, *, kind: LinkedInTaskKind, provider: str, note: str, message_id: str,
-             campaign_id: int | None) -> LinkedInTaskDB:
-    """Store a new open task; the unique message id makes a concurrent duplicate fail at flush."""
+             campaign_id: int | None, profile_url: str | None = None) -> LinkedInTaskDB:
+    """Store a new open task (to `profile_url`, else the lead's); the unique message id makes a concurrent duplicate
+    fail at flush."""
     task = LinkedInTaskDB(lead_id=lead.id, campaign_id=campaign_id, message_id=message_id, kind=kind,
-                          provider=provider, profile_url=lead.linkedin_url or "", note=note,
+                          provider=provider, profile_url=profile_url or lead.linkedin_url or "", note=note,
                           status=LinkedInTaskStatus.OPEN)
     db.add(task)
     db.flush()
