@@ -8,14 +8,16 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.flows import enqueue_step
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.campaigns.schemas import Audience
-from aicmo.cam.grading.service import LeadGradeService
+from aicmo.cam.leads.grading import LeadGradeService
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.service import has_tag
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.errors import CampaignStateError
 
 
 def audience_query(db: Session, audience: Audience, campaign_id: int) -> Select[LeadDB]:
@@ -51,3 +53,12 @@ def enroll(db: Session, campaign: CampaignDB, now: datetime, grader: LeadGradeSe
         if enqueue_step(db, campaign, config, lead, 0, now, now) is not None:
             count += 1
     return count
+
+
+def start(db: Session, key: int | str, *, now: datetime) -> int:
+    """Run the campaign: enrol matching leads (also those added since the last start); return how many joined."""
+    campaign = campaigns.get(db, key)
+    if campaign.status == campaigns.STOPPED:
+        raise CampaignStateError(f"campaign {campaign.name!r} is stopped; create a new one to run again")
+    campaign.status, campaign.updated_at = campaigns.RUNNING, now
+    return enroll(db, campaign, now)

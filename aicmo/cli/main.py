@@ -1,13 +1,13 @@
 import typer
 
 from aicmo.bootstrap import engine_for
+from aicmo.cam.analytics.mailbox_status_cli import status_command as mailboxes_status_command
 from aicmo.cam.auth.cli import app as apikey_app
 from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.email.cli import app as mailboxes_app
-from aicmo.cam.outreach.email.status_cli import status_command as mailboxes_status_command
 from aicmo.cam.outreach.forms.tasks.cli import app as forms_app
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app

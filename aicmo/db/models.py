@@ -5,10 +5,9 @@ from aicmo.cam.auth.models import ApiKeyDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
-from aicmo.cam.limits.models import RateCounterDB, RateGateDB
+from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import (
-    ChannelConfigDB,
     DeliveryEventDB,
     LinkedInTaskDB,
     MailboxDB,

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aicmo.cam import auto
 from aicmo.cam.analytics.service import CampaignReport, campaign_report
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
@@ -26,7 +27,7 @@ def list_campaigns(db: Session) -> list[CampaignRead]:
 
 def start_campaign(db: Session, campaign: int | str, *, now: datetime | None = None) -> int:
     """Start (or top up) a campaign: enqueue its first step for every matching lead; return how many joined."""
-    enrolled = campaigns.start(db, campaign, now=now or utcnow())
+    enrolled = auto.start(db, campaign, now=now or utcnow())
     db.commit()
     return enrolled
 

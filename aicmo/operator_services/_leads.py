@@ -12,10 +12,10 @@ from typing import BinaryIO, TextIO
 from sqlalchemy.orm import Session
 
 from aicmo.cam.grading.profile import GradingProfile, load_profile, save_profile
-from aicmo.cam.grading.service import LeadGradeService
 from aicmo.cam.leads import service as leads
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.export import write_leads
+from aicmo.cam.leads.grading import LeadGradeService
 from aicmo.cam.leads.importer import ImportOptions, ImportReport, Progress
 from aicmo.cam.leads.importer import import_leads as _import_leads
 from aicmo.cam.leads.schemas import LeadCreate, LeadPage, LeadRead, LeadUpdate

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aicmo.cam.analytics import mailbox_status as mailbox_status_view
+from aicmo.cam.analytics.mailbox_status import MailboxStatus
 from aicmo.cam.outreach.email import mailboxes, secret_rotation
-from aicmo.cam.outreach.email import status as mailbox_status_view
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
 from aicmo.cam.outreach.email.secret_rotation import RotationReport
-from aicmo.cam.outreach.email.status import MailboxStatus
 from aicmo.db.base import utcnow
 from aicmo.settings import get_settings
 

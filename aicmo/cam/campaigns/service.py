@@ -6,7 +6,6 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from aicmo.cam import auto
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.campaigns.schemas import (
     Audience,
@@ -69,15 +68,6 @@ def get(db: Session, key: int | str) -> CampaignDB:
 
 def get_all(db: Session) -> list[CampaignDB]:
     return list(db.scalars(select(CampaignDB).order_by(CampaignDB.id)))
-
-
-def start(db: Session, key: int | str, *, now: datetime) -> int:
-    """Run the campaign: enrol matching leads (also those added since the last start); return how many joined."""
-    campaign = get(db, key)
-    if campaign.status == STOPPED:
-        raise CampaignStateError(f"campaign {campaign.name!r} is stopped; create a new one to run again")
-    campaign.status, campaign.updated_at = RUNNING, now
-    return auto.enroll(db, campaign, now)
 
 
 def pause(db: Session, key: int | str, *, now: datetime) -> CampaignDB:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from aicmo.cam.grading.grades import Grade
 from aicmo.cam.grading.profile import GradingProfile
-from aicmo.cam.leads.enums import Grade
-from aicmo.cam.leads.normalize import country_region
+from aicmo.countries import country_region
 
 ENGAGED_STATUSES = frozenset({"replied", "interested", "meeting", "won"})
 

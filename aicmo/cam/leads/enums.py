@@ -1,5 +1,7 @@
 from enum import StrEnum
 
+from aicmo.cam.grading.grades import Grade as Grade  # a lead's grade; grading is its home
+
 
 class LeadStatus(StrEnum):
     NEW = "new"
@@ -35,10 +37,3 @@ class KeyKind(StrEnum):
     NAME = "name"
     # Not a dedupe key: the id of a lead merged into this one, so links already sent to it still find the person.
     MERGED_LEAD = "merged_lead"
-
-
-class Grade(StrEnum):
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"

@@ -7,8 +7,8 @@ from sqlalchemy import String, cast, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from aicmo.cam.grading.service import LeadGradeService
 from aicmo.cam.leads.enums import KeyKind, LeadStatus
+from aicmo.cam.leads.grading import LeadGradeService
 from aicmo.cam.leads.merge import KEY_COLUMNS, lead_keys
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 from aicmo.cam.leads.normalize import RowRejected, normalize_lead

@@ -13,11 +13,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 import idna
 import phonenumbers
-import pycountry
 import tldextract
 from email_validator import EmailNotValidError, validate_email
 
-from aicmo.cam.leads.vocab import COUNTRY_ALIASES
+from aicmo.countries import country_region as country_region
 
 _CACHE_SIZE = 65536
 
@@ -186,21 +185,6 @@ def e164(raw: str, region: str | None) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
-@lru_cache(maxsize=4096)
-def country_region(country: str) -> str | None:
-    """'Germany', 'DE', 'DEU', 'USA', 'UK', 'England' -> ISO 3166 alpha-2; None when unknown."""
-    key = " ".join(country.split()).lower()
-    if not key:
-        return None
-    alias = COUNTRY_ALIASES.get(key)
-    if alias is not None:
-        return alias
-    try:
-        return str(pycountry.countries.lookup(key).alpha_2)
-    except LookupError:
-        return None
 
 
 _SIZE = re.compile(r"(\d+(?:[.,]\d+)*)(?:\s*([km])(?![a-z]))?", re.IGNORECASE)

@@ -120,19 +120,6 @@ DEPARTMENT_ALIASES: dict[str, str] = {
     "medical health": "medical",
 }
 
-# Lower-cased country text pycountry.countries.lookup does not know -> ISO 3166 alpha-2.
-COUNTRY_ALIASES: dict[str, str] = {
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB",
-    "u.s.": "US", "u.s.a.": "US", "u.s": "US", "america": "US", "united states of america": "US",
-    "deutschland": "DE", "russia": "RU", "korea": "KR", "south korea": "KR", "republic of korea": "KR",
-    "turkey": "TR", "holland": "NL", "the netherlands": "NL", "uae": "AE", "ivory coast": "CI",
-    "brasil": "BR", "españa": "ES", "espana": "ES", "macedonia": "MK", "palestine": "PS",
-    "swaziland": "SZ", "cape verde": "CV", "micronesia": "FM", "vatican": "VA", "burma": "MM",
-    "kosovo": "XK", "schweiz": "CH", "suisse": "CH", "österreich": "AT", "osterreich": "AT",
-    "méxico": "MX", "italia": "IT", "polska": "PL", "nederland": "NL", "czechia": "CZ",
-}
-
 # Lower-case name particles kept lower-case when re-casing an ALL CAPS / all lower name.
 NAME_PARTICLES: frozenset[str] = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",

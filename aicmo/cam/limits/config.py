@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aicmo.cam.limits.models import ChannelConfigDB
 from aicmo.cam.limits.rules import DEFAULT_LIMITS, ChannelLimits
-from aicmo.cam.outreach.models import ChannelConfigDB
 from aicmo.errors import AicmoError
 
 SCOPES = ("email", "linkedin", "contact_form", "all")

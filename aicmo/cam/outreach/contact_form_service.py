@@ -25,9 +25,7 @@ from aicmo.cam.outreach.forms.fetch import FetchFailed, Limits, Submission, fetc
 from aicmo.cam.outreach.forms.find import best_contact_form, domain_of, read_forms
 from aicmo.cam.outreach.forms.model import SenderIdentity
 from aicmo.cam.outreach.forms.outcome import Outcome, classify, same_page
-from aicmo.cam.outreach.forms.pinned import PinnedTransport
 from aicmo.cam.outreach.forms.spam_filter import blocker, page_js_only_reason
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy
 from aicmo.cam.outreach.forms.submit import CannotFill, submission
 from aicmo.cam.outreach.forms.tasks import store as form_tasks
 from aicmo.cam.outreach.forms.tasks.store import MANUAL_TASK, manual_detail, manual_reason
@@ -35,6 +33,8 @@ from aicmo.cam.outreach.forms.verify import FormCheck, verify
 from aicmo.cam.outreach.models import OutreachAttemptDB
 from aicmo.db.base import utcnow
 from aicmo.db.engine import unit_of_work
+from aicmo.net.pinned import PinnedTransport
+from aicmo.net.ssrf import AddressPolicy
 from aicmo.settings import Settings, get_settings
 
 __all__ = ["MANUAL_TASK", "ContactFormOutreachService", "FormCheck", "SenderIdentity"]

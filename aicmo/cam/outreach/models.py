@@ -185,21 +185,3 @@ class OutreachMessageDB(Base):
         # Enqueueing a campaign step twice never makes a second message.
         UniqueConstraint("campaign_id", "lead_id", "sequence_step", name="uq_outreach_messages_campaign_lead_step"),
     )
-
-
-class ChannelConfigDB(Base):
-    """Whether a channel may send, how much, and how it retries. The scope `all` holds the global limits."""
-
-    __tablename__ = "channel_configs"
-
-    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    hourly_cap: Mapped[int | None] = mapped_column(Integer)
-    daily_cap: Mapped[int | None] = mapped_column(Integer)
-    weekly_cap: Mapped[int | None] = mapped_column(Integer)
-    domain_daily_cap: Mapped[int | None] = mapped_column(Integer)
-    min_lead_gap_hours: Mapped[float | None]
-    retry_base_seconds: Mapped[float] = mapped_column(default=60.0)
-    retry_cap_seconds: Mapped[float] = mapped_column(default=6 * 3600.0)
-    max_retries: Mapped[int] = mapped_column(Integer, default=3)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -8,27 +8,14 @@ from enum import StrEnum
 
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.outreach.domain import ErrorKind, MessageStatus, SendStatus
+from aicmo.retry import RetryPolicy as RetryPolicy  # the rules below apply it; aicmo.retry is its home
+from aicmo.retry import backoff as backoff
 
 # A lead in one of these states is never contacted again by a sequence.
 STOPPING_STATUSES = frozenset({LeadStatus.REPLIED, LeadStatus.INTERESTED, LeadStatus.MEETING, LeadStatus.WON,
                                LeadStatus.LOST, LeadStatus.UNSUBSCRIBED, LeadStatus.DO_NOT_CONTACT})
 # The lead answered: with stop_company_on_reply, nobody else at its company is contacted either.
 REPLY_STATUSES = frozenset({LeadStatus.REPLIED, LeadStatus.INTERESTED, LeadStatus.MEETING, LeadStatus.WON})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    base: timedelta = timedelta(seconds=60)
-    cap: timedelta = timedelta(hours=6)
-    max_retries: int = 3
-
-
-def backoff(policy: RetryPolicy, retry: int, rand: Callable[[], float] = random.random) -> timedelta:
-    """The wait before retry number `retry` (1-based): full jitter, uniform in [0, min(cap, base * 2^(retry-1)))."""
-    if retry < 1:
-        raise ValueError("retries are numbered from 1")
-    ceiling = min(policy.cap, policy.base * 2 ** (retry - 1))
-    return timedelta(seconds=ceiling.total_seconds() * rand())
 
 
 class Move(StrEnum):

@@ -28,12 +28,12 @@ import httpx
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.outreach.forms.pinned import PinnedTransport
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy, Refused, check_url
-from aicmo.cam.outreach.linkedin.signing import SIGNATURE_HEADER, sign
-from aicmo.cam.sequences.rules import RetryPolicy, backoff
 from aicmo.cam.webhooks.models import WebhookDeliveryDB as D
 from aicmo.cam.webhooks.models import WebhookSubscriptionDB as S
+from aicmo.net.pinned import PinnedTransport
+from aicmo.net.signing import SIGNATURE_HEADER, sign
+from aicmo.net.ssrf import AddressPolicy, Refused, check_url
+from aicmo.retry import RetryPolicy, backoff
 from aicmo.settings import Settings, get_settings
 
 log = logging.getLogger("aicmo.webhooks")

@@ -6,16 +6,32 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aicmo.cam.leads.models import LeadDB
-from aicmo.cam.leads.schemas import LeadRead
-from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import utcnow
+
+
+class Message(Protocol):
+    """What an event needs of a message (a stored one): the webhook outbox sits below the packages that send."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def campaign_id(self) -> int | None: ...
+    @property
+    def channel(self) -> object: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def status(self) -> object: ...
+    @property
+    def sequence_step(self) -> int: ...
+    @property
+    def template_variant(self) -> str | None: ...
 
 
 class WebhookEvent(StrEnum):
@@ -87,8 +103,8 @@ def emit_many(db: Session, event: str, payloads: Iterable[dict[str, Any]], now: 
     return written
 
 
-def lead_data(lead: LeadDB | LeadRead | Mapping[str, Any]) -> dict[str, Any]:
-    """What a CRM needs to find or create the lead."""
+def lead_data(lead: object) -> dict[str, Any]:
+    """What a CRM needs to find or create the lead (a stored lead, its read model, or a mapping of its fields)."""
     def get(name: str) -> Any:
         return lead.get(name) if isinstance(lead, Mapping) else getattr(lead, name, None)
 
@@ -100,14 +116,14 @@ def lead_data(lead: LeadDB | LeadRead | Mapping[str, Any]) -> dict[str, Any]:
             "status": None if status is None else str(status)}
 
 
-def message_data(message: OutreachMessageDB, *, status: str | None = None) -> dict[str, Any]:
+def message_data(message: Message, *, status: str | None = None) -> dict[str, Any]:
     """The message as a subscriber sees it (never its body): ids, channel, subject, status."""
     return {"id": message.id, "campaign_id": message.campaign_id, "channel": _text(message.channel),
             "subject": message.subject, "status": status or _text(message.status),
             "sequence_step": message.sequence_step, "variant": message.template_variant}
 
 
-def message_event(db: Session, event: WebhookEvent, message: OutreachMessageDB, lead: LeadDB | LeadRead,
+def message_event(db: Session, event: WebhookEvent, message: Message, lead: object,
                   now: datetime | None = None, *, status: str | None = None, **extra: Any) -> int:
     """Emit an event about a message to a lead: the message, the lead and its campaign, plus `extra`."""
     payload = {"message": message_data(message, status=status), "lead": lead_data(lead),

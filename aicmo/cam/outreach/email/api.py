@@ -6,8 +6,8 @@ from fastapi import APIRouter, Body, Depends, Response, status
 from pydantic import BaseModel, Field
 
 from aicmo import operator_services as ops
+from aicmo.cam.analytics.mailbox_status import MailboxStatus
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
-from aicmo.cam.outreach.email.status import MailboxStatus
 from aicmo.web.deps import SessionDep, require_api_key
 from aicmo.web.problems import PROBLEM_RESPONSES
 

@@ -17,9 +17,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from aicmo import operator_services as ops
+from aicmo.cam.analytics.mailbox_status import MailboxStatus
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxRead, default_imap_port
-from aicmo.cam.outreach.email.status import MailboxHealth, MailboxStatus
+from aicmo.cam.outreach.email.status import MailboxHealth
 from aicmo.cli.context import console, err_console, fail, open_session, reports_errors, warn_if_default_secret
 from aicmo.settings import get_settings
 

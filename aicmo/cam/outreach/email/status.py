@@ -8,13 +8,9 @@ from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aicmo.cam.deliverability.guard import windows
-from aicmo.cam.inbox.models import InboxStateDB
 from aicmo.cam.limits.rules import Period, warmup_cap, window_start
 from aicmo.cam.outreach.domain import Channel, SendStatus
-from aicmo.cam.outreach.email.store import unreadable_secrets
 from aicmo.cam.outreach.models import MailboxDB, OutreachAttemptDB
-from aicmo.settings import Settings
 
 
 def mailbox_state(enabled: bool, paused_at: datetime | None) -> str:
@@ -36,7 +32,7 @@ def cap_today(mailbox: MailboxDB, now: datetime) -> int:
                       now)
 
 
-def _without(data: Any, computed: tuple[str, ...]) -> Any:
+def without_computed(data: Any, computed: tuple[str, ...]) -> Any:
     """A dumped model read back: its computed fields are not input."""
     if isinstance(data, Mapping):
         return {name: value for name, value in data.items() if name not in computed}
@@ -62,7 +58,7 @@ class MailboxHealth(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _without_computed(cls, data: Any) -> Any:
-        return _without(data, ("paused", "state"))
+        return without_computed(data, ("paused", "state"))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -74,79 +70,3 @@ class MailboxHealth(BaseModel):
     def state(self) -> str:
         """active, paused or disabled."""
         return mailbox_state(self.enabled, self.paused_at)
-
-
-class GuardWindow(BaseModel):
-    """A window the deliverability guard judges a mailbox by, and whether each rate is above its threshold."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    label: str  # e.g. "last 200 sends", "last 24 h"
-    sends: int
-    bounces: int
-    complaints: int
-    bounce_rate: float
-    complaint_rate: float
-    bounce_rate_over: bool
-    complaint_rate_over: bool
-
-
-class MailboxStatus(BaseModel):
-    """One mailbox at a glance: its state, today's sends against today's cap, the guard's windows, its inbox."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    enabled: bool
-    paused_at: datetime | None
-    paused_reason: str | None
-    sent_today: int
-    cap_today: int
-    windows: list[GuardWindow]
-    imap_host: str | None  # None: its replies and bounces are not read
-    imap_port: int | None
-    imap_folder: str
-    last_polled_at: datetime | None  # of imap_folder; None: never read
-    last_error: str | None  # of the last poll; None once a poll succeeds
-    unreadable_secrets: list[str] = []  # stored secrets no configured key decrypts: the mailbox cannot send
-
-    @model_validator(mode="before")
-    @classmethod
-    def _without_computed(cls, data: Any) -> Any:
-        return _without(data, ("state", "inbox"))
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def state(self) -> str:
-        """active, paused or disabled."""
-        return mailbox_state(self.enabled, self.paused_at)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def inbox(self) -> bool:
-        """Whether replies and bounces are read from it over IMAP."""
-        return self.imap_host is not None
-
-
-def _windows(db: Session, mailbox_id: int, settings: Settings, now: datetime) -> list[GuardWindow]:
-    return [GuardWindow(label=w.label, sends=w.sends, bounces=w.bounces, complaints=w.complaints,
-                        bounce_rate=w.bounce_rate, complaint_rate=w.complaint_rate,
-                        bounce_rate_over=w.bounce_rate > settings.guard_bounce_rate,
-                        complaint_rate_over=w.complaint_rate > settings.guard_complaint_rate)
-            for w in windows(db, mailbox_id, settings, now)]
-
-
-def mailbox_status(db: Session, *, settings: Settings, now: datetime) -> list[MailboxStatus]:
-    """Every mailbox, in the order they were added, with the figures the guard pauses it by and its inbox's state."""
-    polls = {(state.mailbox_id, state.folder): state for state in db.scalars(select(InboxStateDB))}
-    statuses = []
-    for mailbox in db.scalars(select(MailboxDB).order_by(MailboxDB.id)):
-        poll = polls.get((mailbox.id, mailbox.imap_folder))
-        statuses.append(MailboxStatus(
-            name=mailbox.name, enabled=mailbox.enabled, paused_at=mailbox.paused_at,
-            paused_reason=mailbox.paused_reason, sent_today=sent_today(db, mailbox.id, now),
-            cap_today=cap_today(mailbox, now), windows=_windows(db, mailbox.id, settings, now),
-            imap_host=mailbox.imap_host, imap_port=mailbox.imap_port, imap_folder=mailbox.imap_folder,
-            last_polled_at=poll.last_polled_at if poll else None, last_error=poll.last_error if poll else None,
-            unreadable_secrets=unreadable_secrets(mailbox)))
-    return statuses

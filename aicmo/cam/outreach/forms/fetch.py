@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from aicmo.cam.outreach.domain import ErrorKind
 from aicmo.cam.outreach.forms.model import MULTIPART
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy, Refused, check_url
+from aicmo.net.ssrf import AddressPolicy, Refused, check_url
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

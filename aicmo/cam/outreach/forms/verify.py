@@ -11,7 +11,7 @@ from aicmo.cam.outreach.forms.find import best_contact_form, contact_links, read
 from aicmo.cam.outreach.forms.model import ContactForm, PageSignals
 from aicmo.cam.outreach.forms.outcome import signals
 from aicmo.cam.outreach.forms.spam_filter import blocker, page_js_only_reason
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy
+from aicmo.net.ssrf import AddressPolicy
 
 
 @dataclass

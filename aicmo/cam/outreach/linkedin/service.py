@@ -17,11 +17,11 @@ from aicmo.cam.outreach.attempts import record_attempt
 from aicmo.cam.outreach.domain import Channel, OutreachMessage
 from aicmo.cam.outreach.linkedin import store
 from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
-from aicmo.cam.outreach.linkedin.signing import TOLERANCE_SECONDS, verify
 from aicmo.cam.outreach.linkedin.webhook import WebhookProvider
 from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus
 from aicmo.db.base import utcnow
 from aicmo.errors import InvalidCallback, TaskNotFound
+from aicmo.net.signing import TOLERANCE_SECONDS, verify
 from aicmo.settings import get_settings
 
 CALLBACK_OUTCOMES = {"sent": True, "failed": False}

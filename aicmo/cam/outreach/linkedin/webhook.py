@@ -9,8 +9,8 @@ import httpx
 
 from aicmo.cam.outreach.domain import ErrorKind, SendStatus
 from aicmo.cam.outreach.linkedin.domain import Handover, LinkedInStep
-from aicmo.cam.outreach.linkedin.signing import SIGNATURE_HEADER, sign
 from aicmo.errors import AicmoError
+from aicmo.net.signing import SIGNATURE_HEADER, sign
 
 CALLBACK_PATH = "/webhooks/linkedin"
 ANSWERS = {"sent": SendStatus.SENT, "accepted": SendStatus.PENDING, "queued": SendStatus.PENDING,

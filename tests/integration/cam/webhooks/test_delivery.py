@@ -7,9 +7,9 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
-from aicmo.cam.outreach.linkedin.signing import verify
 from aicmo.cam.webhooks.delivery import claim, deliver_due, new_client
 from aicmo.cam.webhooks.events import WebhookEvent, emit
+from aicmo.net.signing import verify
 from aicmo.settings import Settings
 from tests.integration.cam.webhooks.conftest import LOCAL, T0, deliveries, subscribe
 from tests.support.webhook_receiver import Reply, WebhookReceiver

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
+from aicmo.cam.analytics.mailbox_status import GuardWindow, MailboxStatus, mailbox_status
 from aicmo.cam.inbox.models import InboxStateDB
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.email import mailboxes
-from aicmo.cam.outreach.email.status import GuardWindow, MailboxStatus, mailbox_status
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB
 from aicmo.settings import Settings
 from tests.factories import make_lead

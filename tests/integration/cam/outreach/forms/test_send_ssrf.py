@@ -3,7 +3,7 @@
 import pytest
 
 from aicmo.cam.outreach.domain import ErrorKind, SendStatus
-from aicmo.cam.outreach.forms.ssrf import PRIVATE_REFUSAL
+from aicmo.net.ssrf import PRIVATE_REFUSAL
 from tests.integration.cam.outreach.forms import pages
 from tests.integration.cam.outreach.forms.factories import ServiceFactory, make_lead, make_message
 from tests.support.form_site import FormSite, Reply

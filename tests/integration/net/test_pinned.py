@@ -9,8 +9,8 @@ import trustme
 
 from aicmo.cam.outreach.domain import ErrorKind
 from aicmo.cam.outreach.forms.fetch import FetchFailed, Limits, fetch
-from aicmo.cam.outreach.forms.pinned import PinnedTransport
-from aicmo.cam.outreach.forms.ssrf import PRIVATE_REFUSAL, AddressPolicy, Refused
+from aicmo.net.pinned import PinnedTransport
+from aicmo.net.ssrf import PRIVATE_REFUSAL, AddressPolicy, Refused
 from tests.integration.cam.outreach.forms import pages
 from tests.support.form_site import FormSite
 

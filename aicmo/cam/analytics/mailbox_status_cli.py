@@ -6,8 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from aicmo import operator_services as ops
+from aicmo.cam.analytics.mailbox_status import GuardWindow, MailboxStatus
 from aicmo.cam.outreach.email.cli import FORMAT, check_format, state_text
-from aicmo.cam.outreach.email.status import GuardWindow, MailboxStatus
 from aicmo.cli.context import console, open_session, reports_errors
 from aicmo.settings import get_settings
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.grading.profile import load_profile
-from aicmo.cam.grading.service import LeadGradeService
+from aicmo.cam.leads.grading import LeadGradeService
 from aicmo.cam.leads.models import LeadDB
 from tests.factories import make_lead, snapshot
 

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from aicmo.cam.outreach.forms.ssrf import PRIVATE_REFUSAL, AddressPolicy, Refused, check_url, is_public
+from aicmo.net.ssrf import PRIVATE_REFUSAL, AddressPolicy, Refused, check_url, is_public
 
 
 @pytest.mark.parametrize("address", [

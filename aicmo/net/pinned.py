@@ -16,7 +16,7 @@ import anyio
 import httpcore
 import httpx
 
-from aicmo.cam.outreach.forms.ssrf import AddressPolicy, IPAddress, ensure_allowed, ip_of, literal_address
+from aicmo.net.ssrf import AddressPolicy, IPAddress, ensure_allowed, ip_of, literal_address
 
 # httpx's own defaults (httpx.AsyncClient() uses these).
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)

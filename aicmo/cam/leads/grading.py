@@ -1,3 +1,5 @@
+"""LeadGradeService: grade stored leads against the ideal-customer profile (aicmo.cam.grading), with the reasons."""
+
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 

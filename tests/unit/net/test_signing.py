@@ -1,7 +1,7 @@
 import pytest
 
-from aicmo.cam.outreach.linkedin.signing import sign, verify
 from aicmo.errors import InvalidSignature
+from aicmo.net.signing import sign, verify
 from tests.support.webhook_receiver import signature, signature_matches
 
 SECRET = "whsec_test"

@@ -1,0 +1,72 @@
+"""The packages of aicmo.cam import each other in one direction: read from the source's own import statements,
+no package reaches (directly or through others) a package that reaches it back. Entry files (the api/cli modules
+beside each domain, and the seed's ChannelSequencer face) are left out, as import-linter's contract does."""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import aicmo
+
+CAM = Path(aicmo.__file__).parent / "cam"
+ENTRY_FILES = {"api.py", "admin_api.py", "cli.py", "mailbox_status_cli.py", "tasks_cli.py"}
+SEED_FACES = {CAM / "outreach" / "sequencer.py"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at any depth of the file (imports inside functions count too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import; the package is written absolute throughout"
+            found.add(node.module or "")
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Each aicmo.cam package or top-level module, and the others it imports."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in CAM.rglob("*.py"):
+        if path.name in ENTRY_FILES or path in SEED_FACES or "migrations" in path.parts:
+            continue
+        source = path.relative_to(CAM).parts[0].removesuffix(".py")
+        graph[source]
+        for imported in _imported_modules(path):
+            parts = imported.split(".")
+            if parts[:2] == ["aicmo", "cam"] and len(parts) > 2 and parts[2] != source:
+                graph[source].add(parts[2])
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The groups of packages that reach one another (strongly connected, more than one package)."""
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for target in graph.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    reachable = {package: reach(package) for package in graph}
+    groups: list[set[str]] = []
+    for package in sorted(graph):
+        group = {package} | {other for other in reachable[package] if package in reachable.get(other, set())}
+        if len(group) > 1 and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def test_no_package_of_aicmo_cam_reaches_back_to_one_that_reaches_it() -> None:
+    graph = package_graph()
+    assert {"leads", "grading", "outreach", "engine", "campaigns", "webhooks"} <= set(graph)
+    assert cycles(graph) == []
+
+
+def test_the_count_sees_a_cycle_when_there_is_one() -> None:
+    graph = {"leads": {"grading"}, "grading": {"webhooks"}, "webhooks": {"leads"}, "limits": {"leads"}}
+    assert cycles(graph) == [{"leads", "grading", "webhooks"}]
