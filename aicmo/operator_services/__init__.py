@@ -35,6 +35,7 @@ from aicmo.errors import (
 )
 from aicmo.operator_services._access import (
     LoginBlocked,
+    authenticate_api_key,
     create_api_key,
     get_live_api_key,
     list_api_keys,
@@ -71,6 +72,7 @@ from aicmo.operator_services._leads import (
 from aicmo.operator_services._listening import (
     acknowledge_alert,
     export_suppressions,
+    get_suppression,
     import_suppressions,
     list_alerts,
     list_inbound,
@@ -78,6 +80,7 @@ from aicmo.operator_services._listening import (
     poll_inbox,
     suppress,
     take_provider_events,
+    unsubscribe_by_link,
     unsuppress,
 )
 from aicmo.operator_services._mailboxes import (
@@ -145,6 +148,7 @@ __all__ = [
     "WebhookSubscriptionNotFound",
     "acknowledge_alert",
     "add_mailbox",
+    "authenticate_api_key",
     "complete_linkedin_task",
     "create_api_key",
     "create_campaign",
@@ -170,6 +174,7 @@ __all__ = [
     "get_message",
     "get_outreach_history",
     "get_queue_status",
+    "get_suppression",
     "get_webhook_subscription",
     "grade_lead",
     "grade_leads",
@@ -211,6 +216,7 @@ __all__ = [
     "stop_outreach",
     "suppress",
     "take_provider_events",
+    "unsubscribe_by_link",
     "unsuppress",
     "update_channel_config",
     "update_lead",

@@ -42,3 +42,11 @@ def get_live_api_key(db: Session, key_id: int) -> ApiKeyRead | None:
     """The key with this id, unless it was revoked or deleted."""
     # A handful of keys at most: reading them all is cheaper than another query path to maintain.
     return next((key for key in api_keys.get_all(db) if key.id == key_id and key.revoked_at is None), None)
+
+
+def authenticate_api_key(db: Session, secret: str | None) -> ApiKeyRead | None:
+    """The live API key this secret is, else None; its last use is noted every few minutes, not on every call."""
+    key = api_keys.authenticate(db, secret)
+    if db.dirty:
+        db.commit()
+    return key

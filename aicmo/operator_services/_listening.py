@@ -10,7 +10,7 @@ from aicmo.cam.alerts.schemas import AlertRead
 from aicmo.cam.inbox import service as inbox
 from aicmo.cam.inbox.events import InboundKind
 from aicmo.cam.inbox.poller import PollResult
-from aicmo.cam.inbox.providers import parse_events
+from aicmo.cam.inbox.providers import parse_events, subscription_confirm_url
 from aicmo.cam.inbox.schemas import InboundRead, WebhookOutcome
 from aicmo.cam.suppression import service as suppression
 from aicmo.cam.suppression.schemas import ImportResult, SuppressionRead
@@ -30,8 +30,32 @@ def list_inbound(db: Session, *, kind: InboundKind | None = None, lead_id: int |
 
 def take_provider_events(db: Session, provider: str, body: bytes, *,
                          settings: Settings | None = None) -> WebhookOutcome:
-    """Apply a provider's webhook payload (SES, SendGrid, Postmark); WebhookError names what is malformed."""
+    """Apply a provider's webhook payload (SES, SendGrid, Postmark); WebhookError names what is malformed.
+
+    An Amazon SNS subscription request is shown to the operator as an alert with its link: subscribing is their
+    decision, so the link is never fetched from here.
+    """
+    confirm = subscription_confirm_url(body) if provider.lower() == "ses" else None
+    if confirm is not None:
+        alerts.raise_alert(db, "webhook.subscription", subject="ses", message=(
+            f"Amazon SNS asks to confirm the subscription of this webhook: open {confirm} to confirm it."),
+            data={"url": confirm})
+        db.commit()
+        return WebhookOutcome(received=0, applied=0, duplicates=0)
     return inbox.take_provider_events(db, provider, parse_events(provider, body), settings or get_settings())
+
+
+def unsubscribe_by_link(db: Session, *, lead_id: int, message_id: str | None, source: str) -> None:
+    """Unsubscribe the lead an unsubscribe link names: address suppressed, lead unsubscribed, waiting steps
+    cancelled. Repeating it is harmless."""
+    suppression.unsubscribe(db, lead_id=lead_id, message_id=message_id, source=source)
+    db.commit()
+
+
+def get_suppression(db: Session, value: str) -> SuppressionRead | None:
+    """The entry that suppresses exactly this address or domain, if there is one."""
+    row = suppression.get(db, value)
+    return None if row is None else SuppressionRead.model_validate(row)
 
 
 def suppress(db: Session, value: str, *, reason: str = "manual", detail: str | None = None) -> SuppressionRead:

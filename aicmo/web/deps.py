@@ -7,7 +7,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.auth import service as api_keys
+from aicmo import operator_services as ops
 from aicmo.cam.auth.service import ApiKeyRead
 from aicmo.settings import Settings
 
@@ -32,11 +32,9 @@ def require_api_key(db: Annotated[Session, Depends(get_session)],
     It looks in the request's own session (the route's SessionDep is the same one), so a request costs one
     session, not two.
     """
-    key = api_keys.authenticate(db, credentials.credentials if credentials else None)
+    key = ops.authenticate_api_key(db, credentials.credentials if credentials else None)
     if key is None:
         raise HTTPException(401, "a valid API key is needed: Authorization: Bearer KEY")
-    if db.dirty:
-        db.commit()  # the key's last use, noted every few minutes, not on every request
     return key
 
 

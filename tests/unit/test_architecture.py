@@ -70,3 +70,28 @@ def test_no_package_of_aicmo_cam_reaches_back_to_one_that_reaches_it() -> None:
 def test_the_count_sees_a_cycle_when_there_is_one() -> None:
     graph = {"leads": {"grading"}, "grading": {"webhooks"}, "webhooks": {"leads"}, "limits": {"leads"}}
     assert cycles(graph) == [{"leads", "grading", "webhooks"}]
+
+
+def _commits(path: Path) -> list[int]:
+    """The lines of a file that call `.commit()` on anything."""
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text("utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"]
+
+
+def command_and_route_files() -> list[Path]:
+    """The CLI, the REST API and the dashboard: aicmo.cli, aicmo.web and the api/cli files beside each domain."""
+    package = Path(aicmo.__file__).parent
+    beside = [path for path in CAM.rglob("*.py") if path.name in ENTRY_FILES]
+    return sorted([*(package / "cli").rglob("*.py"), *(package / "web").rglob("*.py"), *beside])
+
+
+def test_commands_routes_and_pages_leave_every_commit_to_the_operator_layer() -> None:
+    files = command_and_route_files()
+    assert len(files) > 30
+    assert {path: lines for path in files if (lines := _commits(path))} == {}
+
+
+def test_the_commit_check_finds_a_commit(tmp_path: Path) -> None:
+    route = tmp_path / "api.py"
+    route.write_text("def create(db):\n    db.add(1)\n    db.commit()\n")
+    assert _commits(route) == [3]

@@ -11,8 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
-from aicmo.cam.alerts import service as alerts
-from aicmo.cam.inbox.providers import WebhookError, subscription_confirm_url, verify_request
+from aicmo.cam.inbox.providers import WebhookError, verify_request
 from aicmo.cam.inbox.schemas import WebhookOutcome
 from aicmo.settings import Settings
 from aicmo.web.problems import problem
@@ -43,12 +42,4 @@ async def provider_webhook(provider: str, request: Request) -> Response:
 
 def _take(sessions: sessionmaker[Session], settings: Settings, provider: str, body: bytes) -> WebhookOutcome:
     with sessions() as db:
-        confirm = subscription_confirm_url(body) if provider.lower() == "ses" else None
-        if confirm is not None:
-            # Subscribing is the operator's decision: the link is shown, never fetched from here.
-            alerts.raise_alert(db, "webhook.subscription", subject="ses", message=(
-                f"Amazon SNS asks to confirm the subscription of this webhook: open {confirm} to confirm it."),
-                data={"url": confirm})
-            db.commit()
-            return WebhookOutcome(received=0, applied=0, duplicates=0)
         return ops.take_provider_events(db, provider, body, settings=settings)

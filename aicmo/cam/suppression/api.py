@@ -10,10 +10,10 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
+from aicmo import operator_services as ops
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.service import find_current
 from aicmo.cam.outreach.unsubscribe import verify_token
-from aicmo.cam.suppression import service
 from aicmo.cam.suppression.schemas import masked
 from aicmo.web.deps import SessionDep, SettingsDep
 from aicmo.web.pages import render
@@ -76,9 +76,8 @@ def unsubscribe(token: str, db: SessionDep, settings: SettingsDep,
     if not is_one_click and confirm != BUTTON_VALUE:
         return _page("bad_request.html", 400)
     message_id, lead = target
-    service.unsubscribe(db, lead_id=lead.id, message_id=message_id,
-                        source="one-click (RFC 8058)" if is_one_click else "unsubscribe page")
-    db.commit()
+    ops.unsubscribe_by_link(db, lead_id=lead.id, message_id=message_id,
+                            source="one-click (RFC 8058)" if is_one_click else "unsubscribe page")
     if is_one_click:
         return PlainTextResponse("Unsubscribed.\n", headers=HEADERS)
     return _page("unsubscribed.html", address=_shown(lead))

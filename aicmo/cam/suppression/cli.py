@@ -7,8 +7,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from aicmo import operator_services as ops
 from aicmo.cam.suppression import service
 from aicmo.cam.suppression.models import SuppressionDB, SuppressionKind
+from aicmo.cam.suppression.schemas import SuppressionRead
 from aicmo.cli.context import console, err_console, fail, open_session, reports_errors
 
 app = typer.Typer(help="The suppression list: addresses and whole domains never to contact.", no_args_is_help=True)
@@ -23,7 +25,7 @@ def _kind(value: str | None) -> SuppressionKind | None:
     return SuppressionKind(value.lower())
 
 
-def _described(row: SuppressionDB) -> str:
+def _described(row: SuppressionDB | SuppressionRead) -> str:
     return f"{row.kind.value} {row.value} ({row.reason}, since {row.created_at:%Y-%m-%d})"
 
 
@@ -36,9 +38,8 @@ def add_command(
 ) -> None:
     """Never contact this address, or anyone at this domain, again."""
     with open_session() as db:
-        before = service.get(db, value)
-        row = service.add(db, value, reason=reason, detail=detail)
-        db.commit()
+        before = ops.get_suppression(db, value)
+        row = ops.suppress(db, value, reason=reason, detail=detail)
     if before is not None:
         console.print(f"already suppressed: {escape(_described(row))}", highlight=False)
     else:
@@ -50,8 +51,7 @@ def add_command(
 def remove_command(value: str = typer.Argument(..., help="The address or domain to take off the list.")) -> None:
     """Allow contact again (leads that unsubscribed keep their status)."""
     with open_session() as db:
-        removed = service.remove(db, value)
-        db.commit()
+        removed = ops.unsuppress(db, value)
     if not removed:
         raise fail(f"{value!r} is not on the suppression list")
     console.print(f"removed {escape(value.strip())} from the suppression list", highlight=False)
