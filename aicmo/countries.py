@@ -15,6 +15,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "swaziland": "SZ", "cape verde": "CV", "micronesia": "FM", "vatican": "VA", "burma": "MM",
     "kosovo": "XK", "schweiz": "CH", "suisse": "CH", "österreich": "AT", "osterreich": "AT",
     "méxico": "MX", "italia": "IT", "polska": "PL", "nederland": "NL", "czechia": "CZ",
+    "turkiye": "TR", "brunei": "BN",
 }
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import holidays
-import pycountry
+
+from aicmo.countries import country_region
 
 ALL_DAYS = frozenset(range(1, 8))
 WEEKDAYS = frozenset(range(1, 6))
@@ -33,35 +34,6 @@ _MOST_POPULOUS_ZONE = {
     "RU": "Europe/Moscow",
     "UA": "Europe/Kyiv",
     "UZ": "Asia/Tashkent",
-}
-
-# Everyday English names that pycountry's ISO names and common names do not cover.
-_COUNTRY_ALIASES = {
-    "uk": "GB",
-    "u.k.": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "america": "US",
-    "russia": "RU",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "uae": "AE",
-    "ivory coast": "CI",
-    "vatican": "VA",
-    "brunei": "BN",
-    "cape verde": "CV",
-    "burma": "MM",
-    "palestine": "PS",
-    "macedonia": "MK",
-    "swaziland": "SZ",
 }
 
 _DICT_KEYS = frozenset({"days", "start", "end", "timezone", "skip_holidays", "holiday_country"})
@@ -138,16 +110,7 @@ def zone_info(name: str) -> zoneinfo.ZoneInfo:
 @lru_cache(maxsize=4096)
 def country_code(country: str | None) -> str | None:
     """Return the ISO 3166 alpha-2 code for a code or English name, or None if unknown."""
-    if country is None or not country.strip():
-        return None
-    text = country.strip()
-    alias = _COUNTRY_ALIASES.get(text.casefold())
-    if alias is not None:
-        return alias
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        return None
+    return None if country is None else country_region(country)
 
 
 @lru_cache(maxsize=4096)
