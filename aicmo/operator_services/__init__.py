@@ -10,13 +10,7 @@ from aicmo.cam.limits.config import InvalidChannelConfig
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
 from aicmo.cam.outreach.email.secret_rotation import RotationReport
 from aicmo.cam.outreach.email.store import MailboxSecretUnreadable
-from aicmo.cam.outreach.linkedin.service import (
-    complete_linkedin_task,
-    get_linkedin_task,
-    handle_linkedin_callback,
-    list_linkedin_tasks,
-    set_linkedin_status,
-)
+from aicmo.cam.outreach.linkedin.service import get_linkedin_task, list_linkedin_tasks
 from aicmo.cam.webhooks.schemas import InvalidWebhookSubscription, WebhookDeliveryNotFound, WebhookSubscriptionNotFound
 from aicmo.errors import (
     CampaignNotFound,
@@ -96,7 +90,6 @@ from aicmo.operator_services._mailboxes import (
     update_mailbox,
 )
 from aicmo.operator_services._outreach import (
-    fail_linkedin_task,
     filter_messages,
     get_channel_config,
     get_channel_metrics,
@@ -108,6 +101,16 @@ from aicmo.operator_services._outreach import (
     retry_message,
     send_outreach_message,
     update_channel_config,
+)
+from aicmo.operator_services._tasks import (
+    complete_form_task,
+    complete_linkedin_task,
+    fail_form_task,
+    fail_linkedin_task,
+    get_form_task,
+    handle_linkedin_callback,
+    list_form_tasks,
+    set_linkedin_status,
 )
 from aicmo.operator_services._webhooks import (
     create_webhook_subscription,
@@ -149,6 +152,7 @@ __all__ = [
     "acknowledge_alert",
     "add_mailbox",
     "authenticate_api_key",
+    "complete_form_task",
     "complete_linkedin_task",
     "create_api_key",
     "create_campaign",
@@ -158,6 +162,7 @@ __all__ = [
     "delete_webhook_subscription",
     "export_leads",
     "export_suppressions",
+    "fail_form_task",
     "fail_linkedin_task",
     "filter_messages",
     "get_campaign",
@@ -165,6 +170,7 @@ __all__ = [
     "get_campaign_status",
     "get_channel_config",
     "get_channel_metrics",
+    "get_form_task",
     "get_grading_profile",
     "get_lead",
     "get_lead_timeline",
@@ -186,6 +192,7 @@ __all__ = [
     "list_api_keys",
     "list_campaigns",
     "list_channel_configs",
+    "list_form_tasks",
     "list_inbound",
     "list_leads",
     "list_linkedin_tasks",

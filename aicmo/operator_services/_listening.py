@@ -91,7 +91,9 @@ def acknowledge_alert(db: Session, alert_id: int) -> bool:
 
 def import_suppressions(db: Session, source: Path | bytes, *, reason: str = "import") -> ImportResult:
     """Add every address and domain of a CSV file (or its uploaded bytes); bad rows are reported by line."""
-    return suppression.import_csv(db, source, reason=reason)  # commits once, at the end
+    result = suppression.import_csv(db, source, reason=reason)
+    db.commit()
+    return result
 
 
 def export_suppressions(db: Session, out: TextIO) -> int:

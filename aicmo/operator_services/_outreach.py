@@ -13,8 +13,6 @@ from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
-from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
-from aicmo.cam.outreach.linkedin.service import complete_linkedin_task
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
@@ -82,11 +80,6 @@ def retry_message(db: Session, message_id: str) -> MessageRead:
     message = outreach.retry_message(db, message_id, now=utcnow())
     db.commit()
     return message
-
-
-def fail_linkedin_task(db: Session, task_id: int, detail: str | None = None) -> LinkedInTaskRead:
-    """Mark an open LinkedIn task failed: the message falls back to its next channel."""
-    return complete_linkedin_task(db, task_id, False, detail)
 
 
 def get_queue_status(db: Session, *, now: datetime | None = None) -> QueueStatus:

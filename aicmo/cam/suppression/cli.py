@@ -85,7 +85,7 @@ def import_command(file: Path = typer.Argument(..., help="CSV: a column email, d
                    reason: str = typer.Option("import", "--reason", help="Reason for rows that give none.")) -> None:
     """Add every address and domain of a CSV file; bad rows are listed by line and skipped."""
     with open_session() as db:
-        result = service.import_csv(db, file, reason=reason)
+        result = ops.import_suppressions(db, file, reason=reason)
     for rejected in result.rejected:
         err_console.print(f"line {rejected.line}: {escape(rejected.value or '(empty)')}: {escape(rejected.reason)}",
                           highlight=False, soft_wrap=True)

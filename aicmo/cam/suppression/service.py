@@ -292,7 +292,6 @@ def import_csv(db: Session, source: Path | bytes, *, reason: str = "import") -> 
             result.added += 1
         else:
             result.existing += 1
-    db.commit()
     return result
 
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from aicmo import operator_services as ops
 from aicmo.cam.outreach.forms.tasks.errors import FormTaskAlreadyClosed
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
-from aicmo.cam.outreach.forms.tasks.service import complete_form_task, list_form_tasks
 from aicmo.web.dashboard.render import back_to, flash, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
 
@@ -19,12 +19,12 @@ SHOWN = 200
 def form_task_list(request: Request, db: DbDep, key: KeyDep) -> HTMLResponse:
     """Show the open contact-form tasks, oldest first, with the form to open and the text to paste."""
     return page(request, "form_tasks.html",
-                tasks=list_form_tasks(db, status=ContactFormTaskStatus.OPEN, limit=SHOWN))
+                tasks=ops.list_form_tasks(db, status=ContactFormTaskStatus.OPEN, limit=SHOWN))
 
 
 def _close(request: Request, db: DbDep, task_id: int, done: bool, detail: str | None) -> Response:
     try:
-        task = complete_form_task(db, task_id, done, detail)
+        task = ops.complete_form_task(db, task_id, done, detail)
     except FormTaskAlreadyClosed as exc:
         db.rollback()
         flash(request, str(exc), "error")

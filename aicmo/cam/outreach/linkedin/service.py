@@ -71,10 +71,10 @@ def _finish(db: Session, task: LinkedInTaskDB, done: bool, detail: str | None, e
 
 def complete_linkedin_task(db: Session, task_id: int, done: bool, detail: str | None = None, *,
                            external_id: str | None = None) -> LinkedInTaskRead:
-    """Mark an open task done or failed; TaskNotFound or TaskAlreadyClosed otherwise."""
+    """Mark an open task done or failed; TaskNotFound or TaskAlreadyClosed otherwise. Never commits."""
     task = store.lock_open_task(db, task_id)
     _finish(db, task, done, detail, external_id)
-    db.commit()
+    db.flush()
     return get_linkedin_task(db, task_id)
 
 
@@ -99,7 +99,7 @@ def handle_linkedin_callback(db: Session, raw_body: bytes, signature_header: str
                              now: datetime | None = None, *, secret: str | None = None,
                              tolerance: float = TOLERANCE_SECONDS) -> LinkedInTaskRead:
     """Complete a webhook task from the automation's signed callback {"task_id", "status": sent|failed, "id",
-    "detail"}; a bad or stale signature, a replay or an unknown task is refused with a typed error."""
+    "detail"}; a bad or stale signature, a replay or an unknown task is refused with a typed error. Never commits."""
     key = secret if secret is not None else get_settings().linkedin_webhook_secret or ""
     verify(key, raw_body, signature_header, now=(now or utcnow()).timestamp(), tolerance=tolerance)
     task_id, done, external_id, detail = _callback(raw_body)
@@ -108,15 +108,15 @@ def handle_linkedin_callback(db: Session, raw_body: bytes, signature_header: str
         raise TaskNotFound(task_id)
     store.ensure_open(task)
     _finish(db, task, done, detail, external_id)
-    db.commit()
+    db.flush()
     return get_linkedin_task(db, task_id)
 
 
 def set_linkedin_status(db: Session, lead_id: int, status: LinkedInStatus) -> LeadRead:
-    """Record what the operator saw on LinkedIn, e.g. that a lead accepted the connection request."""
+    """Record what the operator saw on LinkedIn, e.g. that a lead accepted the connection request. Never commits."""
     lead = leads.get(db, lead_id)
     lead.linkedin_status = status
-    db.commit()
+    db.flush()
     return LeadRead.model_validate(lead)
 
 

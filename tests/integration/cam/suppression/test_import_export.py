@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from aicmo import operator_services as ops
 from aicmo.cam.suppression import service
 from aicmo.cam.suppression.models import SuppressionDB
 from aicmo.cam.suppression.schemas import Rejected
@@ -39,7 +40,7 @@ def test_imports_a_file_with_a_header_and_names_each_bad_row_by_line(db: Session
                                   ",manual,\n"
                                   "jane@acme.io,,\n"
                                   "bob@acme.io," + "r" * 41 + ",\n")
-    result = service.import_csv(db, path)
+    result = ops.import_suppressions(db, path)
     assert (result.added, result.existing) == (2, 2)
     assert result.rejected == [
         Rejected(3, "not-an-address", "neither an email address nor a domain name like example.com"),
@@ -53,7 +54,7 @@ def test_imports_a_file_with_a_header_and_names_each_bad_row_by_line(db: Session
 def test_imports_a_headerless_one_column_file_with_the_given_reason(db: Session, engine: Engine,
                                                                     write_file: WriteFile) -> None:
     path = write_file("plain.csv", "jane@acme.io\r\nwww.initech.com\r\n\r\nnope\r\n")
-    result = service.import_csv(db, path, reason="old crm")
+    result = ops.import_suppressions(db, path, reason="old crm")
     assert (result.added, result.existing, result.rejected) == (
         2, 0, [Rejected(4, "nope", "neither an email address nor a domain name like example.com")])
     assert stored(engine) == [("address", "jane@acme.io", "old crm", None), ("domain", "initech.com", "old crm", None)]
@@ -62,7 +63,7 @@ def test_imports_a_headerless_one_column_file_with_the_given_reason(db: Session,
 def test_a_semicolon_separated_file_with_a_domain_column_is_read(db: Session, engine: Engine,
                                                                  write_file: WriteFile) -> None:
     path = write_file("excel.csv", "Company;Domain\nAcme;acme.io\nInitech;initech.com\n")
-    assert service.import_csv(db, path).added == 2
+    assert ops.import_suppressions(db, path).added == 2
     assert [value for _, value, _, _ in stored(engine)] == ["acme.io", "initech.com"]
 
 
@@ -73,13 +74,13 @@ def test_a_semicolon_separated_file_with_a_domain_column_is_read(db: Session, en
 def test_a_file_that_cannot_be_read_as_a_list_is_refused_whole(db: Session, engine: Engine, write_file: WriteFile,
                                                                 content: str | bytes, says: str) -> None:
     with pytest.raises(ImportFileError, match=says.replace("(", r"\(").replace(")", r"\)")):
-        service.import_csv(db, write_file("bad.csv", content))
+        ops.import_suppressions(db, write_file("bad.csv", content))
     assert stored(engine) == []
 
 
 def test_a_missing_file_is_named(db: Session, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="no such file"):
-        service.import_csv(db, tmp_path / "missing.csv")
+        ops.import_suppressions(db, tmp_path / "missing.csv")
 
 
 def test_an_export_imports_back_to_the_same_list(db: Session, engine: Engine, tmp_path: Path) -> None:
@@ -98,7 +99,7 @@ def test_an_export_imports_back_to_the_same_list(db: Session, engine: Engine, tm
         service.remove(db, value)
     db.commit()
     assert stored(engine) == []
-    result = service.import_csv(db, path)
+    result = ops.import_suppressions(db, path)
     assert (result.added, result.rejected) == (3, [])
     assert stored(engine) == before
 

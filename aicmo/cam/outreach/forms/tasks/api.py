@@ -5,9 +5,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel, Field
 
+from aicmo import operator_services as ops
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
 from aicmo.cam.outreach.forms.tasks.schemas import ContactFormTaskRead
-from aicmo.cam.outreach.forms.tasks.service import complete_form_task, get_form_task, list_form_tasks
 from aicmo.web.deps import SessionDep, require_api_key
 from aicmo.web.problems import PROBLEM_RESPONSES
 
@@ -28,24 +28,24 @@ def list_tasks(db: SessionDep, status: StatusFilter = "open", limit: Annotated[i
                offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> list[ContactFormTaskRead]:
     """Forms to send by hand, oldest first, with the page, the reason and the text; open ones unless `status` says."""
     chosen = None if status == "all" else ContactFormTaskStatus(status)
-    return list_form_tasks(db, status=chosen, limit=limit, offset=offset)
+    return ops.list_form_tasks(db, status=chosen, limit=limit, offset=offset)
 
 
 @router.get("/{task_id}", responses=NOT_FOUND)
 def get_task(task_id: TaskId, db: SessionDep) -> ContactFormTaskRead:
     """One task, whatever its status."""
-    return get_form_task(db, task_id)
+    return ops.get_form_task(db, task_id)
 
 
 @router.post("/{task_id}/done", responses=CLOSE_RESPONSES)
 def task_done(task_id: TaskId, db: SessionDep,
               outcome: Annotated[FormTaskOutcome | None, Body()] = None) -> ContactFormTaskRead:
     """Mark an open task done: the form was sent by hand, and counts as a contact-form send to the lead."""
-    return complete_form_task(db, task_id, True, outcome.detail if outcome else None)
+    return ops.complete_form_task(db, task_id, True, outcome.detail if outcome else None)
 
 
 @router.post("/{task_id}/failed", responses=CLOSE_RESPONSES)
 def task_failed(task_id: TaskId, db: SessionDep,
                 outcome: Annotated[FormTaskOutcome | None, Body()] = None) -> ContactFormTaskRead:
     """Mark an open task failed: the form could not be sent by hand either."""
-    return complete_form_task(db, task_id, False, outcome.detail if outcome else None)
+    return ops.complete_form_task(db, task_id, False, outcome.detail if outcome else None)

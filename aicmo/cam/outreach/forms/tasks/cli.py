@@ -5,9 +5,9 @@ import json
 import typer
 from rich.markup import escape
 
+from aicmo import operator_services as ops
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
 from aicmo.cam.outreach.forms.tasks.schemas import ContactFormTaskRead
-from aicmo.cam.outreach.forms.tasks.service import complete_form_task, list_form_tasks
 from aicmo.cli.context import console, fail, open_session, reports_errors
 
 app = typer.Typer(help="Contact forms behind a CAPTCHA or JavaScript, for you to send by hand: list them, then mark "
@@ -46,7 +46,7 @@ def tasks_command(
         raise fail(f"unknown --format {format_!r}: use text or json")
     chosen = None if status == "all" else ContactFormTaskStatus(status)
     with open_session() as db:
-        tasks = list_form_tasks(db, status=chosen, limit=limit, offset=offset)
+        tasks = ops.list_form_tasks(db, status=chosen, limit=limit, offset=offset)
     if format_ == "json":
         console.print_json(json.dumps([task.model_dump(mode="json") for task in tasks]))
         return
@@ -60,7 +60,7 @@ def tasks_command(
 def done_command(task_id: int, detail: str | None = typer.Option(None, help="A note for the record.")) -> None:
     """Mark a task done: you sent the form by hand. It counts as a contact-form send to the lead."""
     with open_session() as db:
-        task = complete_form_task(db, task_id, True, detail)
+        task = ops.complete_form_task(db, task_id, True, detail)
     console.print(f"contact-form task {task.id} done: sent by hand to {escape(task.lead_name)}", highlight=False)
 
 
@@ -69,5 +69,5 @@ def done_command(task_id: int, detail: str | None = typer.Option(None, help="A n
 def failed_command(task_id: int, reason: str | None = typer.Option(None, help="Why it could not be sent.")) -> None:
     """Mark a task failed: the form could not be sent by hand either (page gone, form broken)."""
     with open_session() as db:
-        task = complete_form_task(db, task_id, False, reason)
+        task = ops.complete_form_task(db, task_id, False, reason)
     console.print(f"contact-form task {task.id} failed: {escape(task.detail or '')}", highlight=False)

@@ -64,7 +64,8 @@ def _outcome(task: ContactFormTaskDB) -> SendResult:
 def complete_form_task(db: Session, task_id: int, done: bool, detail: str | None = None) -> ContactFormTaskRead:
     """Mark an open task sent by hand (done) or failed, recording it as a contact-form attempt of the lead.
 
-    FormTaskNotFound or FormTaskAlreadyClosed otherwise. The message is left where the sequence took it.
+    FormTaskNotFound or FormTaskAlreadyClosed otherwise. The message is left where the sequence took it. Never
+    commits.
     """
     task = store.lock_open(db, task_id)
     now = utcnow()
@@ -75,7 +76,7 @@ def complete_form_task(db: Session, task_id: int, done: bool, detail: str | None
     lead = db.get(LeadDB, task.lead_id)
     if done and lead is not None and lead.status is LeadStatus.NEW:
         lead.status = LeadStatus.CONTACTED
-    db.commit()
+    db.flush()
     return get_form_task(db, task_id)
 
 

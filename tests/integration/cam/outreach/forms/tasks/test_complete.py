@@ -8,7 +8,6 @@ from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.outreach.domain import Channel, ErrorKind, SendStatus
 from aicmo.cam.outreach.forms.tasks.errors import FormTaskAlreadyClosed, FormTaskNotFound
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
-from aicmo.cam.outreach.forms.tasks.service import complete_form_task, fail_form_task, get_form_task
 from tests.integration.cam.outreach.forms.factories import ServiceFactory
 from tests.integration.cam.outreach.forms.tasks.builders import lead_behind_captcha, leave_to_operator
 from tests.support.form_site import FormSite
@@ -21,7 +20,7 @@ async def test_done_records_a_contact_form_send_that_the_cap_and_the_timeline_co
     channel = service_factory(sessions=sessions)
     assert channel.get_submission_count("127.0.0.1") == 0
 
-    task = complete_form_task(db, task_id, True, "pasted it, ticked the CAPTCHA")
+    task = ops.complete_form_task(db, task_id, True, "pasted it, ticked the CAPTCHA")
 
     assert (task.status, task.detail) == (ContactFormTaskStatus.DONE, "pasted it, ticked the CAPTCHA")
     assert task.completed_at is not None
@@ -41,7 +40,7 @@ async def test_failed_records_a_failed_attempt_and_leaves_the_lead_uncontacted(
     lead = lead_behind_captcha(db, site)
     task_id = await leave_to_operator(sessions, lead)
 
-    task = fail_form_task(db, task_id, "the form rejects foreign phone numbers")
+    task = ops.fail_form_task(db, task_id, "the form rejects foreign phone numbers")
 
     assert (task.status, task.detail) == (ContactFormTaskStatus.FAILED, "the form rejects foreign phone numbers")
     failed = ops.get_outreach_history(db, lead.id)[-1]
@@ -55,12 +54,12 @@ async def test_a_closed_task_cannot_be_closed_again_and_an_unknown_one_is_not_fo
         db: Session, sessions: sessionmaker[Session], site: FormSite) -> None:
     lead = lead_behind_captcha(db, site)
     task_id = await leave_to_operator(sessions, lead)
-    complete_form_task(db, task_id, True)
+    ops.complete_form_task(db, task_id, True)
 
     with pytest.raises(FormTaskAlreadyClosed, match=f"contact-form task {task_id} is already done"):
-        complete_form_task(db, task_id, False, "changed my mind")
+        ops.complete_form_task(db, task_id, False, "changed my mind")
     db.rollback()
     with pytest.raises(FormTaskNotFound):
-        fail_form_task(db, task_id + 1)
-    assert get_form_task(db, task_id).status is ContactFormTaskStatus.DONE
+        ops.fail_form_task(db, task_id + 1)
+    assert ops.get_form_task(db, task_id).status is ContactFormTaskStatus.DONE
     assert [a.status for a in ops.get_outreach_history(db, lead.id)] == [SendStatus.SENT]  # the send by hand only
