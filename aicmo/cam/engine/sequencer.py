@@ -21,12 +21,11 @@ from aicmo.cam.outreach.domain import FINAL_STATUSES, Channel, MessageStatus, Ou
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.outreach.service import REACHED
 from aicmo.cam.sequences.rules import RetryPolicy
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.engine import unit_of_work
 from aicmo.errors import LeadNotFound, MessageStateError
-
-REACHED = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED})
 
 
 @dataclass
