@@ -84,3 +84,16 @@ class MessageNotFound(AicmoError):
 
 class MessageStateError(AicmoError):
     """The message cannot do that in its current state (e.g. retry one that was sent)."""
+
+
+class OutcomeNotFound(AicmoError):
+    def __init__(self, outcome_id: int) -> None:
+        super().__init__(f"outcome {outcome_id} not found")
+        self.outcome_id = outcome_id
+
+
+class InvalidOutcome(AicmoError):
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Listening: mailbox polling, provider webhooks and the deliverability guard.
     inbox_poll_seconds: float = 60.0  # how often the worker reads every mailbox's inbox
     webhook_secret: str | None = None  # shared secret providers sign or send with their events
+    # A CRM (or its automation) signs deal updates to /webhooks/crm/outcomes with this (X-Aicmo-Signature).
+    crm_webhook_secret: str | None = None
     guard_bounce_rate: float = 0.05  # a mailbox pauses itself above this bounce rate ...
     guard_complaint_rate: float = 0.003  # ... or above this complaint rate
     guard_window_sends: int = 200  # rates over the mailbox's last N email sends ...

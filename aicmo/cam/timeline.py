@@ -1,4 +1,5 @@
-"""A lead's timeline: every attempt on every channel and everything that came back, in the order it happened."""
+"""A lead's timeline: every attempt on every channel, everything that came back (a reply with what it meant), and
+what came of it (meetings, deals), in the order it happened."""
 
 from datetime import datetime
 from typing import Literal
@@ -8,17 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.inbox.models import InboundMessageDB
+from aicmo.cam.outcomes.models import OutcomeDB
 from aicmo.cam.outreach.models import OutreachAttemptDB
 
 
 class TimelineEntry(BaseModel):
     at: datetime
-    direction: Literal["out", "in"]  # an attempt we made, or something that came back
-    kind: str  # the attempt's channel, or what came back: reply, bounce, complaint, ...
-    outcome: str  # the attempt's outcome, or where it came from (imap, ses, ...)
+    direction: Literal["out", "in", "outcome"]  # an attempt we made, something that came back, or a result
+    kind: str  # the attempt's channel; what came back: reply, bounce, ...; or the outcome: meeting, won, ...
+    outcome: str  # the attempt's outcome; where it came from (imap, ses, ...); or an outcome's value and source
     message_id: str | None
     detail: str | None
     text: str | None = None  # a reply's own words
+    intent: str | None = None  # what a reply meant: positive, negative, wrong_person, ...
 
 
 def lead_timeline(db: Session, lead_id: int, *, limit: int = 500) -> list[TimelineEntry]:
@@ -30,5 +33,11 @@ def lead_timeline(db: Session, lead_id: int, *, limit: int = 500) -> list[Timeli
                              outcome=a.status.value + (f" ({a.error_kind.value})" if a.error_kind else ""),
                              message_id=a.message_id, detail=a.detail or a.target) for a in attempts]
     entries += [TimelineEntry(at=m.received_at, direction="in", kind=m.kind.value, outcome=m.source,
-                              message_id=m.message_id, detail=m.detail, text=m.text) for m in incoming]
+                              message_id=m.message_id, detail=m.detail, text=m.text,
+                              intent=m.intent.value if m.intent else None) for m in incoming]
+    outcomes = db.scalars(select(OutcomeDB).where(OutcomeDB.lead_id == lead_id)
+                          .order_by(OutcomeDB.occurred_at.desc()).limit(limit))
+    entries += [TimelineEntry(at=o.occurred_at, direction="outcome", kind=o.kind.value, message_id=o.message_id,
+                              outcome=(f"{o.value_cents / 100:,.2f} {o.currency} · " if o.value_cents is not None
+                                       else "") + o.source, detail=o.note) for o in outcomes]
     return sorted(entries, key=lambda entry: entry.at)[-limit:]

@@ -2,10 +2,12 @@ import typer
 
 from aicmo.bootstrap import engine_for
 from aicmo.cam.analytics.mailbox_status_cli import status_command as mailboxes_status_command
+from aicmo.cam.attribution.cli import attribution_command
 from aicmo.cam.auth.cli import app as apikey_app
 from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
+from aicmo.cam.outcomes.cli import app as outcomes_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.email.cli import app as mailboxes_app
 from aicmo.cam.outreach.forms.tasks.cli import app as forms_app
@@ -31,6 +33,10 @@ app.add_typer(tasks_app, name="tasks")
 app.add_typer(forms_app, name="forms")
 app.add_typer(campaigns_app, name="campaign")
 app.add_typer(messages_app, name="messages")
+app.add_typer(outcomes_app, name="outcomes")
+report_app = typer.Typer(help="Reports: what earned the outcomes.", no_args_is_help=True)
+report_app.command("attribution")(attribution_command)
+app.add_typer(report_app, name="report")
 app.add_typer(channels_app, name="channels")
 mailboxes_app.command("status")(mailboxes_status_command)
 app.add_typer(mailboxes_app, name="mailboxes")

@@ -6,6 +6,7 @@ from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
+from aicmo.cam.outcomes.models import OutcomeDB
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import (
     DeliveryEventDB,
@@ -22,6 +23,6 @@ from aicmo.db.base import Base
 __all__ = [
     "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ContactFormTaskDB", "DeliveryEventDB",
     "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB",
-    "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
-    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "MailboxDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB",
+    "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

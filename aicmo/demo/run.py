@@ -20,6 +20,7 @@ from aicmo.cam.engine.claim import next_due
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.importer import ImportReport
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outcomes.schemas import OutcomeImportResult
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus, MailboxDB
@@ -29,6 +30,7 @@ from aicmo.db.base import utcnow
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
 from aicmo.demo.campaign import DEMO_CAMPAIGN
+from aicmo.demo.outcomes import answer_the_days_email, log_meetings_and_export_deals
 from aicmo.demo.sink import MailSink
 from aicmo.demo.site import DemoSites
 from aicmo.settings import Settings
@@ -50,6 +52,10 @@ class DemoRun:
     days: int
     tasks_done: int
     tasks_failed: int
+    answered: int  # leads that replied by email
+    meetings: int
+    deals_file: Path  # the CRM's deals export the demo imported, beside its database
+    deals: OutcomeImportResult
 
 
 def fresh_database(path: Path) -> sessionmaker[Session]:
@@ -103,19 +109,22 @@ async def run(database: Path, leads_file: Path, *, on_day: object = None) -> Dem
                             # Every stand-in site lives on 127.0.0.1: the one-form-per-domain cap would see one.
                             form_submissions_per_domain=100_000,
                             # The demo's mail server refuses one address in eight on purpose, to show fallback;
-                            # a real list that bounced so much would rightly pause the mailbox.
-                            guard_bounce_rate=0.25)
+                            # a real list that bounced so much would rightly pause the mailbox. Judged over 100 sends
+                            # at least, so the first morning's few sends (which leads' windows open first depends on
+                            # the hour the demo starts) cannot cross it by chance.
+                            guard_bounce_rate=0.25, guard_min_sends=100)
         registry = build_registry(sessions, settings)
         clock = ManualClock(start)
         worker = Worker(sessions, registry, clock=clock, concurrency=4, settings=settings)
-        done = failed = days = 0
+        done = failed = days = answered = 0
         try:
             for days in range(1, 60):
-                day_end = clock.now() + timedelta(days=1)
+                day_start, day_end = clock.now(), clock.now() + timedelta(days=1)
                 await run_accelerated(worker, clock, until=day_end)
                 with sessions() as db:
                     more_done, more_failed = play_linkedin_operator(db)
                     done, failed = done + more_done, failed + more_failed
+                    answered += answer_the_days_email(db, campaign_id, SENDER, day_start, day_end, settings)
                     waiting = next_due(db)
                 if callable(on_day):
                     on_day(days, clock.now())
@@ -124,7 +133,11 @@ async def run(database: Path, leads_file: Path, *, on_day: object = None) -> Dem
                 clock.move_to(day_end)
         finally:
             await registry.aclose()
-        return DemoRun(database, campaign_id, imported, sink, sites, days, done, failed)
+        deals_file = database.with_name(f"{database.stem}-deals.csv")
+        with sessions() as db:
+            meetings, deals = log_meetings_and_export_deals(db, deals_file)
+        return DemoRun(database, campaign_id, imported, sink, sites, days, done, failed, answered, meetings,
+                       deals_file, deals)
     finally:
         sink.stop()
         sites.stop()

@@ -1,11 +1,16 @@
 """The demo's closing report: what went out on which channel, per grade and per status, and where it all is."""
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from aicmo import operator_services as ops
+from aicmo.cam.attribution.rules import Model
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outcomes.models import OutcomeKind
 from aicmo.cam.outreach.domain import MessageStatus, SendStatus
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
 from aicmo.demo.run import DemoRun
@@ -18,6 +23,42 @@ def _table(title: str, *columns: str) -> Table:
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index == 0 else "right")
     return table
+
+
+def print_activity(console: Console, db: Session, run: DemoRun) -> None:
+    """Per channel, what happened to the campaign's attempts: the figures `aicmo metrics` and the dashboard show."""
+    report = ops.get_campaign_report(db, run.campaign_id)
+    table = _table("What happened, per channel (a bounce counts on the channel it happened on)", "channel", "sent",
+                   "handed over", "hard bounced", "replied", "positive", "reply rate")
+    for row in [*report.by_channel, report.total]:
+        table.add_row(row.key or "total", str(row.sent), str(row.handed_over), str(row.hard_bounced), str(row.replied),
+                      str(row.positive_replies), f"{row.reply_rate:.1%}")
+    console.print(table)
+
+
+def print_outcomes(console: Console, db: Session, run: DemoRun) -> None:
+    """Replies by what they meant, what the team made of them, and which channels earned it."""
+    intents = Counter(r.intent.value for r in ops.list_inbound(db, limit=100_000) if r.intent is not None)
+    outcomes = _table("Outcomes", "what", "how many", "value (EUR)")
+    for intent, count in sorted(intents.items()):
+        outcomes.add_row(f"reply: {intent.replace('_', ' ')}", str(count), "")
+    kinds: Counter[str] = Counter()
+    values: Counter[str] = Counter()
+    for outcome in ops.list_outcomes(db, campaign_id=run.campaign_id, limit=100_000):
+        kinds[outcome.kind.value] += 1
+        values[outcome.kind.value] += (outcome.value_cents or 0) // 100
+    for kind in ("meeting", "opportunity", "won", "lost"):
+        outcomes.add_row(kind, str(kinds[kind]), f"{values[kind]:,}" if kind != "meeting" else "")
+    console.print(outcomes)
+    for model in (Model.LINEAR, Model.MARKOV):
+        report = ops.get_attribution(db, campaign=run.campaign_id, model=model, kinds=[OutcomeKind.WON])
+        table = _table(f"Won deals, {model.value} model", "channel", "deals", "revenue (EUR)")
+        for row in report.rows:
+            table.add_row(row.key, f"{row.outcomes:.2f}", f"{row.value.get('EUR', 0.0):,.0f}")
+        console.print(table)
+    console.print(f"{run.answered} leads replied by email, read by the inbox like any mail; the team logged "
+                  f"{run.meetings} meetings and their CRM's deals export was imported from [bold]{run.deals_file}[/] "
+                  f"({run.deals.added} deals, {len(run.deals.rejected)} rejected).")
 
 
 def print_summary(console: Console, db: Session, run: DemoRun) -> None:
@@ -66,6 +107,10 @@ def print_summary(console: Console, db: Session, run: DemoRun) -> None:
     console.print(f"Local mail server: {len(run.sink.received)} accepted, {len(run.sink.rejected)} rejected as "
                   f"unknown. Local sites: {len(run.sites.submissions)} contact forms received. LinkedIn operator: "
                   f"{run.tasks_done} tasks done, {run.tasks_failed} failed.")
+    print_activity(console, db, run)
+    print_outcomes(console, db, run)
     console.print(f"Simulated {run.days} days. Database: [bold]{run.database}[/] — look around with\n"
                   f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo campaign status {run.campaign_id}\n"
-                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo history --lead 1")
+                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo history --lead 1\n"
+                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo report attribution "
+                  f"--campaign {run.campaign_id} --model shapley --by variant")

@@ -1,5 +1,6 @@
 """Listening: the inbox, provider events, the suppression list and alerts."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +21,15 @@ from aicmo.settings import Settings, get_settings
 def poll_inbox(db: Session, *, mailbox: str | None = None) -> list[PollResult]:
     """Read new mail in one mailbox (or every mailbox with IMAP set) and apply it, each message committed alone."""
     return inbox.poll(db, get_settings(), mailbox=mailbox)
+
+
+def take_incoming_mail(db: Session, raw: bytes, *, source: str = "file", now: datetime | None = None,
+                       settings: Settings | None = None) -> InboundRead | None:
+    """Apply one raw email (RFC 5322 bytes) as if read from a mailbox: a reply stops its lead's sequence, a bounce
+    falls back, and so on. None when the same Message-ID came from the same source before."""
+    record = inbox.take_message(db, raw, settings or get_settings(), source=source, now=now)
+    db.commit()
+    return None if record is None else InboundRead.model_validate(record)
 
 
 def list_inbound(db: Session, *, kind: InboundKind | None = None, lead_id: int | None = None,

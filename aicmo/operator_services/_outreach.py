@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.cam.analytics.service import ChannelMetrics, channel_metrics
 from aicmo.cam.engine.now import deliver_now
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.limits import config as limits_config
@@ -15,7 +16,7 @@ from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
 from aicmo.cam.outreach.registry import ChannelRegistry
-from aicmo.cam.outreach.service import AttemptRead, ChannelMetrics
+from aicmo.cam.outreach.service import AttemptRead
 from aicmo.cam.worker.status import QueueStatus, queue_status
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
@@ -66,8 +67,10 @@ def get_outreach_history(db: Session, lead_id: int | None = None, *, campaign_id
 
 def get_channel_metrics(db: Session, *, since: datetime | None = None, until: datetime | None = None,
                         window: timedelta = timedelta(days=30), campaign_id: int | None = None) -> list[ChannelMetrics]:
-    """Per channel over a window: sent, delivered, failed, bounced, replied, bounce and reply rates."""
-    return outreach.channel_metrics(db, since=since, until=until, window=window, campaign_id=campaign_id)
+    """Per channel, what happened in the window (default: the last 30 days up to now): sends, deliveries, replies,
+    positive replies, bounces, complaints and their rates, counted by attempts and events."""
+    end = until or utcnow()
+    return channel_metrics(db, since=since or end - window, until=end, campaign_id=campaign_id)
 
 
 def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), campaign_id: int | None = None,

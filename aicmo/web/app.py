@@ -13,11 +13,14 @@ from aicmo import __version__
 from aicmo.bootstrap import session_factory
 from aicmo.cam.alerts.api import router as alerts_router
 from aicmo.cam.analytics.api import router as metrics_router
+from aicmo.cam.attribution.api import router as reports_router
 from aicmo.cam.campaigns.api import router as campaigns_router
 from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
 from aicmo.cam.leads.api import router as leads_router
 from aicmo.cam.limits.api import router as channels_router
+from aicmo.cam.outcomes.api import router as outcomes_router
+from aicmo.cam.outcomes.api import webhook_router as crm_webhook_router
 from aicmo.cam.outreach.api import router as messages_router
 from aicmo.cam.outreach.email.api import router as mailboxes_router
 from aicmo.cam.outreach.forms.tasks.api import router as form_tasks_router
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.state.settings = settings
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)
+    app.include_router(crm_webhook_router)
     app.include_router(webhooks_router)
     app.include_router(leads_router)
     app.include_router(grading_router)
@@ -56,6 +60,8 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(campaigns_router)
     app.include_router(channels_router)
     app.include_router(metrics_router)
+    app.include_router(outcomes_router)
+    app.include_router(reports_router)
     app.include_router(tasks_router)
     app.include_router(form_tasks_router)
     app.include_router(suppressions_router)

@@ -10,6 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from aicmo import operator_services as ops
+from aicmo.cam.outcomes.models import OutcomeKind
+from aicmo.cam.outcomes.schemas import OutcomeCreate
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
@@ -176,11 +178,27 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
             page.get_by_role("link", name="Mailboxes").click()
             expect(page.locator('article.mailbox[data-mailbox="sales"]')).to_have_attribute("data-state", "active")
             shot(page, "mailboxes")
+            # Ada booked a meeting and Katherine signed: the campaign page credits them, by the model chosen.
+            leads = {lead.first_name: lead.id for lead in ops.list_leads(db).items}
+            ops.add_outcome(db, OutcomeCreate(lead_id=leads["Ada"], kind=OutcomeKind.MEETING))
+            ops.add_outcome(db, OutcomeCreate(lead_id=leads["Katherine"], kind=OutcomeKind.WON, value="4800",
+                                              currency="EUR"))
             page.goto(f"campaigns/{ops.list_campaigns(db)[0].id}")
+            table = page.locator("#attribution-table")
+            expect(table).to_have_attribute("data-model", "linear")
+            expect(table.locator('tr[data-key="email"]')).to_be_visible()
             shot(page, "campaign-after")
+            page.locator("#attribution-model").select_option("first")
+            page.locator("#attribution-by").select_option("step")
+            page.get_by_role("button", name="Show").click()
+            expect(table).to_have_attribute("data-model", "first")
+            expect(table.locator('tr[data-key="step 1"] td').nth(1)).to_have_text("2.00")
+            expect(table.locator('tr[data-key="email"]')).to_have_count(0)
+            expect(table.locator("thead")).to_contain_text("Value (EUR)")
+            shot(page, "campaign-attribution-first-touch")
 
     assert sorted(recipient for envelope in smtp.envelopes for recipient in envelope.rcpt_tos) == [
         "ada@engines.io", "katherine@orbit.space"]
-    assert len(shots) == 15
+    assert len(shots) == 16
     for path in shots:
         assert path.is_file() and path.stat().st_size > 1000, path

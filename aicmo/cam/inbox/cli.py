@@ -1,11 +1,14 @@
 """`aicmo inbox poll` reads the sender mailboxes now; `aicmo inbox list` shows what came back."""
 
+from pathlib import Path
+
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from aicmo import operator_services as ops
 from aicmo.cam.inbox.events import InboundKind
+from aicmo.cam.inbox.intent import ReplyIntent
 from aicmo.cli.context import console, fail, open_session, reports_errors
 
 app = typer.Typer(help="Replies, bounces, complaints and unsubscribes coming back.", no_args_is_help=True)
@@ -49,10 +52,47 @@ def list_command(
     with open_session() as db:
         rows = ops.list_inbound(db, kind=InboundKind(kind) if kind else None, lead_id=lead, limit=limit)
     table = Table(title=f"incoming ({len(rows)})", title_justify="left")
-    for column in ("received (UTC)", "kind", "source", "lead", "from / about", "subject", "text or detail"):
+    for column in ("id", "received (UTC)", "kind", "intent", "source", "lead", "from / about", "subject",
+                   "text or detail"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(f"{row.received_at:%Y-%m-%d %H:%M}", row.kind.value, row.source,
+        intent = "" if row.intent is None else row.intent.value + (" (set by hand)" if row.intent_corrected else "")
+        table.add_row(str(row.id), f"{row.received_at:%Y-%m-%d %H:%M}", row.kind.value, intent, row.source,
                       str(row.lead_id) if row.lead_id else "-", escape(row.address or "-"),
                       escape((row.subject or "-")[:60]), escape((row.text or row.detail or "-")[:120]))
     console.print(table)
+
+
+@app.command("intent")
+@reports_errors
+def intent_command(
+    inbound_id: int = typer.Argument(..., help="The incoming message's id (inbox list shows it)."),
+    intent: str = typer.Argument(..., help=f"One of: {', '.join(i.value for i in ReplyIntent)}."),
+) -> None:
+    """Correct what a reply was read as; positive replies count as outcomes, others do not."""
+    try:
+        chosen = ReplyIntent(intent.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise fail(f"intent {intent!r}: use one of: {', '.join(i.value for i in ReplyIntent)}") from None
+    with open_session() as db:
+        row = ops.set_reply_intent(db, inbound_id, chosen)
+    console.print(f"incoming message {row.id} from lead {row.lead_id}: intent {chosen.value}", highlight=False)
+
+
+@app.command("read-file")
+@reports_errors
+def read_file_command(
+    files: list[Path] = typer.Argument(..., help="Raw emails (.eml), e.g. replies forwarded from another inbox."),
+) -> None:
+    """Apply saved emails as if read from a mailbox: replies stop sequences, bounces fall back."""
+    with open_session() as db:
+        for path in files:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise fail(f"cannot read {path}: {exc.strerror or exc}") from None
+            row = ops.take_incoming_mail(db, raw, source="file")
+            what = "seen before" if row is None else f"{row.kind.value}" + (
+                f" from lead {row.lead_id}" if row.lead_id else " (no lead of ours)") + (
+                f", intent {row.intent.value}" if row.intent else "")
+            console.print(f"{escape(str(path))}: {what}", highlight=False)

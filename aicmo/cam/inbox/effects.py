@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from aicmo.cam.deliverability import guard
 from aicmo.cam.inbox import matching
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
+from aicmo.cam.inbox.intent import ReplyIntent, reply_intent
 from aicmo.cam.inbox.models import InboundMessageDB
 from aicmo.cam.leads.enums import EmailStatus, LeadStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.limits.config import channel_limits
+from aicmo.cam.outcomes import service as outcomes
 from aicmo.cam.outreach import messages
-from aicmo.cam.outreach.domain import EventKind, MessageStatus
+from aicmo.cam.outreach.domain import Channel, EventKind, MessageStatus
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.sequences.rules import RetryPolicy, backoff
@@ -34,7 +36,11 @@ from aicmo.db.base import utcnow
 from aicmo.settings import Settings
 
 _STILL_OPEN = (MessageStatus.SENT, MessageStatus.DELIVERED)
+_ANSWERS = (EventKind.REPLY, EventKind.AUTO_REPLY, EventKind.UNSUBSCRIBE)
 _BEFORE_REPLY = (MessageStatus.PENDING, MessageStatus.QUEUED, MessageStatus.SENDING, *_STILL_OPEN)
+
+
+_INTENT_OF_KIND = {InboundKind.AUTO_REPLY: ReplyIntent.AUTO_REPLY, InboundKind.UNSUBSCRIBE: ReplyIntent.UNSUBSCRIBE}
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ def apply(db: Session, event: InboundEvent, origin: Origin, settings: Settings,
         # Unrelated mail is only counted: nothing of its content is kept.
         text=event.text if kind is not InboundKind.UNMATCHED else None,
         lead_id=lead.id if lead is not None else None, message_id=message.id if message is not None else None,
+        intent=_INTENT_OF_KIND.get(kind) or (reply_intent(event.text) if kind is InboundKind.REPLY else None),
         received_at=now)
     db.add(record)
     if lead is None:
@@ -88,6 +95,10 @@ def apply(db: Session, event: InboundEvent, origin: Origin, settings: Settings,
         InboundKind.COMPLAINT: _complaint, InboundKind.UNSUBSCRIBE: _unsubscribe, InboundKind.DELIVERED: _delivered,
     }
     handlers[kind](db, _Context(event, origin, lead, message, sender, settings, now, rand or random.Random()))
+    if record.intent is ReplyIntent.POSITIVE:
+        db.flush()  # the outcome names the incoming message by its id
+        outcomes.record_positive_reply(db, lead_id=lead.id, inbound_id=record.id, message_id=record.message_id,
+                                       at=event.occurred_at or now)
     return record
 
 
@@ -105,7 +116,14 @@ class _Context:
     def log(self, db: Session, kind: EventKind, detail: str | None = None) -> None:
         db.add(DeliveryEventDB(kind=kind, lead_id=self.lead.id, mailbox_id=self.mailbox_id,
                                message_id=self.message.id if self.message is not None else None,
-                               detail=detail or self.event.detail, occurred_at=self.event.occurred_at or self.now))
+                               channel=self.channel(kind), detail=detail or self.event.detail,
+                               occurred_at=self.event.occurred_at or self.now))
+
+    def channel(self, kind: EventKind) -> Channel:
+        """Bounces, complaints and deliveries are about the email; an answer, to the channel that reached the lead."""
+        if kind in _ANSWERS and self.message is not None and self.message.channel is not None:
+            return self.message.channel
+        return Channel.EMAIL
 
 
 def _lead_for(db: Session, event: InboundEvent, message: OutreachMessageDB | None) -> LeadDB | None:

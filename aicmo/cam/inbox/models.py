@@ -1,9 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aicmo.cam.inbox.events import InboundKind
+from aicmo.cam.inbox.intent import ReplyIntent
 from aicmo.db.base import Base, UTCDateTime, str_enum, utcnow
 
 
@@ -40,6 +41,9 @@ class InboundMessageDB(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)  # our outreach message, when matched
+    # What a reply means for the deal, read when it arrived; the operator may correct it.
+    intent: Mapped[ReplyIntent | None] = mapped_column(str_enum(ReplyIntent))
+    intent_corrected: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

@@ -3,6 +3,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from aicmo.cam.inbox.events import InboundKind
+from aicmo.cam.inbox.intent import ReplyIntent
 
 
 class InboundRead(BaseModel):
@@ -18,6 +19,8 @@ class InboundRead(BaseModel):
     detail: str | None
     lead_id: int | None
     message_id: str | None
+    intent: ReplyIntent | None = None
+    intent_corrected: bool = False
     received_at: datetime
 
 

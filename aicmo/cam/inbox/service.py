@@ -1,11 +1,13 @@
 """Reading what came back, and taking in provider events; the operator API's way into the inbox."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from aicmo.cam.inbox.classify import classify
 from aicmo.cam.inbox.effects import Origin, apply
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.inbox.models import InboundMessageDB
@@ -48,3 +50,13 @@ def take_provider_events(db: Session, provider: str, events: list[InboundEvent],
         else:
             applied += 1
     return WebhookOutcome(received=len(events), applied=applied, duplicates=duplicates)
+
+
+def take_message(db: Session, raw: bytes, settings: Settings, *, source: str = "file",
+                 now: datetime | None = None) -> InboundMessageDB | None:
+    """Classify one raw message (an .eml file, a message forwarded from elsewhere) and apply it as if it had been
+    read from a mailbox; None when the same Message-ID came from the same source before. Never commits."""
+    event = classify(raw)
+    if event.rfc_message_id and not event.provider_event_id:
+        event = replace(event, provider_event_id=f"message-id:{event.rfc_message_id}"[:200])
+    return apply(db, event, Origin(source), settings, now)

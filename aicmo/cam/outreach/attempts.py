@@ -39,7 +39,8 @@ def record_attempt(db: Session, message: OutreachMessage, result: SendResult,
     attempt_id = int(key[0])
     if result.event is not None:
         db.add(DeliveryEventDB(kind=result.event, lead_id=message.lead_id, mailbox_id=sender, attempt_id=attempt_id,
-                               message_id=message.id, detail=result.detail or None, occurred_at=now))
+                               message_id=message.id, channel=result.channel, detail=result.detail or None,
+                               occurred_at=now))
     note_on_lead(db, message, result, now)
     return attempt_id
 

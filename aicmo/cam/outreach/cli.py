@@ -263,18 +263,21 @@ def _print_incoming(lead: int) -> None:
 
 @reports_errors
 def metrics_command(
-    days: int = typer.Option(30, min=1, help="Messages created in the last N days."),
+    days: int = typer.Option(30, min=1, help="What happened in the last N days."),
     campaign: int | None = typer.Option(None, "--campaign", help="Only this campaign (id)."),
 ) -> None:
-    """Per channel: messages, sent, delivered, replied, bounced, failed, bounce and reply rates."""
+    """Per channel, what happened in the last N days: sends, deliveries, replies, positive replies, bounces,
+    complaints, failures, and their rates (a bounce counts on the channel it happened on)."""
     with open_session() as db:
         metrics = ops.get_channel_metrics(db, window=timedelta(days=days), campaign_id=campaign)
     scope = f"campaign {campaign}, " if campaign is not None else ""
     table = Table(title=f"{scope}last {days} day(s)", title_justify="left")
     table.add_column("channel", no_wrap=True)
-    for column in ("messages", "sent", "delivered", "replied", "bounced", "failed", "bounce rate", "reply rate"):
+    for column in ("sent", "handed over", "delivered", "replied", "positive", "bounced", "complaints", "failed",
+                   "bounce rate", "reply rate", "positive rate"):
         table.add_column(column, justify="right", no_wrap=True)
     for row in metrics:
-        table.add_row(row.channel.value, str(row.messages), str(row.sent), str(row.delivered), str(row.replied),
-                      str(row.bounced), str(row.failed), f"{row.bounce_rate:.1%}", f"{row.reply_rate:.1%}")
+        table.add_row(row.channel.value, str(row.sent), str(row.handed_over), str(row.delivered), str(row.replied),
+                      str(row.positive_replies), str(row.bounced), str(row.complaints), str(row.failed),
+                      f"{row.bounce_rate:.1%}", f"{row.reply_rate:.1%}", f"{row.positive_reply_rate:.1%}")
     console.print(table)

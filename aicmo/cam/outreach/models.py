@@ -76,6 +76,8 @@ class OutreachAttemptDB(Base):
         Index("ix_outreach_attempts_lead_started", "lead_id", "started_at"),
         Index("ix_outreach_attempts_mailbox_started", "mailbox_id", "started_at"),
         Index("ix_outreach_attempts_channel_domain", "channel", "target_domain", "campaign_id"),
+        # Reports count a campaign's attempts by day.
+        Index("ix_outreach_attempts_campaign_started", "campaign_id", "started_at"),
     )
 
 
@@ -90,6 +92,8 @@ class DeliveryEventDB(Base):
     mailbox_id: Mapped[int | None] = mapped_column(ForeignKey("mailboxes.id", ondelete="SET NULL"))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("outreach_attempts.id", ondelete="SET NULL"))
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The channel the event is about, as it was then: a bounce stays on email after the message falls back.
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
     detail: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

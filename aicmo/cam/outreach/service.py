@@ -1,18 +1,16 @@
 """Outreach reads and changes: messages, their retry, the attempt history and channel metrics."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, ErrorKind, MessageStatus, SendStatus
 from aicmo.cam.outreach.messages import MessageRead
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
-from aicmo.db.base import utcnow
 from aicmo.errors import MessageNotFound, MessageStateError
 
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
@@ -34,18 +32,6 @@ class AttemptRead(BaseModel):
     response_code: int | None
     duration_ms: float | None
     started_at: datetime
-
-
-class ChannelMetrics(BaseModel):
-    channel: Channel
-    messages: int
-    sent: int
-    delivered: int
-    replied: int
-    bounced: int
-    failed: int
-    bounce_rate: float
-    reply_rate: float
 
 
 def get_message(db: Session, message_id: str) -> MessageRead:
@@ -96,33 +82,3 @@ def outreach_history(db: Session, *, lead_id: int | None = None, campaign_id: in
     if limit is not None:
         query = query.limit(limit)
     return [AttemptRead.model_validate(row) for row in db.scalars(query)]
-
-
-def channel_metrics(db: Session, *, since: datetime | None = None, until: datetime | None = None,
-                    window: timedelta = timedelta(days=30), campaign_id: int | None = None,
-                    now: datetime | None = None) -> list[ChannelMetrics]:
-    """Per channel, over messages created in the window: how many were sent, delivered, replied, bounced, failed."""
-    end = until or now or utcnow()
-    start = since or end - window
-    status = OutreachMessageDB.status
-
-    def count(*statuses: MessageStatus) -> Any:
-        return func.sum(case((status.in_(statuses), 1), else_=0))
-
-    query = select(OutreachMessageDB.channel, func.count(), count(*REACHED), count(MessageStatus.DELIVERED,
-                   MessageStatus.REPLIED), count(MessageStatus.REPLIED), count(MessageStatus.BOUNCED),
-                   count(MessageStatus.FAILED)).where(
-        OutreachMessageDB.created_at >= start, OutreachMessageDB.created_at <= end,
-        OutreachMessageDB.channel.is_not(None)).group_by(OutreachMessageDB.channel)
-    if campaign_id is not None:
-        query = query.where(OutreachMessageDB.campaign_id == campaign_id)
-    found = {row[0]: row[1:] for row in db.execute(query)}
-    metrics = []
-    for channel in Channel:
-        total, sent, delivered, replied, bounced, failed = (int(v or 0) for v in found.get(channel, (0,) * 6))
-        attempted = sent + bounced
-        metrics.append(ChannelMetrics(channel=channel, messages=total, sent=sent, delivered=delivered,
-                                      replied=replied, bounced=bounced, failed=failed,
-                                      bounce_rate=bounced / attempted if attempted else 0.0,
-                                      reply_rate=replied / sent if sent else 0.0))
-    return metrics

@@ -9,12 +9,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from aicmo import operator_services as ops
 from aicmo.cam.analytics.service import Funnel
+from aicmo.cam.attribution.rules import Model
+from aicmo.cam.attribution.service import By
 from aicmo.cam.campaigns.schemas import CampaignRead
 from aicmo.web.dashboard.charts import funnel_chart
 from aicmo.web.dashboard.render import back_to, flash, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
 
 router = APIRouter()
+MODELS = [model.value for model in Model]
+BYS = [by.value for by in By]
 EXAMPLE = """name = "Spring intro"
 [audience]
 grades = ["A", "B"]
@@ -81,12 +85,18 @@ def variant_rows(campaign: CampaignRead, by_variant: list[Funnel]) -> list[tuple
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int) -> HTMLResponse:
-    """Show a campaign's sequence, its funnel per channel, its A/B variants' reply rates, and its controls."""
+def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
+                  by: str = "channel") -> HTMLResponse:
+    """Show a campaign's sequence, its funnel per channel, its A/B variants' reply rates, what earned its outcomes
+    (by the attribution model and grouping chosen), and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
     report = ops.get_campaign_report(db, campaign_id)
+    chosen_model = Model(model) if model in MODELS else Model.LINEAR
+    chosen_by = By(by) if by in BYS else By.CHANNEL
+    attribution = ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by)
     return page(request, "campaign.html", campaign=campaign, report=report, chart=funnel_chart(report.total),
-                variants=variant_rows(campaign, report.by_variant))
+                variants=variant_rows(campaign, report.by_variant), attribution=attribution, models=MODELS,
+                bys=BYS)
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])

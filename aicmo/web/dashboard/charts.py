@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from aicmo.cam.analytics.service import Funnel
 
-# (stage, label): "sent" counts every message that went out (sent, delivered or replied).
-STAGES = (("queued", "queued"), ("reached", "sent"), ("delivered", "delivered"), ("replied", "replied"),
-          ("bounced", "bounced"))
+# (Funnel field, label): what happened, counted by attempts and events; "sent" is what reached the lead.
+STAGES = (("queued", "queued"), ("handed_over", "handed over"), ("reached", "sent"), ("replied", "replied"),
+          ("positive_replies", "positive"), ("bounced", "bounced"))
 LABEL_WIDTH, BAR_SPACE, ROW_HEIGHT, BAR_HEIGHT = 90, 260, 28, 18
 
 

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from aicmo import operator_services as ops
+from aicmo.cam.inbox.events import InboundKind
 from aicmo.cam.leads.schemas import LeadCreate
-from aicmo.cam.outreach import messages
-from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.db.base import utcnow
 from tests.factories import make_lead
 from tests.integration.api.conftest import Api
+from tests.support.history import answered, sent
 
 CAMPAIGN: dict[str, Any] = {
     "name": "Q4 outbound",
@@ -39,10 +39,11 @@ def create(api: Api, **changes: Any) -> dict[str, Any]:
 
 
 def mark_replied(api: Api, lead_id: int) -> None:
-    """What the inbox does when the lead answers: its message becomes replied."""
+    """The lead's email went out and the lead answered it, recorded as the send engine and the inbox record them."""
     with api.sessions() as db:
         message = db.scalars(select(OutreachMessageDB).where(OutreachMessageDB.lead_id == lead_id)).one()
-        messages.set_status(message, MessageStatus.REPLIED, utcnow())
+        sent(db, message, utcnow())
+        answered(db, message, InboundKind.REPLY, utcnow(), text="Thanks, not now.")
         db.commit()
 
 
@@ -97,9 +98,9 @@ def test_channel_metrics_count_a_campaigns_messages_per_channel(api: Api) -> Non
     metrics = api.client.get("/api/metrics/channels", params={"campaign_id": campaign["id"], "days": 7}).json()
     email = next(m for m in metrics if m["channel"] == "email")
     assert (email["messages"], email["sent"], email["replied"], email["reply_rate"]) == (2, 1, 1, 1.0)
-    assert all(m["messages"] == 0 for m in metrics if m["channel"] != "email")
+    assert all(m["messages"] == m["sent"] == 0 for m in metrics if m["channel"] != "email")
     other = api.client.get("/api/metrics/channels", params={"campaign_id": campaign["id"] + 1}).json()
-    assert all(m["messages"] == 0 for m in other)
+    assert all(m["messages"] == m["sent"] == m["replied"] == 0 for m in other)
     assert assert_problem(api.client.get("/api/metrics/channels", params={"days": 0}), 422)["field"] == "query.days"
 
 

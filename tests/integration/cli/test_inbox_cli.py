@@ -49,6 +49,13 @@ def test_poll_applies_new_mail_and_list_shows_the_reply_text(tmp_path: Path, ima
 
     listed = run(tmp_path, "inbox", "list", "--kind", "reply")
     assert "Happy to talk on Friday." in listed.stdout and "Hello" not in listed.stdout
+    assert "positive" in listed.stdout  # read as interested when it arrived: an outcome
+    assert "positive_reply" in run(tmp_path, "outcomes", "list").stdout
+    corrected = run(tmp_path, "inbox", "intent", "1", "neutral")
+    assert corrected.stdout.strip() == "incoming message 1 from lead 1: intent neutral"
+    assert "neutral (set by hand)" in run(tmp_path, "inbox", "list").stdout
+    assert run(tmp_path, "outcomes", "list").stdout.rstrip().endswith("0 shown")
+    assert "use one of: positive" in run(tmp_path, "inbox", "intent", "1", "happy", ok=False).stderr
     with sqlite3.connect(tmp_path / "aicmo.db") as connection:
         assert connection.execute("SELECT status FROM outreach_messages WHERE id = ?",
                                   (message_id,)).fetchone() == ("replied",)

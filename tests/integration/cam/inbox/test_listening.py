@@ -116,7 +116,9 @@ async def test_after_a_reply_is_polled_the_lead_gets_nothing_more_on_any_channel
     [reply] = ops.list_inbound(db, kind=None, lead_id=amy.id, limit=10)
     assert reply.text == "Yes, let's talk."
     timeline = ops.get_lead_timeline(db, amy.id)
-    assert [(e.direction, e.kind) for e in timeline] == [("out", "email"), ("in", "reply")]
+    # "Yes, let's talk." reads as interested: the reply, and the positive-reply outcome it is.
+    assert [(e.direction, e.kind, e.intent) for e in timeline] == [
+        ("out", "email", None), ("in", "reply", "positive"), ("outcome", "positive_reply", None)]
     assert timeline[1].text == "Yes, let's talk."
     assert imap_account.message_count("INBOX") == 2  # nothing deleted or moved
 

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate
+from aicmo.cam.outcomes.models import OutcomeKind
+from aicmo.cam.outcomes.schemas import OutcomeCreate
 from aicmo.cam.outreach.models import LinkedInTaskStatus
 from tests.factories import make_lead
 from tests.integration.web.dashboard.seed import REPLY, Seeded
@@ -23,9 +25,10 @@ def test_the_overview_shows_each_campaigns_funnel_the_queue_and_open_alerts(oper
     page = operator.get("/")
 
     assert page.status_code == 200 and "Spring intro" in page.text
-    assert (stage(page, "queued"), stage(page, "sent"), stage(page, "delivered"), stage(page, "replied"),
-            stage(page, "bounced")) == ([1], [2], [1], [1], [0])
-    assert "<svg" in page.text and 'aria-label="Funnel of Spring intro: queued 1, sent 2' in page.text
+    # Jane's email went out and she answered; Lin's LinkedIn step waits on the operator, so it has not reached her.
+    assert (stage(page, "queued"), stage(page, "handed over"), stage(page, "sent"), stage(page, "replied"),
+            stage(page, "positive"), stage(page, "bounced")) == ([1], [1], [1], [1], [1], [0])
+    assert "<svg" in page.text and 'aria-label="Funnel of Spring intro: queued 1, handed over 1, sent 1' in page.text
     assert "Open LinkedIn tasks: <a" in page.text and "sales paused" in page.text
 
 
@@ -59,9 +62,20 @@ def test_a_lead_page_shows_its_fields_grade_reasons_and_timeline_with_the_reply(
 
     assert page.status_code == 200 and "jane@acme.io" in page.text
     assert re.search(r"<td>title</td><td class=\"num\">\+\d+</td>", page.text)
-    kinds = re.findall(r'<li class="(out|in)" data-kind="(\w+)">', page.text)
-    assert kinds == [("out", "email"), ("out", "linkedin"), ("in", "reply")]
+    kinds = re.findall(r'<li class="(out|in|outcome)" data-kind="(\w+)">', page.text)
+    # Her reply read as interested, which is an outcome of its own.
+    assert kinds == [("out", "email"), ("out", "linkedin"), ("in", "reply"), ("outcome", "positive_reply")]
     assert f"<blockquote>{REPLY}</blockquote>" in page.text
+    assert 'data-intent="positive"' in page.text
+
+
+def test_a_lead_page_shows_the_meetings_and_deals_that_came_of_it(operator: httpx.Client, seeded: Seeded,
+                                                                  db: Session) -> None:
+    ops.add_outcome(db, OutcomeCreate(lead_id=seeded.replied_lead, kind=OutcomeKind.WON, value="4800",
+                                      currency="EUR", note="annual plan"))
+    page = operator.get(f"/leads/{seeded.replied_lead}")
+    won = re.search(r'<li class="outcome" data-kind="won">(.*?)</li>', page.text, re.S)
+    assert won is not None and "4,800.00 EUR · manual" in won.group(1) and "annual plan" in won.group(1)
 
 
 def test_values_from_leads_are_escaped_not_run(operator: httpx.Client, db: Session) -> None:
@@ -85,7 +99,8 @@ def test_a_campaign_page_shows_its_steps_variants_with_reply_rates_and_send_wind
     assert page.status_code == 200 and 'id="campaign-status">running' in page.text
     rows = re.findall(r'<tr data-step="(\d)" data-variant="(\w*)">(.*?)</tr>', page.text, re.S)
     assert [(step, variant) for step, variant, _ in rows] == [("1", "a"), ("1", "b"), ("2", "")]
-    assert re.findall(r'<td class="num">([\d.]+%)</td>', rows[0][2]) == ["50.0%"]
+    # Variant a reached Jane, who answered; Lin's LinkedIn step is still with the operator and is not counted yet.
+    assert re.findall(r'<td class="num">([\d.]+%)</td>', rows[0][2]) == ["100.0%"]
     assert "Send window:" in page.text and "any time" in page.text
     assert "Pause" in page.text and "Stop for good" in page.text
 
