@@ -12,9 +12,9 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
 from aicmo.cam.outreach.linkedin.webhook import WebhookProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.models import LinkedInTaskStatus
 from aicmo.errors import InvalidCallback, InvalidSignature, TaskAlreadyClosed, TaskNotFound
 from tests.integration.cam.outreach.linkedin.stored import attempts, linkedin_status, tasks

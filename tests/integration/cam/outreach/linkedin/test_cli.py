@@ -11,8 +11,8 @@ import pytest
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import Channel, OutreachMessage
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
 from tests.factories import make_lead

@@ -11,9 +11,9 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.service import connection_requests_since
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus
 from aicmo.db.base import utcnow
 from aicmo.errors import TaskAlreadyClosed, TaskNotFound

@@ -11,8 +11,8 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService, make_provider
 from aicmo.cam.outreach.linkedin.webhook import WebhookNotConfigured, WebhookProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService, make_provider
 from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus
 from aicmo.settings import Settings
 from tests.integration.cam.outreach.linkedin.stored import attempts, linkedin_status, tasks

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate, LeadRead
-from aicmo.cam.outreach.contact_form_service import MANUAL_TASK, ContactFormOutreachService
+from aicmo.cam.outreach.forms.channel import MANUAL_TASK, ContactFormOutreachService
 from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from tests.factories import make_lead
 from tests.integration.cam.outreach.forms import pages

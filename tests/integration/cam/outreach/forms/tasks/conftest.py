@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.clock import ManualClock
 from aicmo.db.engine import make_session_factory
