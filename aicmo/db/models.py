@@ -6,22 +6,21 @@ from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
-from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import (
     DeliveryEventDB,
-    LinkedInTaskDB,
     MailboxDB,
     OutreachAttemptDB,
     OutreachMessageDB,
 )
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.suppression.models import SuppressionDB
 from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ContactFormTaskDB", "DeliveryEventDB",
-    "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB",
-    "MailboxDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
-    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB",
+    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
+    "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB",
+    "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.outreach.domain import ErrorKind, SendStatus
-from aicmo.cam.outreach.models import LinkedInTaskKind
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind
 
 
 @dataclass(frozen=True)
