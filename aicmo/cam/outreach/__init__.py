@@ -1,5 +1,6 @@
 """Outreach channels behind one interface (base.py), each channel in its own folder (email/, linkedin/, forms/:
-the adapter in channel.py, its rules, CLI and API beside it).
+the adapter in channel.py, its rules, CLI and API beside it), and the operator-task queue LinkedIn steps and contact
+forms leave work in (tasks/).
 
 The adapters are importable from here by name; they load on first use, so importing a submodule of this package
 never pulls in every channel's network code.
