@@ -24,7 +24,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check aicmo tests bench examples
 	$(BIN)/mypy
-	$(BIN)/lint-imports --no-logo
+	$(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/python -m tests.support.system_packages dovecot-imapd chromium
 	$(BIN)/pytest $(PARALLEL)
 
@@ -35,7 +35,7 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check aicmo tests bench examples
 	$(BIN)/mypy
-	$(BIN)/lint-imports --no-logo
+	$(BIN)/lint-imports --no-logo --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_grade.py

@@ -39,16 +39,29 @@ class GradingProfileStateError(GradingProfileError):
 
 
 class TaskNotFound(AicmoError):
-    def __init__(self, task_id: int) -> None:
-        super().__init__(f"LinkedIn task {task_id} not found")
+    """No operator task has this id (none of the kind asked for, when one was)."""
+
+    def __init__(self, task_id: int, label: str = "task") -> None:
+        super().__init__(f"{label} {task_id} not found")
         self.task_id = task_id
 
 
 class TaskAlreadyClosed(AicmoError):
-    def __init__(self, task_id: int, status: str) -> None:
-        super().__init__(f"LinkedIn task {task_id} is already {status}")
+    def __init__(self, task_id: int, status: str, label: str = "task") -> None:
+        super().__init__(f"{label} {task_id} is already {status}")
         self.task_id = task_id
         self.status = status
+
+
+# Contact-form tasks answer with these names (the API's problem titles) as they did before the queue was shared.
+class FormTaskNotFound(TaskNotFound):
+    def __init__(self, task_id: int) -> None:
+        super().__init__(task_id, "contact-form task")
+
+
+class FormTaskAlreadyClosed(TaskAlreadyClosed):
+    def __init__(self, task_id: int, status: str) -> None:
+        super().__init__(task_id, status, "contact-form task")
 
 
 class InvalidSignature(AicmoError):

@@ -31,8 +31,8 @@ from sqlalchemy.orm import sessionmaker
 from aicmo.cam.leads.enums import EmailStatus, LeadStatus, LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import OutreachMessage, SendStatus, SmtpSecurity
+from aicmo.cam.outreach.email.channel import EmailOutreachService, PreparedEmail
 from aicmo.cam.outreach.email.mailbox import DkimSettings, Mailbox
-from aicmo.cam.outreach.email_service import EmailOutreachService, PreparedEmail
 from aicmo.settings import Settings
 
 WARM_UP = 200

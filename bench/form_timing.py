@@ -16,8 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aicmo.cam.leads.schemas import LeadRead
-from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
 from aicmo.cam.outreach.domain import Channel, OutreachMessage, SendStatus
+from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.settings import Settings
 from tests.integration.cam.outreach.forms import pages
 from tests.integration.cam.outreach.forms.factories import SENDER, make_lead

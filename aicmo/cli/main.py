@@ -10,9 +10,9 @@ from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outcomes.cli import app as outcomes_app
 from aicmo.cam.outreach.cli import channels_app, history_command, messages_app, metrics_command, send_command
 from aicmo.cam.outreach.email.cli import app as mailboxes_app
-from aicmo.cam.outreach.forms.tasks.cli import app as forms_app
+from aicmo.cam.outreach.forms.cli import app as forms_app
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
-from aicmo.cam.outreach.linkedin.tasks_cli import app as tasks_app
+from aicmo.cam.outreach.tasks.cli import app as tasks_app
 from aicmo.cam.suppression.cli import app as suppress_app
 from aicmo.cam.templates.cli import app as templates_app
 from aicmo.cam.webhooks.cli import app as webhooks_app

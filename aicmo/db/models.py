@@ -7,22 +7,21 @@ from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
 from aicmo.cam.outcomes.models import OutcomeDB
-from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
 from aicmo.cam.outreach.models import (
     DeliveryEventDB,
-    LinkedInTaskDB,
     MailboxDB,
     OutreachAttemptDB,
     OutreachMessageDB,
 )
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.suppression.models import SuppressionDB
 from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ContactFormTaskDB", "DeliveryEventDB",
-    "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LinkedInTaskDB", "LoginFailureDB",
-    "MailboxDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB",
-    "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB",
+    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
+    "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
+    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -23,7 +23,8 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outcomes.schemas import OutcomeImportResult
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.outreach.domain import SmtpSecurity
-from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus, MailboxDB
+from aicmo.cam.outreach.models import MailboxDB
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskStatus
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
 from aicmo.db.base import utcnow
@@ -80,7 +81,7 @@ def prepare(db: Session, leads_file: Path, site_base: str, smtp: tuple[str, int]
 def play_linkedin_operator(db: Session) -> tuple[int, int]:
     """Do every open LinkedIn task as an operator would; return (done, failed)."""
     done = failed = 0
-    for task in ops.list_linkedin_tasks(db, status=LinkedInTaskStatus.OPEN, limit=10_000):
+    for task in ops.list_linkedin_tasks(db, status=TaskStatus.OPEN, limit=10_000):
         if _one_in(f"linkedin:{task.lead_id}", 4):
             ops.fail_linkedin_task(db, task.id, "profile not found")
             failed += 1

@@ -1,7 +1,7 @@
 """The operator API: the functions the CLI, the REST API and the dashboard call, session first.
 
 The functions live in one module per concern (leads, outreach, campaigns, mailboxes, listening, access,
-webhooks); this package is their one public face, with the errors they raise.
+webhooks, operator tasks); this package is their one public face, with the errors they raise.
 """
 
 from aicmo.cam.auth.service import ApiKeyError
@@ -10,12 +10,13 @@ from aicmo.cam.limits.config import InvalidChannelConfig
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
 from aicmo.cam.outreach.email.secret_rotation import RotationReport
 from aicmo.cam.outreach.email.store import MailboxSecretUnreadable
-from aicmo.cam.outreach.linkedin.service import get_linkedin_task, list_linkedin_tasks
 from aicmo.cam.webhooks.schemas import InvalidWebhookSubscription, WebhookDeliveryNotFound, WebhookSubscriptionNotFound
 from aicmo.errors import (
     CampaignNotFound,
     CampaignStateError,
     DuplicateLead,
+    FormTaskAlreadyClosed,
+    FormTaskNotFound,
     GradingProfileStateError,
     InvalidCallback,
     InvalidCampaign,
@@ -117,11 +118,17 @@ from aicmo.operator_services._reports import get_attribution
 from aicmo.operator_services._tasks import (
     complete_form_task,
     complete_linkedin_task,
+    complete_task,
     fail_form_task,
     fail_linkedin_task,
+    fail_task,
     get_form_task,
+    get_linkedin_task,
+    get_task,
     handle_linkedin_callback,
     list_form_tasks,
+    list_linkedin_tasks,
+    list_tasks,
     set_linkedin_status,
 )
 from aicmo.operator_services._webhooks import (
@@ -141,6 +148,8 @@ __all__ = [
     "CampaignStateError",
     "DuplicateLead",
     "DuplicateMailbox",
+    "FormTaskAlreadyClosed",
+    "FormTaskNotFound",
     "GradingProfileStateError",
     "InvalidCallback",
     "InvalidCampaign",
@@ -169,6 +178,7 @@ __all__ = [
     "authenticate_api_key",
     "complete_form_task",
     "complete_linkedin_task",
+    "complete_task",
     "create_api_key",
     "create_campaign",
     "create_lead",
@@ -179,6 +189,7 @@ __all__ = [
     "export_suppressions",
     "fail_form_task",
     "fail_linkedin_task",
+    "fail_task",
     "filter_messages",
     "get_attribution",
     "get_campaign",
@@ -197,6 +208,7 @@ __all__ = [
     "get_outreach_history",
     "get_queue_status",
     "get_suppression",
+    "get_task",
     "get_webhook_subscription",
     "grade_lead",
     "grade_leads",
@@ -217,6 +229,7 @@ __all__ = [
     "list_messages",
     "list_outcomes",
     "list_suppressions",
+    "list_tasks",
     "list_webhook_deliveries",
     "list_webhook_subscriptions",
     "log_in",

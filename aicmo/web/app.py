@@ -23,8 +23,8 @@ from aicmo.cam.outcomes.api import router as outcomes_router
 from aicmo.cam.outcomes.api import webhook_router as crm_webhook_router
 from aicmo.cam.outreach.api import router as messages_router
 from aicmo.cam.outreach.email.api import router as mailboxes_router
-from aicmo.cam.outreach.forms.tasks.api import router as form_tasks_router
-from aicmo.cam.outreach.linkedin.api import router as tasks_router
+from aicmo.cam.outreach.forms.api import router as form_tasks_router
+from aicmo.cam.outreach.tasks.api import router as tasks_router
 from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
 from aicmo.cam.webhooks.api import router as outgoing_webhooks_router

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker
 from aicmo.settings import Settings

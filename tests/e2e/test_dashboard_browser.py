@@ -155,7 +155,7 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
             shot(page, "overview-funnel")
 
             # LinkedIn: Grace (no email) at steps 1 and 2, Ada at step 2; one is marked done.
-            page.get_by_role("link", name="LinkedIn tasks").click()
+            page.get_by_role("link", name="Tasks", exact=True).click()
             tasks = page.locator("article.task")
             reload_until(page, lambda: tasks.count() >= 3)
             expect(tasks).to_have_count(3)

@@ -9,7 +9,7 @@ from pathlib import Path
 import aicmo
 
 CAM = Path(aicmo.__file__).parent / "cam"
-ENTRY_FILES = {"api.py", "admin_api.py", "cli.py", "mailbox_status_cli.py", "tasks_cli.py"}
+ENTRY_FILES = {"api.py", "admin_api.py", "cli.py", "mailbox_status_cli.py"}
 SEED_FACES = {CAM / "outreach" / "sequencer.py"}
 
 

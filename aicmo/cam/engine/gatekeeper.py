@@ -17,7 +17,7 @@ from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.limits.rules import ChannelLimits, Decision, SendScope, limits_for, warmup_cap
 from aicmo.cam.limits.store import RateLimiter, Reservation
 from aicmo.cam.outreach.domain import Channel
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.models import MailboxDB, OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences import windows

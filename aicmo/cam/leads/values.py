@@ -216,3 +216,17 @@ def _zone_names() -> dict[str, str]:
 def time_zone_name(raw: str) -> str | None:
     """The IANA zone name, spelled canonically ('europe/berlin' -> 'Europe/Berlin'), or None."""
     return _zone_names().get(raw.strip().lower())
+
+
+def domain_of(url: str) -> str:
+    """The registrable domain of a URL's host ('www.acme.co.uk' -> 'acme.co.uk'); an IP or 'localhost' as is."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    if host.replace(".", "").isdigit() or ":" in host:
+        return host
+    try:
+        return registrable_domain(host)
+    except ValueError:  # not under a public suffix (".example", ".internal"): its last two labels
+        return ".".join(host.split(".")[-2:])

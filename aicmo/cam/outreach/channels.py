@@ -4,10 +4,10 @@ import ssl
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
+from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.cam.outreach.forms.model import SenderIdentity
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.settings import Settings, get_settings
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import FINAL_STATUSES, Channel, ErrorKind, MessageStatus, OutreachMessage
-from aicmo.cam.outreach.forms.tasks import store as form_tasks
-from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskDB
-from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus, OutreachMessageDB
+from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.outreach.tasks import store as tasks
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind, TaskStatus
 
 DEFAULT_CHANNEL_ORDER = (Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM)
 # Messages a cancellation may still stop: those not yet handed to a channel.
@@ -125,31 +125,26 @@ def current_channel(message: OutreachMessageDB) -> Channel:
 
 
 def cancel_for_lead(db: Session, lead_id: int, reason: str, now: datetime, *, campaign_id: int | None = None) -> int:
-    """Cancel the lead's messages not yet handed to a channel, LinkedIn steps handed to a person or an
-    automation but not done yet, and contact forms left to the operator; return how many messages. Never commits."""
+    """Cancel the lead's messages not yet handed to a channel and its open operator tasks (LinkedIn steps handed to
+    a person or an automation, contact forms left to the operator); return how many messages. Never commits."""
     query = update(OutreachMessageDB).where(OutreachMessageDB.lead_id == lead_id,
                                             OutreachMessageDB.status.in_(CANCELLABLE))
-    tasks = LinkedInTaskDB.lead_id == lead_id
-    forms = ContactFormTaskDB.lead_id == lead_id
+    its_tasks = OperatorTaskDB.lead_id == lead_id
     if campaign_id is not None:
         query = query.where(OutreachMessageDB.campaign_id == campaign_id)
-        tasks = and_(tasks, LinkedInTaskDB.campaign_id == campaign_id)
-        forms = and_(forms, ContactFormTaskDB.campaign_id == campaign_id)
+        its_tasks = and_(its_tasks, OperatorTaskDB.campaign_id == campaign_id)
     result = db.execute(query.values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
-    form_tasks.cancel_open(db, forms, reason, now)
-    return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(db, tasks, reason, now)
+    return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(db, its_tasks, reason, now)
 
 
 def cancel_for_company(db: Session, company_domain: str, reason: str, now: datetime) -> int:
-    """Cancel waiting messages, open LinkedIn steps and contact forms left to the operator to every lead at a
-    company domain."""
+    """Cancel waiting messages and open operator tasks of every lead at a company domain."""
     lead_ids = select(LeadDB.id).where(LeadDB.company_domain == company_domain)
     result = db.execute(update(OutreachMessageDB).where(
         OutreachMessageDB.lead_id.in_(lead_ids), OutreachMessageDB.status.in_(CANCELLABLE))
         .values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
-    form_tasks.cancel_open(db, ContactFormTaskDB.lead_id.in_(lead_ids), reason, now)
     return int(getattr(result, "rowcount", 0) or 0) + _cancel_open_tasks(
-        db, LinkedInTaskDB.lead_id.in_(lead_ids), reason, now)
+        db, OperatorTaskDB.lead_id.in_(lead_ids), reason, now)
 
 
 def _cancelled(reason: str, now: datetime) -> dict[str, object]:
@@ -158,15 +153,16 @@ def _cancelled(reason: str, now: datetime) -> dict[str, object]:
 
 
 def _cancel_open_tasks(db: Session, which: ColumnElement[bool], reason: str, now: datetime) -> int:
-    """A handed-over LinkedIn step nobody has done yet must not be done any more."""
-    open_tasks = and_(which, LinkedInTaskDB.status == LinkedInTaskStatus.OPEN)
-    handed_over = select(LinkedInTaskDB.message_id).where(open_tasks, LinkedInTaskDB.message_id.is_not(None))
+    """Open tasks nobody has done yet must not be done any more, nor the messages waiting on a LinkedIn step handed
+    over (a form's message went on to its next channel when the form was left to a person); return how many
+    messages."""
+    handed_over = select(OperatorTaskDB.message_id).where(
+        which, OperatorTaskDB.kind == TaskKind.LINKEDIN, OperatorTaskDB.status == TaskStatus.OPEN,
+        OperatorTaskDB.message_id.is_not(None))
     result = db.execute(update(OutreachMessageDB).where(
         OutreachMessageDB.id.in_(handed_over), OutreachMessageDB.status == MessageStatus.SENT)
         .values(**_cancelled(reason, now)).execution_options(synchronize_session=False))
-    db.execute(update(LinkedInTaskDB).where(open_tasks).values(
-        status=LinkedInTaskStatus.CANCELLED, detail=reason, completed_at=now).execution_options(
-        synchronize_session=False))
+    tasks.cancel_open(db, which, reason, now)
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -1,5 +1,4 @@
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -98,39 +97,6 @@ class DeliveryEventDB(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_delivery_events_mailbox_kind_occurred", "mailbox_id", "kind", "occurred_at"),)
-
-
-class LinkedInTaskStatus(StrEnum):
-    OPEN = "open"  # waiting for the operator or the automation
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"  # the lead replied, unsubscribed or was stopped before the task was done
-
-
-class LinkedInTaskKind(StrEnum):
-    CONNECTION_REQUEST = "connection_request"
-    MESSAGE = "message"
-
-
-class LinkedInTaskDB(Base):
-    """A LinkedIn step handed to a person (tasks provider) or to an automation endpoint (webhook provider)."""
-
-    __tablename__ = "linkedin_tasks"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
-    message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    kind: Mapped[LinkedInTaskKind] = mapped_column(str_enum(LinkedInTaskKind))
-    provider: Mapped[str] = mapped_column(String(20))
-    profile_url: Mapped[str] = mapped_column(String(500))
-    note: Mapped[str] = mapped_column(Text)
-    status: Mapped[LinkedInTaskStatus] = mapped_column(str_enum(LinkedInTaskStatus), default=LinkedInTaskStatus.OPEN,
-                                                      index=True)
-    external_id: Mapped[str | None] = mapped_column(String(200))
-    detail: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutreachMessageDB(Base):

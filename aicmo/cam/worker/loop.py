@@ -20,8 +20,8 @@ from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release
 from aicmo.cam.engine.dispatch import Dispatcher
 from aicmo.cam.outreach.domain import Channel
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.email.store import load_mailboxes
-from aicmo.cam.outreach.email_service import EmailOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.webhooks.scheduled import PeriodicDelivery
 from aicmo.clock import Clock, ManualClock

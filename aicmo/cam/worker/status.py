@@ -10,7 +10,8 @@ from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.engine.claim import next_due
 from aicmo.cam.outreach.domain import MessageStatus
-from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus, OutreachMessageDB
+from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind, TaskStatus
 
 
 class RunningCampaign(BaseModel):
@@ -37,8 +38,8 @@ def queue_status(db: Session, now: datetime) -> QueueStatus:
     message = OutreachMessageDB
     by_status = {str(status): count for status, count in db.execute(
         select(message.status, func.count()).group_by(message.status))}
-    open_tasks = db.scalar(select(func.count()).select_from(LinkedInTaskDB).where(
-        LinkedInTaskDB.status == LinkedInTaskStatus.OPEN)) or 0
+    open_tasks = db.scalar(select(func.count()).select_from(OperatorTaskDB).where(
+        OperatorTaskDB.kind == TaskKind.LINKEDIN, OperatorTaskDB.status == TaskStatus.OPEN)) or 0
     running = select(CampaignDB.id).where(CampaignDB.status == campaigns.RUNNING)
     due = db.scalar(select(func.count()).select_from(message).where(
         message.status == MessageStatus.PENDING, message.next_attempt_at <= now,

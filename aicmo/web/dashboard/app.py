@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicmo.errors import AicmoError
 from aicmo.settings import Settings
-from aicmo.web.dashboard import auth, campaigns, channels, form_tasks, leads, mailboxes, overview, tasks
+from aicmo.web.dashboard import auth, campaigns, channels, leads, mailboxes, overview, tasks
 from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import base_path, page
 from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
@@ -27,7 +27,7 @@ def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") ->
     dashboard.state.imports = ImportJobs()
     dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, leads, campaigns, mailboxes, tasks, form_tasks, channels):
+    for module in (auth, overview, leads, campaigns, mailboxes, tasks, channels):
         dashboard.include_router(module.router)
 
     @dashboard.exception_handler(LoginRequired)

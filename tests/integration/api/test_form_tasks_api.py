@@ -9,7 +9,7 @@ import pytest
 from aicmo import operator_services as ops
 from aicmo.cam.outreach.domain import Channel, SendStatus
 from tests.integration.api.conftest import Api
-from tests.integration.cam.outreach.forms.tasks.builders import BODY, SUBJECT, lead_behind_captcha, leave_to_operator
+from tests.integration.cam.outreach.tasks.builders import BODY, SUBJECT, lead_behind_captcha, leave_to_operator
 from tests.support.form_site import FormSite
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker
 from tests.integration.api.conftest import Api, add_lead

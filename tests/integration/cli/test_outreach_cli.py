@@ -112,8 +112,9 @@ BAD_INPUTS: dict[tuple[str, ...], str] = {
     ("send", "1"): "give the body as --body TEXT or --body-file PATH",
     ("messages", "retry", "0123abcd"): "message 0123abcd not found",
     ("history",): "give --lead ID or --campaign ID",
-    ("tasks", "done", "99"): "LinkedIn task 99 not found",
-    ("tasks", "fail", "99", "--detail", "gone"): "LinkedIn task 99 not found",
+    ("tasks", "done", "99"): "task 99 not found",
+    ("tasks", "fail", "99", "--detail", "gone"): "task 99 not found",
+    ("tasks", "list", "--kind", "fax"): "unknown --kind 'fax': use linkedin, form or all",
 }
 
 
@@ -221,7 +222,7 @@ def test_the_linkedin_task_is_listed_and_marking_it_done_delivers_the_message(se
     after = send_run["status after"].stdout
     assert "open LinkedIn tasks: 1" in after and "due now: 0" in after
     assert row(after, "sent", "1") and row(after, "skipped", "1")
-    assert send_run["done"].stdout.strip() == "task 1 done: connection request to Jane Doe"
+    assert send_run["done"].stdout.strip() == "LinkedIn task 1 done: connection request to Jane Doe"
     assert row(send_run["delivered"].stdout)[1:6] == ["1", "-", "-", "linkedin", "delivered"]
 
 

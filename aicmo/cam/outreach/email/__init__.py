@@ -1,1 +1,1 @@
-"""Support code of the email channel (aicmo.cam.outreach.email_service)."""
+"""The email channel: its adapter (channel.py), the mailboxes it sends from, and their CLI and API."""

@@ -1,1 +1,2 @@
-"""Contact forms read, judged and filled as plain functions; contact_form_service.py does the network part."""
+"""The contact-form channel: its adapter (channel.py) does the network part; forms are read, judged and filled as
+plain functions beside it."""

@@ -4,7 +4,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from aicmo.cam.leads.values import registrable_domain
+from aicmo.cam.leads.values import domain_of
 from aicmo.cam.outreach.forms.fields import labels_by_id, read_fields
 from aicmo.cam.outreach.forms.honeypot import hidden_selectors
 from aicmo.cam.outreach.forms.model import MULTIPART, URLENCODED, ContactForm, FormField, Role
@@ -28,20 +28,6 @@ def join(base: str, href: str) -> str | None:
         return urldefrag(urljoin(base, href.strip()))[0]
     except ValueError:  # "http://[::1" and other broken addresses
         return None
-
-
-def domain_of(url: str) -> str:
-    """The registrable domain of a URL's host ('www.acme.co.uk' -> 'acme.co.uk'); an IP or 'localhost' as is."""
-    try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
-    if host.replace(".", "").isdigit() or ":" in host:
-        return host
-    try:
-        return registrable_domain(host)
-    except ValueError:  # not under a public suffix (".example", ".internal"): its last two labels
-        return ".".join(host.split(".")[-2:])
 
 
 def base_url(tree: LexborHTMLParser, page_url: str) -> str:

@@ -1,1 +1,2 @@
-"""LinkedIn steps as operator tasks or automation webhooks: LinkedIn has no public messaging API."""
+"""The LinkedIn channel (channel.py): steps as operator tasks or automation webhooks, as LinkedIn has no public
+messaging API."""

@@ -1,75 +1,40 @@
-import json
+"""`aicmo linkedin`: the LinkedIn tasks of the operator-task queue (`aicmo tasks … --kind linkedin` under the names
+they had first), and what you saw of a lead on LinkedIn."""
+
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
-from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
-from aicmo.cam.outreach.models import LinkedInTaskStatus
+from aicmo.cam.outreach.tasks.cli import Format, Limit, Note, Offset, Status, close_task, show_tasks
+from aicmo.cam.outreach.tasks.models import TaskKind
 from aicmo.cli.context import console, fail, open_session, reports_errors
 
 app = typer.Typer(help="LinkedIn steps waiting for you: list them, then mark each done or failed.",
                   no_args_is_help=True)
-STATUSES = [status.value for status in LinkedInTaskStatus]
-
-
-def _print_task(task: LinkedInTaskRead) -> None:
-    who = task.lead_name or f"lead {task.lead_id}"
-    company = f" ({escape(task.company)})" if task.company else ""
-    console.print(f"[bold]#{task.id}[/] {task.kind.value.replace('_', ' ')} to [bold]{escape(who)}[/]{company}"
-                  f" — {task.status.value}", highlight=False, soft_wrap=True)
-    console.print(f"    {task.profile_url}", highlight=False, soft_wrap=True)
-    label = "note" if task.kind.value == "connection_request" else "message"
-    if task.note:
-        console.print(f"    {label}: {escape(task.note)}", highlight=False, soft_wrap=True)
-    else:
-        console.print(f"    ({label} empty: send without one)", highlight=False)
-    if task.detail:
-        console.print(f"    detail: {escape(task.detail)}", highlight=False, soft_wrap=True)
 
 
 @app.command("tasks")
 @reports_errors
-def tasks_command(
-    status: str = typer.Option("open", "--status", "-s", help=f"{', '.join(STATUSES)} or all."),
-    limit: int = typer.Option(50, help="How many tasks, oldest first."),
-    offset: int = typer.Option(0, help="Skip this many first."),
-    format_: str = typer.Option("text", "--format", "-f", help="text or json."),
-) -> None:
-    """List LinkedIn tasks with the profile to open and the note to copy."""
-    if status not in (*STATUSES, "all"):
-        raise fail(f"unknown --status {status!r}: use {', '.join(STATUSES)} or all")
-    if format_ not in ("text", "json"):
-        raise fail(f"unknown --format {format_!r}: use text or json")
-    chosen = None if status == "all" else LinkedInTaskStatus(status)
-    with open_session() as db:
-        tasks = ops.list_linkedin_tasks(db, status=chosen, limit=limit, offset=offset)
-    if format_ == "json":
-        console.print_json(json.dumps([task.model_dump(mode="json") for task in tasks]))
-        return
-    for task in tasks:
-        _print_task(task)
-    console.print(f"{len(tasks)} {'' if status == 'all' else status + ' '}task(s)", highlight=False)
+def tasks_command(status: Status = "open", limit: Limit = 50, offset: Offset = 0, format_: Format = "text") -> None:
+    """List LinkedIn tasks with the profile to open and the note to copy (`aicmo tasks list --kind linkedin`)."""
+    show_tasks(TaskKind.LINKEDIN, status, limit, offset, format_)
 
 
 @app.command("done")
 @reports_errors
-def done_command(task_id: int, detail: str | None = typer.Option(None, help="A note for the record.")) -> None:
+def done_command(task_id: int, detail: Note = None) -> None:
     """Mark a task done: you sent the connection request or the message on LinkedIn."""
-    with open_session() as db:
-        task = ops.complete_linkedin_task(db, task_id, True, detail)
-    console.print(f"task {task.id} done: {task.kind.value.replace('_', ' ')} to {escape(task.lead_name)}",
-                  highlight=False)
+    close_task(task_id, True, detail, TaskKind.LINKEDIN)
 
 
 @app.command("failed")
 @reports_errors
-def failed_command(task_id: int, reason: str = typer.Option(..., help="Why it could not be done.")) -> None:
+def failed_command(task_id: int, reason: Annotated[str, typer.Option(help="Why it could not be done.")]) -> None:
     """Mark a task failed, e.g. the profile is gone or LinkedIn refused the invitation."""
-    with open_session() as db:
-        task = ops.complete_linkedin_task(db, task_id, False, reason)
-    console.print(f"task {task.id} failed: {escape(task.detail or reason)}", highlight=False)
+    close_task(task_id, False, reason, TaskKind.LINKEDIN)
 
 
 @app.command("mark")

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.outreach.domain import ErrorKind, SendStatus
-from aicmo.cam.outreach.models import LinkedInTaskKind
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,3 @@ def plan_step(status: LinkedInStatus) -> LinkedInTaskKind | Refusal:
     if status is LinkedInStatus.DECLINED:
         return Refusal(ErrorKind.CHANNEL_FAILED, "the lead declined the connection request")
     return LinkedInTaskKind.CONNECTION_REQUEST
-
-
-def status_after(kind: LinkedInTaskKind, current: LinkedInStatus) -> LinkedInStatus:
-    """The lead's LinkedIn status once a step of this kind was done; never back from connected to pending."""
-    if kind is LinkedInTaskKind.MESSAGE:
-        return LinkedInStatus.MESSAGED
-    if current in (LinkedInStatus.CONNECTED, LinkedInStatus.MESSAGED):
-        return current
-    return LinkedInStatus.REQUEST_PENDING

@@ -1,81 +1,27 @@
-"""Operator functions for LinkedIn tasks: list them, complete them by hand or by signed callback."""
+"""LinkedIn's own operator functions: a webhook step completed by the automation's signed callback, and what the
+operator saw of a lead on LinkedIn. Never commit. Its tasks are listed and closed by hand in the operator-task queue
+(aicmo.cam.outreach.tasks)."""
 
 import json
-import uuid
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads import service as leads
 from aicmo.cam.leads.enums import LinkedInStatus
-from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadRead
-from aicmo.cam.outreach import messages
-from aicmo.cam.outreach.attempts import record_attempt
-from aicmo.cam.outreach.domain import Channel, OutreachMessage
-from aicmo.cam.outreach.linkedin import store
-from aicmo.cam.outreach.linkedin.schemas import LinkedInTaskRead
+from aicmo.cam.outreach import task_queue as tasks
 from aicmo.cam.outreach.linkedin.webhook import WebhookProvider
-from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskStatus
+from aicmo.cam.outreach.tasks import store
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, OperatorTaskDB, TaskKind, TaskStatus
+from aicmo.cam.outreach.tasks.schemas import TaskRead
 from aicmo.db.base import utcnow
-from aicmo.errors import InvalidCallback, TaskNotFound
+from aicmo.errors import InvalidCallback
 from aicmo.net.signing import TOLERANCE_SECONDS, verify
 from aicmo.settings import get_settings
 
 CALLBACK_OUTCOMES = {"sent": True, "failed": False}
-
-
-def _reads() -> Select[LinkedInTaskDB, str | None, str | None, str | None]:
-    return select(LinkedInTaskDB, LeadDB.first_name, LeadDB.last_name, LeadDB.company_name).join(
-        LeadDB, LeadDB.id == LinkedInTaskDB.lead_id)
-
-
-def _read(row: Any) -> LinkedInTaskRead:
-    task: LinkedInTaskDB = row[0]
-    name = " ".join(part for part in (row.first_name, row.last_name) if part)
-    return LinkedInTaskRead(
-        id=task.id, kind=task.kind, status=task.status, provider=task.provider, lead_id=task.lead_id,
-        lead_name=name, company=row.company_name, profile_url=task.profile_url, note=task.note,
-        message_id=task.message_id, campaign_id=task.campaign_id, external_id=task.external_id,
-        detail=task.detail, created_at=task.created_at, completed_at=task.completed_at)
-
-
-def list_linkedin_tasks(db: Session, *, status: LinkedInTaskStatus | None = None, limit: int = 50,
-                        offset: int = 0) -> list[LinkedInTaskRead]:
-    """Tasks oldest first (a work queue), with whom to reach and the note to copy; all statuses if None."""
-    query = _reads().order_by(LinkedInTaskDB.created_at, LinkedInTaskDB.id).limit(limit).offset(offset)
-    if status is not None:
-        query = query.where(LinkedInTaskDB.status == status)
-    return [_read(row) for row in db.execute(query)]
-
-
-def get_linkedin_task(db: Session, task_id: int) -> LinkedInTaskRead:
-    row = db.execute(_reads().where(LinkedInTaskDB.id == task_id)).first()
-    if row is None:
-        raise TaskNotFound(task_id)
-    return _read(row)
-
-
-def _finish(db: Session, task: LinkedInTaskDB, done: bool, detail: str | None, external_id: str | None) -> None:
-    """Close the task, move the lead on and record the final attempt, in the caller's transaction."""
-    if not done:
-        detail = detail or f"{task.kind.value.replace('_', ' ')} marked failed"
-    store.close_task(db, task, done=done, detail=detail, external_id=external_id)
-    message = OutreachMessage(lead_id=task.lead_id, body=task.note, channel=Channel.LINKEDIN,
-                              campaign_id=task.campaign_id, id=task.message_id or str(uuid.uuid4()))
-    record_attempt(db, message, store.result_for(task))
-    messages.settle_handover(db, task.message_id, done=done, detail=detail, now=utcnow())
-
-
-def complete_linkedin_task(db: Session, task_id: int, done: bool, detail: str | None = None, *,
-                           external_id: str | None = None) -> LinkedInTaskRead:
-    """Mark an open task done or failed; TaskNotFound or TaskAlreadyClosed otherwise. Never commits."""
-    task = store.lock_open_task(db, task_id)
-    _finish(db, task, done, detail, external_id)
-    db.flush()
-    return get_linkedin_task(db, task_id)
 
 
 def _callback(raw_body: bytes) -> tuple[int, bool, str | None, str | None]:
@@ -97,27 +43,31 @@ def _callback(raw_body: bytes) -> tuple[int, bool, str | None, str | None]:
 
 def handle_linkedin_callback(db: Session, raw_body: bytes, signature_header: str | None,
                              now: datetime | None = None, *, secret: str | None = None,
-                             tolerance: float = TOLERANCE_SECONDS) -> LinkedInTaskRead:
+                             tolerance: float = TOLERANCE_SECONDS) -> TaskRead:
     """Complete a webhook task from the automation's signed callback {"task_id", "status": sent|failed, "id",
-    "detail"}; a bad or stale signature, a replay or an unknown task is refused with a typed error. Never commits."""
+    "detail"}; a bad or stale signature, a replay or an unknown task is refused with a typed error."""
     key = secret if secret is not None else get_settings().linkedin_webhook_secret or ""
     verify(key, raw_body, signature_header, now=(now or utcnow()).timestamp(), tolerance=tolerance)
     task_id, done, external_id, detail = _callback(raw_body)
-    task = store.lock_task(db, task_id)
+    task = store.lock(db, task_id, TaskKind.LINKEDIN)
     if task.provider != WebhookProvider.name:
-        raise TaskNotFound(task_id)
+        raise store.not_found(task_id, TaskKind.LINKEDIN)  # a person's task is not the automation's to close
     store.ensure_open(task)
-    _finish(db, task, done, detail, external_id)
+    tasks.finish(db, task, done, detail, external_id)
     db.flush()
-    return get_linkedin_task(db, task_id)
+    return tasks.get_task(db, task_id)
 
 
 def set_linkedin_status(db: Session, lead_id: int, status: LinkedInStatus) -> LeadRead:
-    """Record what the operator saw on LinkedIn, e.g. that a lead accepted the connection request. Never commits."""
+    """Record what the operator saw on LinkedIn, e.g. that a lead accepted the connection request."""
     lead = leads.get(db, lead_id)
     lead.linkedin_status = status
     db.flush()
     return LeadRead.model_validate(lead)
 
 
-connection_requests_since = store.connection_requests_since
+def connection_requests_since(db: Session, since: datetime) -> int:
+    """Connection requests made or waiting to be made since then (failed ones never reached LinkedIn)."""
+    return db.scalar(select(func.count()).select_from(OperatorTaskDB).where(
+        OperatorTaskDB.kind == TaskKind.LINKEDIN, OperatorTaskDB.action == LinkedInTaskKind.CONNECTION_REQUEST,
+        OperatorTaskDB.created_at >= since, OperatorTaskDB.status != TaskStatus.FAILED)) or 0

@@ -8,7 +8,7 @@ class TaskProvider:
     name = "tasks"
 
     async def hand_over(self, step: LinkedInStep) -> Handover:
-        """The stored task is the hand-over: it shows up in `aicmo linkedin tasks`."""
+        """The stored task is the hand-over: it shows up in `aicmo tasks list`."""
         return Handover(status=SendStatus.PENDING)
 
     async def aclose(self) -> None:

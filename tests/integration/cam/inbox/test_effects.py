@@ -14,8 +14,9 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, EventKind, MessageStatus
-from aicmo.cam.outreach.linkedin import store as tasks
-from aicmo.cam.outreach.models import DeliveryEventDB, LinkedInTaskDB, LinkedInTaskKind, LinkedInTaskStatus
+from aicmo.cam.outreach.models import DeliveryEventDB
+from aicmo.cam.outreach.tasks import store as tasks
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, OperatorTaskDB, TaskKind, TaskStatus
 from aicmo.cam.suppression.models import SuppressionDB
 from tests.factories import make_lead
 from tests.integration.cam.inbox.builders import NOW, SETTINGS, add_mailbox, sent_email, waiting
@@ -36,8 +37,8 @@ def test_a_reply_marks_the_message_replied_and_cancels_every_waiting_step_and_op
     lead.linkedin_url = "https://www.linkedin.com/in/jane/"
     handed_over = waiting(db, sent.lead_id, step=2)
     messages.set_status(handed_over, MessageStatus.SENT, NOW)
-    task = tasks.add_task(db, lead, kind=LinkedInTaskKind.CONNECTION_REQUEST, provider="tasks", note="Hi",
-                          message_id=handed_over.id, campaign_id=None)
+    task = tasks.add(db, lead, TaskKind.LINKEDIN, action=LinkedInTaskKind.CONNECTION_REQUEST, provider="tasks",
+                     body="Hi", url=lead.linkedin_url or "", message_id=handed_over.id, campaign_id=None)
     db.commit()
     reply = InboundEvent(InboundKind.REPLY, references=ref(sent.id), address="jane@acme.io",
                          subject="Re: Quick question", text="Sounds good, call me Tuesday.",
@@ -51,7 +52,7 @@ def test_a_reply_marks_the_message_replied_and_cancels_every_waiting_step_and_op
         db.refresh(row)
     assert sent.status is MessageStatus.REPLIED and sent.replied_at is not None
     assert later.status is MessageStatus.CANCELLED
-    assert task.status is LinkedInTaskStatus.CANCELLED and handed_over.status is MessageStatus.CANCELLED
+    assert task.status is TaskStatus.CANCELLED and handed_over.status is MessageStatus.CANCELLED
     assert lead.status is LeadStatus.REPLIED
     assert db.scalar(select(DeliveryEventDB.kind).where(DeliveryEventDB.message_id == sent.id)) is EventKind.REPLY
 
@@ -186,9 +187,9 @@ def test_open_linkedin_tasks_of_other_leads_are_left_alone(db: Session) -> None:
     other = sent_email(db, mailbox, email="bob@beta.io", first_name="Bob", website="https://beta.io")
     lead = db.get(LeadDB, other.lead_id)
     assert lead is not None
-    task = tasks.add_task(db, lead, kind=LinkedInTaskKind.MESSAGE, provider="tasks", note="Hi",
-                          message_id=waiting(db, other.lead_id).id, campaign_id=None)
+    task = tasks.add(db, lead, TaskKind.LINKEDIN, action=LinkedInTaskKind.MESSAGE, provider="tasks", body="Hi",
+                     url=lead.linkedin_url or "", message_id=waiting(db, other.lead_id).id, campaign_id=None)
     db.commit()
     apply(db, InboundEvent(InboundKind.REPLY, references=ref(sent.id)), IMAP, SETTINGS, NOW)
     db.commit()
-    assert db.scalar(select(LinkedInTaskDB.status).where(LinkedInTaskDB.id == task.id)) is LinkedInTaskStatus.OPEN
+    assert db.scalar(select(OperatorTaskDB.status).where(OperatorTaskDB.id == task.id)) is TaskStatus.OPEN

@@ -17,8 +17,9 @@ from aicmo.cam.inbox.poller import poll_mailbox
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach.domain import EventKind, MessageStatus, SmtpSecurity
-from aicmo.cam.outreach.models import DeliveryEventDB, LinkedInTaskDB, LinkedInTaskStatus, MailboxDB
+from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB
 from aicmo.cam.outreach.models import OutreachMessageDB as M
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskStatus
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
 from aicmo.settings import Settings
@@ -108,7 +109,7 @@ async def test_after_a_reply_is_polled_the_lead_gets_nothing_more_on_any_channel
         await registry.aclose()
     assert len(smtp_server.envelopes) == 1
     db.expire_all()
-    assert db.scalars(select(LinkedInTaskDB).where(LinkedInTaskDB.status == LinkedInTaskStatus.OPEN)).all() == []
+    assert db.scalars(select(OperatorTaskDB).where(OperatorTaskDB.status == TaskStatus.OPEN)).all() == []
     statuses = [m.status for m in db.scalars(select(M).where(M.lead_id == amy.id).order_by(M.sequence_step))]
     assert statuses[0] is MessageStatus.REPLIED and set(statuses[1:]) <= {MessageStatus.CANCELLED}
     lead = db.get(LeadDB, amy.id)

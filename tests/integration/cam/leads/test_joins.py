@@ -18,13 +18,8 @@ from aicmo.cam.leads.models import LeadAliasDB, LeadDB
 from aicmo.cam.leads.service import find_current
 from aicmo.cam.limits.models import RateGateDB
 from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
-from aicmo.cam.outreach.models import (
-    DeliveryEventDB,
-    LinkedInTaskDB,
-    LinkedInTaskKind,
-    OutreachAttemptDB,
-    OutreachMessageDB,
-)
+from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB, OutreachMessageDB
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, OperatorTaskDB, TaskKind
 from aicmo.cam.suppression.models import SuppressionDB, SuppressionKind
 from aicmo.cam.timeline import lead_timeline
 from aicmo.db.engine import make_session_factory
@@ -70,8 +65,9 @@ def give_history(db: Session, lead: int, campaign: int, step: int, tag: str) -> 
     db.add(DeliveryEventDB(kind=EventKind.DELIVERED, lead_id=lead, attempt_id=attempt.id, message_id=message))
     db.add(InboundMessageDB(source="imap", kind=InboundKind.REPLY, lead_id=lead, message_id=message,
                             text=f"thanks, {tag}", provider_event_id=tag))
-    db.add(LinkedInTaskDB(lead_id=lead, campaign_id=campaign, kind=LinkedInTaskKind.CONNECTION_REQUEST,
-                          provider="tasks", profile_url="https://www.linkedin.com/in/janedoe/", note=tag))
+    db.add(OperatorTaskDB(kind=TaskKind.LINKEDIN, lead_id=lead, campaign_id=campaign, provider="tasks",
+                          action=LinkedInTaskKind.CONNECTION_REQUEST, url="https://www.linkedin.com/in/janedoe/",
+                          body=tag))
     db.add(SuppressionDB(kind=SuppressionKind.ADDRESS, value=f"{tag}@acme.io", reason="manual", lead_id=lead))
 
 

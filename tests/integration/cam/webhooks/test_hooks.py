@@ -12,8 +12,8 @@ from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.leads.importer import ImportOptions, import_leads
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate, LeadUpdate
-from aicmo.cam.outreach.linkedin import store as tasks
-from aicmo.cam.outreach.models import LinkedInTaskKind
+from aicmo.cam.outreach.tasks import store as tasks
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskKind
 from aicmo.cam.suppression import service as suppression
 from tests.factories import make_lead
 from tests.integration.cam.inbox.builders import NOW, SETTINGS, add_mailbox, sent_email
@@ -112,8 +112,8 @@ def test_a_new_linkedin_task_emits_task_created_with_what_is_needed_to_do_it(db:
     lead = db.get(LeadDB, ops.create_lead(db, LeadCreate(**make_lead(
         linkedin_url="https://www.linkedin.com/in/jane-doe"))).id)
     assert lead is not None
-    task = tasks.add_task(db, lead, kind=LinkedInTaskKind.CONNECTION_REQUEST, provider="tasks", note="Hi Jane",
-                          message_id="m-1", campaign_id=None)
+    task = tasks.add(db, lead, TaskKind.LINKEDIN, action=LinkedInTaskKind.CONNECTION_REQUEST, provider="tasks",
+                     body="Hi Jane", url=lead.linkedin_url or "", message_id="m-1", campaign_id=None)
     db.commit()
 
     (created,) = payloads(db, "task.created")

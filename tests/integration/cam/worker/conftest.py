@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate, LeadRead
 from aicmo.cam.outreach.domain import SmtpSecurity
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.models import MailboxDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.clock import ManualClock

@@ -13,8 +13,9 @@ from aicmo.cam.leads.enums import EmailStatus, LeadStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, MessageStatus, SendStatus
-from aicmo.cam.outreach.models import LinkedInTaskDB, OutreachMessageDB
+from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
 from tests.integration.cam.worker.conftest import new_lead
@@ -64,8 +65,8 @@ async def test_falls_back_to_linkedin_when_email_hard_bounces(db: Session, sessi
     assert [(a.channel, a.status) for a in history] == [(Channel.EMAIL, SendStatus.FAILED),
                                                         (Channel.LINKEDIN, SendStatus.PENDING)]
     assert db.get(LeadDB, lead.id).email_status is EmailStatus.INVALID  # type: ignore[union-attr]
-    task = db.scalar(select(LinkedInTaskDB).where(LinkedInTaskDB.message_id == message_id))
-    assert task is not None and "Hi" in task.note
+    task = db.scalar(select(OperatorTaskDB).where(OperatorTaskDB.message_id == message_id))
+    assert task is not None and task.kind is TaskKind.LINKEDIN and "Hi" in task.body
 
 
 async def test_a_linkedin_task_marked_failed_falls_back_again_and_ends_bounced(
@@ -75,7 +76,7 @@ async def test_a_linkedin_task_marked_failed_falls_back_again_and_ends_bounced(
     lead = new_lead(db, email="gone@acme.io", linkedin_url="https://www.linkedin.com/in/jane-doe")
     message_id = enqueue(db, lead.id, clock, channels=[Channel.EMAIL, Channel.LINKEDIN])
     await Worker(sessions, channels, clock=clock).run(once=True)
-    task = db.scalar(select(LinkedInTaskDB).where(LinkedInTaskDB.message_id == message_id))
+    task = db.scalar(select(OperatorTaskDB).where(OperatorTaskDB.message_id == message_id))
     assert task is not None
     ops.fail_linkedin_task(db, task.id, "profile not found")
     assert status_of(db, message_id).status is MessageStatus.FAILED

@@ -12,9 +12,9 @@ from aicmo.cam.inbox.effects import Origin, apply
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import SmtpSecurity
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker
 from tests.factories import make_lead

@@ -9,7 +9,7 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outcomes.models import OutcomeKind
 from aicmo.cam.outcomes.schemas import OutcomeCreate
-from aicmo.cam.outreach.models import LinkedInTaskStatus
+from aicmo.cam.outreach.tasks.models import TaskStatus
 from tests.factories import make_lead
 from tests.integration.web.dashboard.seed import REPLY, Seeded
 from tests.integration.web.dashboard.support import submit
@@ -175,7 +175,7 @@ def test_the_tasks_page_shows_the_profile_and_note_and_marks_tasks_done(operator
 
     submit(operator, "/tasks", f"/tasks/{seeded.task}/done")
 
-    assert ops.get_linkedin_task(db, seeded.task).status is LinkedInTaskStatus.DONE
+    assert ops.get_linkedin_task(db, seeded.task).status is TaskStatus.DONE
     assert f'data-task="{seeded.task}"' not in operator.get("/tasks").text
 
 
@@ -183,7 +183,7 @@ def test_a_task_marked_failed_keeps_the_reason(operator: httpx.Client, seeded: S
     submit(operator, "/tasks", f"/tasks/{seeded.task}/failed", detail="profile gone")
 
     task = ops.get_linkedin_task(db, seeded.task)
-    assert (task.status, task.detail) == (LinkedInTaskStatus.FAILED, "profile gone")
+    assert (task.status, task.detail) == (TaskStatus.FAILED, "profile gone")
     submit(operator, "/tasks", f"/tasks/{seeded.task}/done")
     assert "already" in operator.get("/tasks").text
 

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo.cam.leads.enums import EmailStatus, LeadStatus, LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import OutreachMessage, SmtpSecurity
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.email.mailbox import Mailbox
-from aicmo.cam.outreach.email_service import EmailOutreachService
 from aicmo.settings import Settings
 from tests.support.smtp_server import ScriptedSmtpServer
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.outreach.domain import SendStatus, SmtpSecurity
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.email.store import MailboxSecretUnreadable, load_mailboxes
-from aicmo.cam.outreach.email_service import EmailOutreachService
 from aicmo.db.engine import make_session_factory
 from aicmo.db.secrets import PREFIX
 from aicmo.settings import get_settings

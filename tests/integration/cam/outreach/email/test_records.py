@@ -13,7 +13,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate, LeadRead
 from aicmo.cam.outreach.attempts import record_attempt
 from aicmo.cam.outreach.domain import ErrorKind, EventKind, OutreachMessage, SendStatus, SmtpSecurity
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB
 from aicmo.db.base import utcnow
 from aicmo.db.engine import make_session_factory

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
+from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from tests.integration.cam.outreach.forms.factories import SENDER, ServiceFactory, local_settings
 from tests.support.form_site import FormSite
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aicmo.cam.leads.schemas import LeadRead
-from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
 from aicmo.cam.outreach.domain import Channel, OutreachMessage
+from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.cam.outreach.forms.model import SenderIdentity
 from aicmo.settings import Settings
 

@@ -2,8 +2,8 @@
 
 import httpx
 
-from aicmo.cam.outreach.contact_form_service import ContactFormOutreachService
 from aicmo.cam.outreach.domain import Channel, SendStatus
+from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.cam.outreach.forms.model import MULTIPART, URLENCODED
 from aicmo.settings import Settings
 from tests.integration.cam.outreach.forms import pages

@@ -5,8 +5,8 @@ import socket
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from aicmo.cam.outreach.contact_form_service import MANUAL_TASK, ContactFormOutreachService
 from aicmo.cam.outreach.domain import ErrorKind, SendResult, SendStatus
+from aicmo.cam.outreach.forms.channel import MANUAL_TASK, ContactFormOutreachService
 from tests.integration.cam.outreach.forms import pages
 from tests.integration.cam.outreach.forms.factories import ServiceFactory, make_lead, make_message
 from tests.support.form_site import FormSite, Reply, chunks

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate, LeadRead
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.db.engine import make_session_factory
 from tests.factories import make_lead
 

@@ -3,14 +3,17 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.models import LeadDB
-from aicmo.cam.outreach.models import LinkedInTaskDB, OutreachAttemptDB
+from aicmo.cam.outreach.models import OutreachAttemptDB
+from aicmo.cam.outreach.tasks.schemas import LinkedInTaskRead
 
 
-def tasks(db: Session) -> list[LinkedInTaskDB]:
+def tasks(db: Session) -> list[LinkedInTaskRead]:
+    """Every LinkedIn task, oldest first, as the operator sees it."""
     db.rollback()  # end the test's own snapshot so what the channel committed is visible
-    return list(db.scalars(select(LinkedInTaskDB).order_by(LinkedInTaskDB.id)))
+    return ops.list_linkedin_tasks(db, limit=500)
 
 
 def attempts(db: Session) -> list[OutreachAttemptDB]:

@@ -12,10 +12,10 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
 from aicmo.cam.outreach.linkedin.webhook import WebhookProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
-from aicmo.cam.outreach.models import LinkedInTaskStatus
+from aicmo.cam.outreach.tasks.models import TaskStatus
 from aicmo.errors import InvalidCallback, InvalidSignature, TaskAlreadyClosed, TaskNotFound
 from tests.integration.cam.outreach.linkedin.stored import attempts, linkedin_status, tasks
 from tests.support.webhook_receiver import WebhookReceiver, signature
@@ -56,7 +56,7 @@ async def test_a_signed_sent_callback_completes_the_task_like_the_operator_would
 
     task = call_back(db, raw, signed(raw, NOW - timedelta(minutes=4)))
 
-    assert (task.status, task.external_id, task.detail) == (LinkedInTaskStatus.DONE, "inv-9", "invitation sent")
+    assert (task.status, task.external_id, task.detail) == (TaskStatus.DONE, "inv-9", "invitation sent")
     assert linkedin_status(db, lead.id) is LinkedInStatus.REQUEST_PENDING
     [attempt] = attempts(db)
     assert (attempt.status, attempt.provider_message_id) == (SendStatus.SENT, f"task:{task_id}")
@@ -70,7 +70,7 @@ async def test_a_failed_callback_fails_the_task_and_records_why(
 
     task = call_back(db, raw, signed(raw))
 
-    assert task.status is LinkedInTaskStatus.FAILED and task.external_id == "job-1"
+    assert task.status is TaskStatus.FAILED and task.external_id == "job-1"
     [attempt] = attempts(db)
     assert (attempt.error_kind, attempt.detail) == (ErrorKind.CHANNEL_FAILED, "profile is private")
     assert linkedin_status(db, lead.id) is LinkedInStatus.NONE
@@ -93,7 +93,7 @@ async def test_refuses_a_callback_whose_signature_is_wrong_or_stale(
     with pytest.raises(InvalidSignature, match=reason):
         call_back(db, raw, header(raw))
 
-    assert tasks(db)[0].status is LinkedInTaskStatus.OPEN and attempts(db) == []
+    assert tasks(db)[0].status is TaskStatus.OPEN and attempts(db) == []
 
 
 async def test_refuses_a_replayed_callback(sessions: sessionmaker[Session], new_lead: NewLead, db: Session) -> None:
@@ -122,7 +122,7 @@ async def test_refuses_a_callback_for_an_unknown_or_operator_task(
         with pytest.raises(TaskNotFound):
             call_back(db, raw, signed(raw))
         db.rollback()
-    assert tasks(db)[0].status is LinkedInTaskStatus.OPEN
+    assert tasks(db)[0].status is TaskStatus.OPEN
 
 
 @pytest.mark.parametrize(("raw", "reason"), [

@@ -1,4 +1,5 @@
-"""`aicmo linkedin …` end to end through the command, on a SQLite file of its own."""
+"""`aicmo linkedin …` end to end through the command, on a SQLite file of its own: the queue's LinkedIn tasks under
+the names these commands had before `aicmo tasks` served every kind."""
 
 import asyncio
 import json
@@ -11,8 +12,8 @@ import pytest
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import Channel, OutreachMessage
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
 from tests.factories import make_lead
@@ -66,7 +67,7 @@ def test_lists_completes_and_fails_tasks_from_the_command_line(database: str, tm
     assert "#1 connection request to Jane Doe (Acme Robotics) — open" in listed.stdout
     assert "https://www.linkedin.com/in/jane-doe/" in listed.stdout
     assert "note: Hi Jane, loved your post on robotics — let's connect!" in listed.stdout
-    assert listed.stdout.rstrip().endswith("2 open task(s)")
+    assert listed.stdout.rstrip().endswith("2 open LinkedIn task(s)")
     assert [(t["id"], t["lead_name"], t["status"]) for t in json.loads(as_json.stdout)] == [
         (1, "Jane Doe", "open"), (2, "John Doe", "open")]
     assert error_line(missing) == "error: LinkedIn task 999 not found"
@@ -77,8 +78,8 @@ def test_lists_completes_and_fails_tasks_from_the_command_line(database: str, tm
         ("linkedin", "done", "1"),
         ("linkedin", "failed", "2", "--reason", "profile no longer exists"),
     ])
-    assert done.returncode == 0 and "task 1 done: connection request to Jane Doe" in done.stdout, done.stderr
-    assert failed.returncode == 0 and "task 2 failed: profile no longer exists" in failed.stdout, failed.stderr
+    assert done.returncode == 0 and "LinkedIn task 1 done: connection request to Jane Doe" in done.stdout, done.stderr
+    assert failed.returncode == 0 and "LinkedIn task 2 failed: profile no longer exists" in failed.stdout, failed.stderr
 
     again, everything, open_now, marked, bad_mark = run_all(database, tmp_path, [
         ("linkedin", "done", "1"),
@@ -90,6 +91,6 @@ def test_lists_completes_and_fails_tasks_from_the_command_line(database: str, tm
     assert error_line(again) == "error: LinkedIn task 1 is already done"
     assert [(t["id"], t["status"], t["detail"]) for t in json.loads(everything.stdout)] == [
         (1, "done", None), (2, "failed", "profile no longer exists")]
-    assert open_now.stdout.strip() == "0 open task(s)"
+    assert open_now.stdout.strip() == "0 open LinkedIn task(s)"
     assert marked.returncode == 0 and "LinkedIn connected" in marked.stdout, marked.stderr
     assert error_line(bad_mark).startswith("error: unknown status 'friends'")

@@ -11,10 +11,10 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.service import connection_requests_since
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService
-from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskStatus
 from aicmo.db.base import utcnow
 from aicmo.errors import TaskAlreadyClosed, TaskNotFound
 from tests.integration.cam.outreach.linkedin.stored import attempts, linkedin_status, tasks
@@ -38,7 +38,7 @@ async def test_a_stranger_gets_a_connection_request_task_with_the_note_cut_to_th
     assert result.target == lead.linkedin_url
     assert task.kind is LinkedInTaskKind.CONNECTION_REQUEST and task.provider == "tasks"
     assert len(task.note) <= 300 and LONG_NOTE.startswith(task.note) and LONG_NOTE[len(task.note)] == " "
-    [listed] = ops.list_linkedin_tasks(db, status=LinkedInTaskStatus.OPEN)
+    [listed] = ops.list_linkedin_tasks(db, status=TaskStatus.OPEN)
     assert (listed.id, listed.lead_name, listed.company, listed.profile_url, listed.note) == (
         task.id, lead.full_name, "Acme Robotics", lead.linkedin_url, task.note)
 
@@ -87,7 +87,7 @@ async def test_done_connection_request_marks_the_lead_request_pending_and_record
 
     done = ops.complete_linkedin_task(db, task.id, True, "sent from my phone")
 
-    assert done.status is LinkedInTaskStatus.DONE and done.completed_at is not None
+    assert done.status is TaskStatus.DONE and done.completed_at is not None
     assert done.detail == "sent from my phone"
     assert linkedin_status(db, lead.id) is LinkedInStatus.REQUEST_PENDING
     [attempt] = attempts(db)
@@ -119,7 +119,7 @@ async def test_failed_task_records_a_channel_failed_attempt_and_leaves_the_lead_
 
     failed = ops.complete_linkedin_task(db, task.id, False, "profile no longer exists")
 
-    assert failed.status is LinkedInTaskStatus.FAILED and failed.detail == "profile no longer exists"
+    assert failed.status is TaskStatus.FAILED and failed.detail == "profile no longer exists"
     assert linkedin_status(db, lead.id) is LinkedInStatus.NONE
     [attempt] = attempts(db)
     assert (attempt.status, attempt.error_kind, attempt.detail) == (
@@ -153,7 +153,7 @@ async def test_completing_a_missing_or_closed_task_is_refused(
     with pytest.raises(TaskAlreadyClosed, match=f"task {task_id} is already done"):
         ops.complete_linkedin_task(db, task_id, False, "too late")
     db.rollback()
-    assert len(attempts(db)) == 1 and tasks(db)[0].status is LinkedInTaskStatus.DONE
+    assert len(attempts(db)) == 1 and tasks(db)[0].status is TaskStatus.DONE
 
 
 async def test_does_not_invite_a_lead_whose_request_is_pending_or_declined(
@@ -213,8 +213,8 @@ async def test_lists_tasks_by_status_oldest_first_a_page_at_a_time(
     ops.complete_linkedin_task(db, ids[0], True)
     ops.complete_linkedin_task(db, ids[1], False, "gone")
 
-    assert [t.id for t in ops.list_linkedin_tasks(db, status=LinkedInTaskStatus.OPEN)] == ids[2:]
-    assert [t.id for t in ops.list_linkedin_tasks(db, status=LinkedInTaskStatus.DONE)] == ids[:1]
+    assert [t.id for t in ops.list_linkedin_tasks(db, status=TaskStatus.OPEN)] == ids[2:]
+    assert [t.id for t in ops.list_linkedin_tasks(db, status=TaskStatus.DONE)] == ids[:1]
     assert [t.id for t in ops.list_linkedin_tasks(db)] == ids
     assert [t.id for t in ops.list_linkedin_tasks(db, limit=2, offset=1)] == ids[1:3]
     assert ops.get_linkedin_task(db, ids[1]).detail == "gone"

@@ -11,9 +11,9 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendStatus
+from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService, make_provider
 from aicmo.cam.outreach.linkedin.webhook import WebhookNotConfigured, WebhookProvider
-from aicmo.cam.outreach.linkedin_service import LinkedInOutreachService, make_provider
-from aicmo.cam.outreach.models import LinkedInTaskKind, LinkedInTaskStatus
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskStatus
 from aicmo.settings import Settings
 from tests.integration.cam.outreach.linkedin.stored import attempts, linkedin_status, tasks
 from tests.support.webhook_receiver import Received, Reply, WebhookReceiver, refused_url, signature
@@ -65,7 +65,7 @@ async def test_posts_the_signed_step_and_a_sent_answer_completes_it(
         "lead_company": "Acme Robotics", "message_id": sent.id, "campaign_id": None, "callback_url": CALLBACK}
     assert (result.status, result.provider_message_id, result.response_code) == (
         SendStatus.SENT, f"task:{task.id}", 200)
-    assert (task.status, task.provider, task.external_id) == (LinkedInTaskStatus.DONE, "webhook", "li-778")
+    assert (task.status, task.provider, task.external_id) == (TaskStatus.DONE, "webhook", "li-778")
     assert linkedin_status(db, lead.id) is LinkedInStatus.REQUEST_PENDING
     assert attempts(db) == []  # the caller records the SENT result it was handed
 
@@ -83,7 +83,7 @@ async def test_an_accepted_step_waits_for_the_callback_and_is_not_posted_twice(
 
     [task] = tasks(db)
     assert first.status is SendStatus.PENDING and again.status is SendStatus.PENDING
-    assert (task.status, task.external_id) == (LinkedInTaskStatus.OPEN, "job-1")
+    assert (task.status, task.external_id) == (TaskStatus.OPEN, "job-1")
     assert len(hook.requests) == 1
     assert linkedin_status(db, lead.id) is LinkedInStatus.NONE
 
@@ -97,7 +97,7 @@ async def test_a_failed_answer_fails_the_channel_with_the_automations_reason(
 
     assert (result.status, result.error_kind) == (SendStatus.FAILED, ErrorKind.CHANNEL_FAILED)
     assert result.detail == "weekly invitation limit reached"
-    assert tasks(db)[0].status is LinkedInTaskStatus.FAILED
+    assert tasks(db)[0].status is TaskStatus.FAILED
 
 
 @pytest.mark.parametrize(("reply", "error_kind", "words"), [
@@ -121,7 +121,7 @@ async def test_maps_each_kind_of_answer_to_retry_or_give_up(
     assert (result.status, result.error_kind) == (SendStatus.FAILED, error_kind)
     assert words in result.detail
     [task] = tasks(db)
-    expected = LinkedInTaskStatus.OPEN if error_kind is ErrorKind.TRANSIENT else LinkedInTaskStatus.FAILED
+    expected = TaskStatus.OPEN if error_kind is ErrorKind.TRANSIENT else TaskStatus.FAILED
     assert task.status is expected and words in (task.detail or "")
 
 
@@ -150,7 +150,7 @@ async def test_an_unreachable_webhook_is_transient_and_never_raises(
 
     assert (result.status, result.error_kind) == (SendStatus.FAILED, ErrorKind.TRANSIENT)
     assert "unreachable" in result.detail and "ConnectError" in result.detail
-    assert tasks(db)[0].status is LinkedInTaskStatus.OPEN
+    assert tasks(db)[0].status is TaskStatus.OPEN
 
 
 async def test_the_receiver_refuses_a_payload_signed_with_another_secret(
@@ -182,7 +182,7 @@ async def test_a_callback_that_beats_the_answer_wins(
 
     [task] = tasks(db)
     assert result.status is SendStatus.SENT
-    assert (task.status, task.kind, task.external_id) == (LinkedInTaskStatus.DONE, LinkedInTaskKind.MESSAGE, "msg-5")
+    assert (task.status, task.kind, task.external_id) == (TaskStatus.DONE, LinkedInTaskKind.MESSAGE, "msg-5")
     assert linkedin_status(db, lead.id) is LinkedInStatus.MESSAGED
     assert [a.status for a in attempts(db)] == [SendStatus.SENT]
 

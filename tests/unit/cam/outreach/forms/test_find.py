@@ -3,7 +3,8 @@
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from aicmo.cam.outreach.forms.find import best_contact_form, contact_links, domain_of, read_forms
+from aicmo.cam.leads.values import domain_of
+from aicmo.cam.outreach.forms.find import best_contact_form, contact_links, read_forms
 from aicmo.cam.outreach.forms.model import MULTIPART, URLENCODED
 from tests.integration.cam.outreach.forms import pages
 

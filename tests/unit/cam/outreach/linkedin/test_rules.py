@@ -2,10 +2,11 @@ import pytest
 
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.outreach.domain import ErrorKind, SendStatus
-from aicmo.cam.outreach.linkedin.domain import Refusal, plan_step, status_after
-from aicmo.cam.outreach.linkedin.store import task_id_of
+from aicmo.cam.outreach.linkedin.domain import Refusal, plan_step
 from aicmo.cam.outreach.linkedin.webhook import classify
-from aicmo.cam.outreach.models import LinkedInTaskKind
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskKind
+from aicmo.cam.outreach.tasks.rules import status_after
+from aicmo.cam.outreach.tasks.store import task_id_of
 
 CONNECT, MESSAGE = LinkedInTaskKind.CONNECTION_REQUEST, LinkedInTaskKind.MESSAGE
 
@@ -71,8 +72,10 @@ def test_a_failed_answer_keeps_the_automations_reason() -> None:
     assert "JSON" in classify(200, b"<html>").detail
 
 
-@pytest.mark.parametrize(("reference", "task_id"), [
-    ("task:12", 12), ("task:", None), ("task:x", None), ("12", None), ("<abc@mail>", None), ("tasks:1", None),
+@pytest.mark.parametrize(("reference", "kind", "task_id"), [
+    ("task:12", TaskKind.LINKEDIN, 12), ("task:", TaskKind.LINKEDIN, None), ("task:x", TaskKind.LINKEDIN, None),
+    ("12", TaskKind.LINKEDIN, None), ("<abc@mail>", TaskKind.LINKEDIN, None), ("tasks:1", TaskKind.LINKEDIN, None),
+    ("form-task:12", TaskKind.LINKEDIN, None), ("form-task:12", TaskKind.FORM, 12), ("task:12", TaskKind.FORM, None),
 ])
-def test_reads_the_task_id_from_a_provider_message_id(reference: str, task_id: int | None) -> None:
-    assert task_id_of(reference) == task_id
+def test_reads_the_task_id_from_a_provider_message_id(reference: str, kind: TaskKind, task_id: int | None) -> None:
+    assert task_id_of(reference, kind) == task_id

@@ -2,7 +2,7 @@
 
 Forms guarded by a CAPTCHA, sent only by JavaScript or asking for something we cannot fill are never sent:
 the result fails the channel (the sequence moves on) with MANUAL_TASK in its detail, and the form is stored as
-an operator task with the text to paste (aicmo.cam.outreach.forms.tasks), once per message.
+an operator task with the text to paste (forms/manual.py), once per message.
 """
 
 import asyncio
@@ -18,17 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.leads.schemas import LeadRead
+from aicmo.cam.leads.values import domain_of
 from aicmo.cam.outreach.attempts import submission_count
 from aicmo.cam.outreach.base import OutreachServiceBase
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendResult, SendStatus
 from aicmo.cam.outreach.forms.fetch import FetchFailed, Limits, Submission, fetch
-from aicmo.cam.outreach.forms.find import best_contact_form, domain_of, read_forms
+from aicmo.cam.outreach.forms.find import best_contact_form, read_forms
+from aicmo.cam.outreach.forms.manual import MANUAL_TASK, manual_detail, manual_reason, offer
 from aicmo.cam.outreach.forms.model import SenderIdentity
 from aicmo.cam.outreach.forms.outcome import Outcome, classify, same_page
 from aicmo.cam.outreach.forms.spam_filter import blocker, page_js_only_reason
 from aicmo.cam.outreach.forms.submit import CannotFill, submission
-from aicmo.cam.outreach.forms.tasks import store as form_tasks
-from aicmo.cam.outreach.forms.tasks.store import MANUAL_TASK, manual_detail, manual_reason
 from aicmo.cam.outreach.forms.verify import FormCheck, verify
 from aicmo.cam.outreach.models import OutreachAttemptDB
 from aicmo.db.base import utcnow
@@ -141,7 +141,7 @@ class ContactFormOutreachService(OutreachServiceBase):
         assert self._sessions is not None
         try:
             with unit_of_work(self._sessions) as db:
-                form_tasks.offer(db, message, result, utcnow())
+                offer(db, message, result, utcnow())
         except IntegrityError:
             pass  # a concurrent send of the same message stored its task first: that one stands
 

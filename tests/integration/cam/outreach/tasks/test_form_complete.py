@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.outreach.domain import Channel, ErrorKind, SendStatus
-from aicmo.cam.outreach.forms.tasks.errors import FormTaskAlreadyClosed, FormTaskNotFound
-from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
+from aicmo.cam.outreach.tasks.models import TaskStatus
+from aicmo.errors import FormTaskAlreadyClosed, FormTaskNotFound
 from tests.integration.cam.outreach.forms.factories import ServiceFactory
-from tests.integration.cam.outreach.forms.tasks.builders import lead_behind_captcha, leave_to_operator
+from tests.integration.cam.outreach.tasks.builders import lead_behind_captcha, leave_to_operator
 from tests.support.form_site import FormSite
 
 
@@ -22,7 +22,7 @@ async def test_done_records_a_contact_form_send_that_the_cap_and_the_timeline_co
 
     task = ops.complete_form_task(db, task_id, True, "pasted it, ticked the CAPTCHA")
 
-    assert (task.status, task.detail) == (ContactFormTaskStatus.DONE, "pasted it, ticked the CAPTCHA")
+    assert (task.status, task.detail) == (TaskStatus.DONE, "pasted it, ticked the CAPTCHA")
     assert task.completed_at is not None
     assert channel.get_submission_count("127.0.0.1") == 1
     sent = ops.get_outreach_history(db, lead.id)[-1]
@@ -42,7 +42,7 @@ async def test_failed_records_a_failed_attempt_and_leaves_the_lead_uncontacted(
 
     task = ops.fail_form_task(db, task_id, "the form rejects foreign phone numbers")
 
-    assert (task.status, task.detail) == (ContactFormTaskStatus.FAILED, "the form rejects foreign phone numbers")
+    assert (task.status, task.detail) == (TaskStatus.FAILED, "the form rejects foreign phone numbers")
     failed = ops.get_outreach_history(db, lead.id)[-1]
     assert (failed.channel, failed.status, failed.error_kind, failed.detail) == (
         Channel.CONTACT_FORM, SendStatus.FAILED, ErrorKind.CHANNEL_FAILED, "the form rejects foreign phone numbers")
@@ -61,5 +61,5 @@ async def test_a_closed_task_cannot_be_closed_again_and_an_unknown_one_is_not_fo
     db.rollback()
     with pytest.raises(FormTaskNotFound):
         ops.fail_form_task(db, task_id + 1)
-    assert ops.get_form_task(db, task_id).status is ContactFormTaskStatus.DONE
+    assert ops.get_form_task(db, task_id).status is TaskStatus.DONE
     assert [a.status for a in ops.get_outreach_history(db, lead.id)] == [SendStatus.SENT]  # the send by hand only

@@ -1,4 +1,5 @@
-"""The contact-form channel and email (to a local SMTP server) as an installation wires them, on the test database."""
+"""The contact-form channel (on the local form site) and email (to a local SMTP server) as an installation wires
+them, on the test database."""
 
 from collections.abc import AsyncIterator
 
@@ -6,15 +7,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from aicmo.cam.outreach.email_service import EmailOutreachService
+from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.clock import ManualClock
 from aicmo.db.engine import make_session_factory
-from tests.integration.cam.outreach.forms.tasks.builders import form_channel
+from tests.integration.cam.outreach.forms.conftest import service_factory, site
+from tests.integration.cam.outreach.tasks.builders import form_channel
 from tests.integration.cam.worker.conftest import SETTINGS, TUESDAY_10, add_mailbox
 from tests.support.smtp_server import ScriptedSmtpServer, smtp_server
 
-__all__ = ["smtp_server"]
+__all__ = ["service_factory", "site", "smtp_server"]
 
 
 @pytest.fixture

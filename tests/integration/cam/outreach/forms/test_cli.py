@@ -1,4 +1,5 @@
-"""`aicmo forms` in process, through Typer's test runner, on a SQLite file named by AICMO_DATABASE_URL."""
+"""`aicmo forms` in process, through Typer's test runner, on a SQLite file named by AICMO_DATABASE_URL: the queue's
+contact-form tasks under the names these commands had before `aicmo tasks` served every kind."""
 
 import asyncio
 import json
@@ -11,9 +12,9 @@ from typer.testing import CliRunner, Result
 from aicmo import operator_services as ops
 from aicmo.bootstrap import session_factory
 from aicmo.cam.outreach.domain import Channel, SendStatus
-from aicmo.cam.outreach.forms.tasks.service import get_form_task
 from aicmo.cli.main import app
-from tests.integration.cam.outreach.forms.tasks.builders import BODY, SUBJECT, lead_behind_captcha, leave_to_operator
+from aicmo.operator_services import get_form_task
+from tests.integration.cam.outreach.tasks.builders import BODY, SUBJECT, lead_behind_captcha, leave_to_operator
 from tests.support.command_database import command_database
 from tests.support.form_site import FormSite
 

@@ -10,15 +10,15 @@ from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.leads.schemas import LeadUpdate
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, MessageStatus, OutreachMessage, SendStatus
-from aicmo.cam.outreach.forms.tasks.models import ContactFormTaskStatus
-from aicmo.cam.outreach.forms.tasks.service import get_form_task, list_form_tasks
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.sequencer import ChannelSequencer
+from aicmo.cam.outreach.tasks.models import TaskStatus
 from aicmo.cam.webhooks.models import WebhookDeliveryDB
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
+from aicmo.operator_services import get_form_task, list_form_tasks
 from tests.integration.cam.outreach.forms import pages
-from tests.integration.cam.outreach.forms.tasks.builders import (
+from tests.integration.cam.outreach.tasks.builders import (
     BODY,
     SUBJECT,
     form_channel,
@@ -60,7 +60,7 @@ async def test_a_form_a_machine_must_not_send_becomes_one_open_task_and_the_mess
 
     [task] = list_form_tasks(db)
     assert (task.status, task.lead_id, task.message_id, task.form_url, task.reason) == (
-        ContactFormTaskStatus.OPEN, lead.id, message_id, site.url("/contact"), reason)
+        TaskStatus.OPEN, lead.id, message_id, site.url("/contact"), reason)
     assert (task.subject, task.body, task.lead_name, task.company) == (SUBJECT, BODY, "Jane Doe", "Acme")
     assert site.posts == []
     assert len(smtp_server.envelopes) == 1 and smtp_server.envelopes[0].rcpt_tos == ["jane@acme.io"]
@@ -85,9 +85,9 @@ async def test_a_reply_to_the_email_cancels_the_open_form_task(
     db.commit()
 
     [task] = list_form_tasks(db)
-    assert (task.lead_id, task.status, task.detail) == (lead_id, ContactFormTaskStatus.CANCELLED, "the lead replied")
+    assert (task.lead_id, task.status, task.detail) == (lead_id, TaskStatus.CANCELLED, "the lead replied")
     assert task.completed_at is not None
-    assert list_form_tasks(db, status=ContactFormTaskStatus.OPEN) == []
+    assert list_form_tasks(db, status=TaskStatus.OPEN) == []
 
 
 async def test_a_lead_marked_do_not_contact_has_its_open_form_task_cancelled(
@@ -97,7 +97,7 @@ async def test_a_lead_marked_do_not_contact_has_its_open_form_task_cancelled(
 
     ops.update_lead(db, lead.id, LeadUpdate(status="do_not_contact"))
 
-    assert get_form_task(db, task_id).status is ContactFormTaskStatus.CANCELLED
+    assert get_form_task(db, task_id).status is TaskStatus.CANCELLED
 
 
 async def test_the_same_message_meeting_the_form_again_keeps_its_one_task(

@@ -12,12 +12,12 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.base import OutreachServiceBase
 from aicmo.cam.outreach.domain import Channel, ErrorKind, OutreachMessage, SendResult, SendStatus
-from aicmo.cam.outreach.linkedin import store
 from aicmo.cam.outreach.linkedin.domain import Handover, LinkedInProvider, LinkedInStep, Refusal, plan_step
 from aicmo.cam.outreach.linkedin.notes import cut_note
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
 from aicmo.cam.outreach.linkedin.webhook import WebhookNotConfigured, WebhookProvider, callback_url
-from aicmo.cam.outreach.models import LinkedInTaskDB, LinkedInTaskKind, LinkedInTaskStatus
+from aicmo.cam.outreach.tasks import store
+from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, OperatorTaskDB, TaskKind, TaskStatus
 from aicmo.db.engine import unit_of_work
 from aicmo.errors import LeadNotFound
 from aicmo.settings import Settings, get_settings
@@ -38,6 +38,14 @@ def make_provider(settings: Settings) -> LinkedInProvider:
 
 def _failed(kind: ErrorKind, detail: str) -> SendResult:
     return SendResult.failed(Channel.LINKEDIN, kind, detail)
+
+
+def _step(task: OperatorTaskDB, lead: LeadDB) -> LinkedInStep:
+    assert task.action is not None  # every LinkedIn task is a connection request or a message
+    return LinkedInStep(task_id=task.id, kind=task.action, profile_url=task.url, note=task.body, lead_id=lead.id,
+                        lead_name=" ".join(part for part in (lead.first_name, lead.last_name) if part),
+                        lead_company=lead.company_name, message_id=task.message_id or "",
+                        campaign_id=task.campaign_id)
 
 
 class LinkedInOutreachService(OutreachServiceBase):
@@ -71,7 +79,7 @@ class LinkedInOutreachService(OutreachServiceBase):
         return await self._send(message, lead, LinkedInTaskKind.CONNECTION_REQUEST)
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
-        task_id = store.task_id_of(provider_message_id)
+        task_id = store.task_id_of(provider_message_id, TaskKind.LINKEDIN)
         return None if task_id is None else await asyncio.to_thread(self._task_result, task_id)
 
     async def check_connection_status(self, lead: LeadRead) -> LinkedInStatus:
@@ -103,12 +111,12 @@ class LinkedInOutreachService(OutreachServiceBase):
     def _open_task(self, db: Session, message: OutreachMessage, addressed: LeadRead, kind: LinkedInTaskKind | None
                    ) -> LinkedInStep | SendResult:
         """`addressed` is the lead as the message sees it: its profile URL may be one the message names."""
-        task = store.find_by_message(db, message.id)
+        task = store.find_by_message(db, TaskKind.LINKEDIN, message.id)
         lead = db.get(LeadDB, task.lead_id if task else addressed.id)
         if lead is None:
             return _failed(ErrorKind.FATAL, f"lead {addressed.id} not found")
         if task is not None:
-            return store.step_for(task, lead) if self._hand_over_again(task) else store.result_for(task)
+            return _step(task, lead) if self._hand_over_again(task) else store.result_of(task)
         profile_url = addressed.linkedin_url or lead.linkedin_url
         if not profile_url:
             return _failed(ErrorKind.CHANNEL_FAILED, "no LinkedIn profile URL")
@@ -117,30 +125,30 @@ class LinkedInOutreachService(OutreachServiceBase):
             return _failed(planned.error_kind, planned.reason)
         connecting = planned is LinkedInTaskKind.CONNECTION_REQUEST
         note = cut_note(message.body, self.note_limit) if connecting else message.body
-        task = store.add_task(db, lead, kind=planned, provider=self.provider.name, note=note,
-                              message_id=message.id, campaign_id=message.campaign_id, profile_url=profile_url)
-        return store.step_for(task, lead)
+        task = store.add(db, lead, TaskKind.LINKEDIN, action=planned, provider=self.provider.name, body=note,
+                         message_id=message.id, campaign_id=message.campaign_id, url=profile_url)
+        return _step(task, lead)
 
-    def _hand_over_again(self, task: LinkedInTaskDB) -> bool:
-        """Only an open task this provider never got to (e.g. the webhook failed transiently) is passed on again."""
-        return (task.status is LinkedInTaskStatus.OPEN and not store.handed_over(task)
+    def _hand_over_again(self, task: OperatorTaskDB) -> bool:
+        """Only an open task this provider never got to (e.g. the webhook failed transiently) is passed on again;
+        one an automation took on has its external id (possibly empty)."""
+        return (task.status is TaskStatus.OPEN and task.external_id is None
                 and task.provider == self.provider.name)
 
     def _settle(self, task_id: int, handover: Handover) -> SendResult:
         """Record what the provider answered on the task, unless it was completed meanwhile (e.g. by callback)."""
         with unit_of_work(self._sessions) as db:
-            task = store.lock_task(db, task_id)
-            if task.status is LinkedInTaskStatus.OPEN:
+            task = store.lock(db, task_id, TaskKind.LINKEDIN)
+            if task.status is TaskStatus.OPEN:
                 if handover.status is SendStatus.SENT:
-                    store.close_task(db, task, done=True, detail=handover.detail or None,
-                                     external_id=handover.external_id)
+                    store.close(db, task, done=True, detail=handover.detail or None, external_id=handover.external_id)
                 elif handover.error_kind in (ErrorKind.CHANNEL_FAILED, ErrorKind.FATAL):
-                    store.close_task(db, task, done=False, detail=handover.detail, external_id=handover.external_id)
+                    store.close(db, task, done=False, detail=handover.detail, external_id=handover.external_id)
                 elif handover.status is SendStatus.PENDING and handover.external_id is not None:
                     task.external_id, task.detail = handover.external_id, handover.detail or None
                 elif handover.error_kind is ErrorKind.TRANSIENT:
                     task.detail = handover.detail
-            result = store.result_for(task)
+            result = store.result_of(task)
         if handover.error_kind is ErrorKind.TRANSIENT and result.status is SendStatus.PENDING:
             return SendResult.failed(Channel.LINKEDIN, ErrorKind.TRANSIENT, handover.detail,
                                      provider_message_id=result.provider_message_id, target=result.target,
@@ -150,8 +158,8 @@ class LinkedInOutreachService(OutreachServiceBase):
 
     def _task_result(self, task_id: int) -> SendResult | None:
         with self._sessions() as db:
-            task = db.get(LinkedInTaskDB, task_id)
-            return None if task is None else store.result_for(task)
+            task = db.get(OperatorTaskDB, task_id)
+            return None if task is None or task.kind is not TaskKind.LINKEDIN else store.result_of(task)
 
     def _connection_status(self, lead_id: int) -> LinkedInStatus:
         with self._sessions() as db:
