@@ -24,6 +24,7 @@ from aicmo.cam.outcomes.api import webhook_router as crm_webhook_router
 from aicmo.cam.outreach.api import router as messages_router
 from aicmo.cam.outreach.email.api import router as mailboxes_router
 from aicmo.cam.outreach.forms.api import router as form_tasks_router
+from aicmo.cam.outreach.linkedin.api import router as linkedin_callback_router
 from aicmo.cam.outreach.tasks.api import router as tasks_router
 from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)
     app.include_router(crm_webhook_router)
+    app.include_router(linkedin_callback_router)  # before /webhooks/{provider}, which would take its path
     app.include_router(webhooks_router)
     app.include_router(leads_router)
     app.include_router(grading_router)

@@ -29,6 +29,8 @@ def _callback(raw_body: bytes) -> tuple[int, bool, str | None, str | None]:
         data = json.loads(raw_body)
     except ValueError as exc:
         raise InvalidCallback(f"callback body is not JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidCallback("callback body is nested too deeply") from None
     if not isinstance(data, dict):
         raise InvalidCallback("callback body must be a JSON object")
     task_id, status = data.get("task_id"), data.get("status")
