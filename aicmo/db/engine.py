@@ -31,6 +31,13 @@ def _tune_postgresql(dbapi_connection: Any, _record: Any) -> None:
     from psycopg.types.array import ListBinaryDumper
 
     dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
+    # Compiling a report query to machine code (PostgreSQL's JIT, on by default from version 12) took 0.5 s of the
+    # 1 s an attribution query over a million attempts needs in all (bench/analytics.py): our queries are index
+    # lookups and groupings the interpreter runs faster than the compiler can prepare them.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.autocommit = autocommit
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

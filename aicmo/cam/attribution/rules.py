@@ -112,7 +112,7 @@ def _collapsed(touches: Sequence[Touch]) -> tuple[str, ...]:
 
 def _conversion_probability(transitions: dict[str, Counter[str]], labels: list[str], removed: str | None) -> float:
     """P(reaching the outcome from the start) of the chain, with `removed`'s transitions sent to nothing."""
-    states = ["(start)", *labels]
+    states = [START, *labels]
     index = {state: i for i, state in enumerate(states)}
     size = len(states)
     q = np.zeros((size, size))
@@ -122,27 +122,43 @@ def _conversion_probability(transitions: dict[str, Counter[str]], labels: list[s
             continue
         total = sum(targets.values())
         for target, count in targets.items():
-            if target == "(conversion)":
+            if target == CONVERSION:
                 r[index[state]] += count / total
             elif target in index and target != removed:
                 q[index[state], index[target]] += count / total
     return float(np.linalg.solve(np.eye(size) - q, r)[0])
 
 
-def markov(journeys: Sequence[Journey]) -> Credits:
-    """Outcomes shared by each label's removal effect in a first-order chain over every journey."""
+Transitions = Counter[tuple[str, str]]  # (from, to) -> how many journeys made that step; START and NOTHING included
+START, NOTHING, CONVERSION = "(start)", "(null)", "(conversion)"
+
+
+def idle_transitions(journeys: Sequence[Journey]) -> Transitions:
+    """The steps of journeys that led to nothing, counted: what `markov` takes pre-counted for large scopes."""
+    counted: Transitions = Counter()
+    for journey in journeys:
+        if journey.touches and not journey.weight:
+            counted.update(pairwise((START, *_collapsed(journey.touches), NOTHING)))
+    return counted
+
+
+def markov(journeys: Sequence[Journey], idle: Transitions | None = None) -> Credits:
+    """Outcomes shared by each label's removal effect in a first-order chain over every journey; `idle` adds the
+    steps of journeys that led to nothing, counted beforehand (a database can count millions without a row each)."""
     transitions: dict[str, Counter[str]] = defaultdict(Counter)
+    for (before, after), count in (idle or Counter()).items():
+        transitions[before][after] += count
     converted, credits = 0.0, defaultdict[str, float](float)
     for journey in journeys:
         if not journey.touches:
             if journey.weight:
                 credits[NO_TOUCH] += journey.weight
             continue
-        path = ("(start)", *_collapsed(journey.touches), "(conversion)" if journey.weight else "(null)")
+        path = (START, *_collapsed(journey.touches), CONVERSION if journey.weight else NOTHING)
         for before, after in pairwise(path):
             transitions[before][after] += 1
         converted += journey.weight
-    labels = sorted({label for targets in transitions.values() for label in targets} - {"(conversion)", "(null)"})
+    labels = sorted({label for targets in transitions.values() for label in targets} - {CONVERSION, NOTHING})
     if not converted or not labels:
         return dict(credits)
     base = _conversion_probability(transitions, labels, None)
@@ -187,10 +203,12 @@ def shapley(journeys: Sequence[Journey]) -> Credits:
     return dict(credits)
 
 
-def attribute(journeys: Sequence[Journey], model: Model, *, half_life: timedelta = timedelta(days=7)) -> Credits:
-    """Each label's credit under the model; the credits add up to the converting journeys' total weight."""
+def attribute(journeys: Sequence[Journey], model: Model, *, half_life: timedelta = timedelta(days=7),
+              idle: Transitions | None = None) -> Credits:
+    """Each label's credit under the model; the credits add up to the converting journeys' total weight. `idle`:
+    the journeys that led to nothing, as counted steps (only the Markov model reads them)."""
     rule_based = {Model.FIRST: _shares_first, Model.LAST: _shares_last, Model.LINEAR: _shares_linear,
                   Model.POSITION: _shares_position, Model.TIME_DECAY: time_decay(half_life)}
     if model in rule_based:
         return per_touch(journeys, rule_based[model])
-    return markov(journeys) if model is Model.MARKOV else shapley(journeys)
+    return markov(journeys, idle) if model is Model.MARKOV else shapley(journeys)

@@ -7,17 +7,17 @@ wrote to. Leads the scope reached with no outcome are the journeys that led to n
 reads.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from aicmo.cam.attribution.rules import Journey, Model, Touch, attribute
+from aicmo.cam.attribution.rules import NOTHING, START, Journey, Model, Touch, Transitions, attribute
 from aicmo.cam.attribution.schemas import AttributionReport, AttributionRow
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.outcomes.models import MEETING_OR_BETTER, OutcomeDB, OutcomeKind
@@ -25,6 +25,8 @@ from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.models import DeliveryEventDB as E
 from aicmo.cam.outreach.models import OutreachAttemptDB as A
 from aicmo.cam.outreach.models import OutreachMessageDB as M
+
+NO_CAMPAIGN = "(no campaign)"
 
 
 class By(StrEnum):
@@ -43,47 +45,104 @@ class Scope:
     until: datetime | None = None  # outcomes before
 
 
-def _label(by: By, channel: Channel, step: int, variant: str | None, campaign: str | None) -> str:
+def _label_column(by: By) -> ColumnElement[str]:
+    """What the report groups by, as one text the database can compare from touch to touch."""
     if by is By.CHANNEL:
-        return channel.value
+        return cast(A.channel, String)
     if by is By.STEP:
-        return f"step {step + 1}"
+        return cast(M.sequence_step, String)
     if by is By.VARIANT:
-        return f"step {step + 1}" + (f" / {variant}" if variant else "")
-    return campaign or "(no campaign)"
+        return cast(M.sequence_step, String) + literal(":") + func.coalesce(M.template_variant, "")
+    return func.coalesce(CampaignDB.name, NO_CAMPAIGN)
 
 
-def _scoped_leads(scope: Scope) -> Any:
-    return select(M.lead_id).where(M.campaign_id == scope.campaign_id).distinct()
+def _display(by: By, raw: str) -> str:
+    if by is By.STEP:
+        return f"step {int(raw) + 1}"
+    if by is By.VARIANT:
+        step, _, variant = raw.partition(":")
+        return f"step {int(step) + 1}" + (f" / {variant}" if variant else "")
+    return raw
 
 
-def _outcomes(db: Session, scope: Scope) -> list[OutcomeDB]:
-    query = select(OutcomeDB).where(OutcomeDB.kind.in_(scope.kinds)).order_by(OutcomeDB.occurred_at, OutcomeDB.id)
+def _in_scope(lead_id: Any, scope: Scope) -> Any:
+    """The lead got a message of the scope's campaign (looked up per lead in the campaign-lead-step index)."""
+    scoped = aliased(M)
+    return exists().where(scoped.campaign_id == scope.campaign_id, scoped.lead_id == lead_id)
+
+
+def _outcome_query(scope: Scope, *columns: Any) -> Any:
+    query = select(*columns).where(OutcomeDB.kind.in_(scope.kinds))
     if scope.campaign_id is not None:
-        query = query.where(OutcomeDB.lead_id.in_(_scoped_leads(scope)))
+        query = query.where(_in_scope(OutcomeDB.lead_id, scope))
     if scope.since is not None:
         query = query.where(OutcomeDB.occurred_at >= scope.since)
     if scope.until is not None:
         query = query.where(OutcomeDB.occurred_at < scope.until)
-    return list(db.scalars(query))
+    return query
 
 
-def _touches(db: Session, scope: Scope, by: By) -> dict[int, list[Touch]]:
-    """Every lead's touches in the scope, oldest first."""
+def _outcomes(db: Session, scope: Scope) -> list[OutcomeDB]:
+    return list(db.scalars(_outcome_query(scope, OutcomeDB).order_by(OutcomeDB.occurred_at, OutcomeDB.id)))
+
+
+def _outcome_leads(scope: Scope) -> Any:
+    """The leads with an outcome the report attributes, as a query the others can filter by."""
+    return _outcome_query(scope, OutcomeDB.lead_id)
+
+
+def _touch_rows(scope: Scope, by: By, *, leads: Any = None) -> Any:
+    """(lead, when, order, label) of every touch in the scope: sent, and not an email that bounced back later.
+    Ordered by lead and time, the order journeys are read in."""
     bounced = exists().where(E.message_id == A.message_id, E.kind == EventKind.HARD_BOUNCE,
                              E.channel == Channel.EMAIL, E.occurred_at >= A.started_at)
-    query = (select(A.lead_id, A.started_at, A.channel, M.sequence_step, M.template_variant, CampaignDB.name)
-             .select_from(A).join(M, M.id == A.message_id).outerjoin(CampaignDB, CampaignDB.id == M.campaign_id)
-             .where(A.status == SendStatus.SENT, ~and_(A.channel == Channel.EMAIL, bounced))
-             .order_by(A.lead_id, A.started_at, A.id))
-    if scope.campaign_id is not None:
-        query = query.where(A.lead_id.in_(_scoped_leads(scope)))
+    query = (select(A.lead_id.label("lead_id"), A.started_at.label("at"), A.id.label("seq"),
+                    _label_column(by).label("label"))
+             .select_from(A).join(M, M.id == A.message_id)
+             .where(A.status == SendStatus.SENT, ~and_(A.channel == Channel.EMAIL, bounced)))
+    if by is By.CAMPAIGN:
+        query = query.outerjoin(CampaignDB, CampaignDB.id == M.campaign_id)
+    if leads is not None:  # already within the scope
+        query = query.where(A.lead_id.in_(leads))
+    elif scope.campaign_id is not None:
+        query = query.where(_in_scope(A.lead_id, scope))
     if scope.until is not None:
         query = query.where(A.started_at < scope.until)
+    return query.order_by(A.lead_id, A.started_at, A.id)
+
+
+def _touches(db: Session, scope: Scope, by: By, leads: Any) -> dict[int, list[Touch]]:
+    """The touches of the leads this query selects, oldest first."""
     touches: dict[int, list[Touch]] = defaultdict(list)
-    for lead_id, at, channel, step, variant, campaign in db.execute(query):
-        touches[lead_id].append(Touch(_label(by, Channel(channel), step, variant, campaign), at))
+    shown: dict[str, str] = {}
+    for lead_id, at, _, label in db.execute(_touch_rows(scope, by, leads=leads)):
+        touches[lead_id].append(Touch(shown.get(label) or shown.setdefault(label, _display(by, label)), at))
+    for lead_touches in touches.values():
+        lead_touches.sort(key=lambda touch: touch.at)
     return touches
+
+
+def _idle_transitions(db: Session, scope: Scope, by: By, converted: Any) -> Transitions:
+    """The steps of every journey in the scope that led to no outcome, counted by the database: each lead's touches
+    in order with repeats in a row merged, from the start to its last touch and on to nothing."""
+    rows = _touch_rows(scope, by).where(A.lead_id.not_in(converted)).subquery()
+    marked = select(rows.c.lead_id, rows.c.at, rows.c.seq, rows.c.label, func.lag(rows.c.label).over(
+        partition_by=rows.c.lead_id, order_by=(rows.c.at, rows.c.seq)).label("before")).subquery()
+    changes = select(marked.c.lead_id, marked.c.at, marked.c.seq, marked.c.label).where(
+        or_(marked.c.before.is_(None), marked.c.before != marked.c.label)).subquery()
+    def in_path(column: Any) -> Any:
+        return column.over(partition_by=changes.c.lead_id, order_by=(changes.c.at, changes.c.seq))
+
+    steps = select(in_path(func.lag(changes.c.label)).label("before"), changes.c.label,
+                   in_path(func.lead(changes.c.label)).is_(None).label("last")).subquery()
+    counted: Transitions = Counter()
+    for before, label, last, count in db.execute(select(steps.c.before, steps.c.label, steps.c.last, func.count())
+                                                 .group_by(steps.c.before, steps.c.label, steps.c.last)):
+        shown = _display(by, label)
+        counted[(START if before is None else _display(by, before), shown)] += count
+        if last:
+            counted[(shown, NOTHING)] += count
+    return counted
 
 
 def _journeys(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], scope: Scope,
@@ -93,9 +152,6 @@ def _journeys(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], sc
         start = outcome.occurred_at - scope.lookback
         before = tuple(t for t in touches.get(outcome.lead_id, ()) if start <= t.at <= outcome.occurred_at)
         journeys.append(Journey(before, weight(outcome), outcome.occurred_at))
-    converted = {outcome.lead_id for outcome in outcomes}
-    journeys += [Journey(tuple(lead_touches), 0.0) for lead_id, lead_touches in touches.items()
-                 if lead_id not in converted]
     return journeys
 
 
@@ -103,13 +159,15 @@ def attribution(db: Session, scope: Scope, model: Model, by: By, *,
                 half_life: timedelta = timedelta(days=7)) -> AttributionReport:
     """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
     outcomes = _outcomes(db, scope)
-    touches = _touches(db, scope, by)
-    counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life)
+    converted = _outcome_leads(scope)
+    touches = _touches(db, scope, by, converted)
+    idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+    counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life, idle=idle)
     values: dict[str, dict[str, float]] = {}
     for currency in sorted({o.currency for o in outcomes if o.currency and o.value_cents is not None}):
         in_currency = [o for o in outcomes if o.currency == currency and o.value_cents is not None]
         values[currency] = attribute(_journeys(in_currency, touches, scope, lambda o: o.value_cents / 100), model,
-                                     half_life=half_life)
+                                     half_life=half_life, idle=idle)
     keys = sorted(set(counted) | {key for credits in values.values() for key in credits},
                   key=lambda key: (-counted.get(key, 0.0), key))
     total = len(outcomes)

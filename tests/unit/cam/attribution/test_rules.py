@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aicmo.cam.attribution.rules import NO_TOUCH, Journey, Model, Touch, attribute, per_touch, shapley
+from aicmo.cam.attribution.rules import (
+    NO_TOUCH,
+    Journey,
+    Model,
+    Touch,
+    attribute,
+    idle_transitions,
+    markov,
+    per_touch,
+    shapley,
+)
 
 DAY = timedelta(days=1)
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -137,3 +147,9 @@ def test_shapley_with_many_labels_takes_the_closed_form() -> None:
     credits = shapley(many)
     assert sum(credits.values()) == pytest.approx(sum(range(1, 14)))
     assert credits["variant 12"] == pytest.approx(13 / 13)
+
+
+@given(JOURNEYS)
+def test_markov_with_the_idle_journeys_counted_beforehand_gives_the_same_credits(journeys: list[Journey]) -> None:
+    converting = [one for one in journeys if one.weight]
+    assert markov(converting, idle_transitions(journeys)) == pytest.approx(markov(journeys))
