@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./aicmo.db"
     grading_profile: Path | None = None
     import_batch_size: int = Field(default=20_000, gt=0)
+    # A file or row with more columns is refused; a longer custom value is cut (each reported by its line).
+    import_max_columns: int = Field(default=2_000, gt=0)
+    import_max_field_chars: int = Field(default=100_000, gt=0)
     default_phone_region: str | None = None
 
     # Outreach channels.

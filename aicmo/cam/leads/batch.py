@@ -32,6 +32,7 @@ class BatchResult:
     # Leads (stored, or new in this batch) found to be one person with an older lead and folded into it.
     joined: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    flagged: list[Rejection] = field(default_factory=list)  # fields left out of or cut in rows that were kept
     warnings: list[str] = field(default_factory=list)
 
 
@@ -80,6 +81,7 @@ class LeadBatch:
         """Resolve rows prepared by ``prepare_rows`` (here or in a worker process) and write them."""
         self.result.rows += batch.rows
         self.result.rejections.extend(batch.rejections)
+        self.result.flagged.extend(batch.flagged)
         prepared = batch.leads
         if self.check_mx:
             for lead in prepared:

@@ -8,8 +8,8 @@ from aicmo.cam.leads.models import LeadDB
 EXPORT_COLUMNS: tuple[str, ...] = (
     "id", "grade", "score", "status", "first_name", "last_name", "email", "email_status", "title", "seniority",
     "department", "company_name", "company_domain", "company_size", "industry", "website", "linkedin_url",
-    "contact_form_url", "phone", "city", "country", "time_zone", "source", "tags", "linkedin_status",
-    "grade_reasons", "custom_fields", "graded_at", "last_outreach_at", "created_at", "updated_at",
+    "sales_navigator_url", "contact_form_url", "phone", "city", "country", "time_zone", "source", "tags",
+    "linkedin_status", "grade_reasons", "custom_fields", "graded_at", "last_outreach_at", "created_at", "updated_at",
 )
 
 

@@ -21,6 +21,7 @@ from aicmo.cam.leads.rejects import Rejection, RejectsWriter
 from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
 from aicmo.errors import ImportFileError
+from aicmo.settings import get_settings
 
 Progress = Callable[[int, int], None]
 SHOWN_REJECTIONS = 1000
@@ -28,6 +29,7 @@ SHOWN_REJECTIONS = 1000
 # by chunk in its one transaction: the rows in flight stay bounded, while each commit, which writes every index
 # page the batch touched, is paid for fewer times.
 PREPARE_ROWS = 5000
+BAD_UTF8 = "not valid UTF-8: the bad bytes were read as U+FFFD (�)"
 
 
 @dataclass
@@ -42,6 +44,9 @@ class ImportOptions:
     write_rejects: bool = True
     # Processes that normalise and grade rows while this one writes; None: by file size and CPU count.
     workers: int | None = None
+    # Columns a file or a row may have, and characters kept of a custom field's value.
+    max_columns: int = field(default_factory=lambda: get_settings().import_max_columns)
+    max_field_chars: int = field(default_factory=lambda: get_settings().import_max_field_chars)
 
 
 @dataclass
@@ -64,6 +69,9 @@ class ImportReport:
     rejected: int = 0
     joined: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    # Fields left out of (or cut in) rows that were kept, and lines read with bad bytes: each with line and reason.
+    flagged: int = 0
+    flags: list[Rejection] = field(default_factory=list)
     rejects_path: Path | None = None
     dry_run: bool = False
     mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -78,6 +86,13 @@ class ImportReport:
         room = SHOWN_REJECTIONS - len(self.rejections)
         if room > 0:
             self.rejections.extend(result.rejections[:room])
+        self.flag(result.flagged)
+
+    def flag(self, flags: list[Rejection]) -> None:
+        self.flagged += len(flags)
+        room = SHOWN_REJECTIONS - len(self.flags)
+        if room > 0:
+            self.flags.extend(flags[:room])
 
 
 def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -111,12 +126,13 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     """Import a CSV/JSON/JSONL lead file; the function owns the session's transactions (one per batch)."""
     options = options or ImportOptions()
     profile = options.profile or load_profile()
-    with open_lead_file(path) as lead_file:
+    with open_lead_file(path, options.max_columns) as lead_file:
         mapping = map_headers(lead_file.headers, options.overrides)
         report = ImportReport(path=lead_file.path, file_format=lead_file.format, encoding=lead_file.encoding,
                               warnings=list(lead_file.warnings), dry_run=options.dry_run,
                               mapping=dict(mapping.fields))
         report.import_id = _start_log(db, report)
+        report.flag([Rejection(line, None, BAD_UTF8, {}) for line in lead_file.bad_lines])
         rejects = RejectsWriter(lead_file.path, lead_file.headers, enabled=options.write_rejects)
         try:
             _run(db, lead_file, mapping, options, profile, report, rejects, progress)
@@ -155,7 +171,7 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
     workers = options.workers if options.workers is not None else default_workers(lead_file.total_bytes)
 
     def context() -> PrepareContext:
-        return PrepareContext(mapping, profile, utcnow(), source, options.default_region)
+        return PrepareContext(mapping, profile, utcnow(), source, options.default_region, options.max_field_chars)
 
     # A chunk's counts and rejected rows count once its batch is committed: an interrupted import's log and
     # rejects file then tell what it kept.
@@ -195,15 +211,17 @@ def _write_chunk(db: Session, prepared: PreparedBatch, mapping: HeaderMapping, o
 def summary_line(report: ImportReport) -> str:
     prefix = "dry run: would have " if report.dry_run else ""
     joined = f", leads merged together {report.joined}" if report.joined else ""
+    flagged = f", fields left out or cut {report.flagged}" if report.flagged else ""
     return (f"{prefix}read {report.rows_read}, inserted {report.inserted}, merged {report.merged}, "
-            f"rejected {report.rejected}{joined}")
+            f"rejected {report.rejected}{joined}{flagged}")
 
 
 def describe(report: ImportReport) -> dict[str, Any]:
     return {
         "file": str(report.path), "format": report.file_format, "encoding": report.encoding,
         "read": report.rows_read, "inserted": report.inserted, "merged": report.merged,
-        "rejected": report.rejected, "joined": report.joined, "dry_run": report.dry_run, "warnings": report.warnings,
+        "rejected": report.rejected, "joined": report.joined, "flagged": report.flagged, "dry_run": report.dry_run,
+        "warnings": report.warnings,
         "rejects_file": str(report.rejects_path) if report.rejects_path else None,
     }
 

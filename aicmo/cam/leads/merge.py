@@ -8,7 +8,7 @@ from aicmo.cam.leads.enums import KeyKind, LeadStatus, LinkedInStatus
 # Fields a duplicate row may fill (or, with overwrite, replace) on the lead it merges into.
 MERGEABLE_FIELDS: tuple[str, ...] = (
     "first_name", "last_name", "email", "email_status", "title", "seniority", "department",
-    "company_name", "company_domain", "company_size", "industry", "website", "linkedin_url",
+    "company_name", "company_domain", "company_size", "industry", "website", "linkedin_url", "sales_navigator_url",
     "contact_form_url", "phone", "city", "country", "time_zone", "source",
 )
 KEY_COLUMNS: dict[KeyKind, str] = {

@@ -25,6 +25,8 @@ class LeadDB(Base):
     industry: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(500))
     linkedin_url: Mapped[str | None] = mapped_column(String(500), unique=True)
+    # A Sales Navigator lead link: opens the person in Sales Navigator; not a public profile, not a dedupe key.
+    sales_navigator_url: Mapped[str | None] = mapped_column(String(1000))
     contact_form_url: Mapped[str | None] = mapped_column(String(1000))
     phone: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(200))

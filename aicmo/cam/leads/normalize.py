@@ -8,37 +8,36 @@ single-value cleaners (email, URLs, phone, country, size) live in ``values`` and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
-from nameparser import HumanName
-from nameparser.config import CONSTANTS
-
 from aicmo.cam.leads.enums import EmailStatus
+from aicmo.cam.leads.names import (
+    name_key,
+    normalize_department,
+    normalize_seniority,
+    recase_name,
+    seniority_from_title,
+    split_full_name,
+    split_tags,
+)
 from aicmo.cam.leads.values import (
     canonical_linkedin_url,
     company_size,
     contact_form_url,
     country_region,
+    is_sales_navigator_url,
     normalize_email,
     normalize_phone,
     registrable_domain,
+    sales_navigator_url,
     time_zone_name,
     website_domain,
 )
-from aicmo.cam.leads.vocab import (
-    DEPARTMENT_ALIASES,
-    FREE_MAIL_DOMAINS,
-    NAME_PARTICLES,
-    NON_COMPANY_DOMAINS,
-    SENIORITY_ALIASES,
-    SENIORITY_TITLE_PATTERNS,
-)
+from aicmo.cam.leads.vocab import FREE_MAIL_DOMAINS, NON_COMPANY_DOMAINS
 
 __all__ = [
-    "FREE_MAIL_DOMAINS", "MAX_VALUE_LENGTH", "UNREACHABLE", "RowRejected", "canonical_linkedin_url",
+    "FREE_MAIL_DOMAINS", "MAX_VALUE_LENGTH", "UNREACHABLE", "FieldCut", "RowRejected", "canonical_linkedin_url",
     "company_size", "contact_form_url", "country_region", "name_key", "normalize_department",
     "normalize_email", "normalize_lead", "normalize_phone", "normalize_seniority", "recase_name",
     "seniority_from_title", "split_full_name", "split_tags", "time_zone_name", "website_domain",
@@ -46,7 +45,6 @@ __all__ = [
 
 MAX_VALUE_LENGTH = 1000
 UNREACHABLE = "unreachable: no email, LinkedIn URL or website"
-_CACHE_SIZE = 65536
 
 
 class RowRejected(Exception):
@@ -58,95 +56,8 @@ class RowRejected(Exception):
         self.reason = reason
 
 
-# --- names, titles, seniority ---------------------------------------------------------------------------
-_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\Z")
-_WORD_START = re.compile(r"(^|[-'’])(\w)")
-_NON_ALNUM = re.compile(r"[\W_]+")
-_LIST_SEP = re.compile(r"[,;|]")
-_SENIORITY_TITLES = tuple((seniority, re.compile(p)) for seniority, p in SENIORITY_TITLE_PATTERNS)
-_NOT_FIRST = CONSTANTS.titles | CONSTANTS.prefixes | CONSTANTS.conjunctions
-_NOT_LAST = CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms | _NOT_FIRST
-_ROMAN = re.compile(r"(?:x|ix|iv|v?i{0,3})\Z", re.IGNORECASE)  # nameparser reads these as generations
-
-
-def _plain_pair(parts: list[str]) -> bool:
-    """Two plain words nameparser reads as (first, last): skips its ~140 µs parse for the common case."""
-    first, last = parts
-    return (len(first) > 1 and len(last) > 1
-            and _NAME_TOKEN.match(first) is not None and _NAME_TOKEN.match(last) is not None
-            and _ROMAN.match(first) is None and _ROMAN.match(last) is None
-            and first.lower() not in _NOT_FIRST and last.lower() not in _NOT_LAST)
-
-
-def split_full_name(raw: str) -> tuple[str | None, str | None]:
-    """'Dr. Jane van der Berg' -> ('Jane', 'van der Berg'); 'Smith, John' -> ('John', 'Smith')."""
-    parts = raw.split()
-    if not parts:
-        return None, None
-    if len(parts) == 2 and _plain_pair(parts):
-        return parts[0], parts[1]
-    name = HumanName(" ".join(parts))
-    return str(name.first) or None, str(name.last) or None
-
-
-def _upper_match(match: re.Match[str]) -> str:
-    return match[1] + match[2].upper()
-
-
-def recase_name(name: str) -> str:
-    """'JANE VAN DER BERG' / 'jane van der berg' -> 'Jane van der Berg'; mixed case is kept as typed."""
-    if not (name.isupper() or name.islower()):
-        return name
-    words = name.lower().split(" ")
-    last = len(words) - 1
-    for i, word in enumerate(words):
-        if i < last and word in NAME_PARTICLES:
-            continue
-        word = _WORD_START.sub(_upper_match, word)
-        if word.startswith("Mc") and len(word) > 2:
-            word = "Mc" + word[2].upper() + word[3:]
-        words[i] = word
-    return " ".join(words)
-
-
-def name_key(first: str | None, last: str | None, domain: str | None) -> str | None:
-    """'jane van der berg|acme.com': the name-and-company dedupe key; None without a name or a domain."""
-    name = " ".join(f"{first or ''} {last or ''}".split()).casefold()
-    return f"{name}|{domain}" if name and domain else None
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def seniority_from_title(title: str) -> str | None:
-    """'Co-Founder & CEO' -> 'founder', 'VP Sales' -> 'vp', 'Product Owner' -> None."""
-    text = _NON_ALNUM.sub(" ", title.lower())
-    for seniority, pattern in _SENIORITY_TITLES:
-        if pattern.search(text):
-            return seniority
-    return None
-
-
-@lru_cache(maxsize=4096)
-def normalize_seniority(value: str) -> str | None:
-    """Apollo/Sales Navigator seniority values ('c_suite', 'Vice President', 'CXO') -> one of SENIORITIES."""
-    return SENIORITY_ALIASES.get(_NON_ALNUM.sub(" ", value.lower()).strip())
-
-
-@lru_cache(maxsize=4096)
-def normalize_department(raw: str) -> str | None:
-    """'master_sales, sales' -> 'sales'; 'Engineering' -> 'engineering'."""
-    first = _LIST_SEP.split(raw, 1)[0].strip().lower().removeprefix("master_")
-    words = " ".join(first.replace("_", " ").split())
-    return DEPARTMENT_ALIASES.get(words, words) or None
-
-
-def split_tags(raw: str) -> list[str]:
-    """'a, b; a | c' -> ['a', 'b', 'c']: split on , ; | and deduplicated (case-insensitively), in order."""
-    tags: dict[str, str] = {}
-    for part in _LIST_SEP.split(raw):
-        tag = " ".join(part.split())
-        if tag:
-            tags.setdefault(tag.casefold(), tag)
-    return list(tags.values())
+class FieldCut(RowRejected):
+    """A value kept only in part: the row is imported with the cut value."""
 
 
 # --- the row --------------------------------------------------------------------------------------------
@@ -159,25 +70,46 @@ def _clean(value: str | None) -> str | None:
     return (" ".join(value.split()) or None) if value else None
 
 
-def _checked(fields: Mapping[str, str], field: str, clean: Callable[[str], str], problem: str) -> str | None:
+def _checked(fields: Mapping[str, str], field: str, clean: Callable[[str], str], problem: str,
+             dropped: list[RowRejected] | None) -> str | None:
     raw = fields.get(field)
     if not raw or raw.isspace():
         return None
     try:
         return clean(raw)
     except ValueError as exc:
-        raise RowRejected(field, f"{problem}: {_shown(raw)} ({exc})") from None
+        _drop(RowRejected(field, f"{problem}: {_shown(raw)} ({exc})"), dropped)
+        return None
 
 
-def _check_lengths(fields: Mapping[str, str], custom: Mapping[str, str]) -> None:
-    for field, value in fields.items():
-        if len(value) > MAX_VALUE_LENGTH:
-            raise RowRejected(field, f"too long ({len(value)} characters)")
-        if "\x00" in value:  # PostgreSQL stores no NUL character, in text or in JSON
-            raise RowRejected(field, "contains a NUL character")
-    for field, value in custom.items():
-        if "\x00" in value or "\x00" in field:
-            raise RowRejected(field, "contains a NUL character")
+def _drop(problem: RowRejected, dropped: list[RowRejected] | None) -> None:
+    """Keep the problem for the row's warnings, or without a list to keep it in, refuse the row."""
+    if dropped is None:
+        raise problem
+    dropped.append(problem)
+
+
+def _within_limits(fields: Mapping[str, str], custom: Mapping[str, str], dropped: list[RowRejected] | None,
+                   max_custom: int | None) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The fields with every value that is too long or holds a NUL character dropped; long custom values cut."""
+    bad = [field for field, value in fields.items() if len(value) > MAX_VALUE_LENGTH or "\x00" in value]
+    for field in bad:
+        value = fields[field]
+        reason = "contains a NUL character" if "\x00" in value else f"too long ({len(value)} characters)"
+        _drop(RowRejected(field, reason), dropped)
+    if bad:
+        fields = {field: value for field, value in fields.items() if field not in bad}
+    odd = [f for f, v in custom.items() if "\x00" in v or "\x00" in f or (max_custom and len(v) > max_custom)]
+    if odd:
+        custom = dict(custom)
+        for field in odd:
+            value = custom.pop(field)
+            if "\x00" in value or "\x00" in field:
+                _drop(RowRejected(field.replace("\x00", ""), "contains a NUL character"), dropped)
+            else:
+                custom[field] = value[:max_custom]
+                _drop(FieldCut(field, f"too long ({len(value)} characters); cut to {max_custom}"), dropped)
+    return fields, custom
 
 
 def _names(fields: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -229,18 +161,41 @@ def _phone(raw: str | None, default_region: str | None, country: str | None) -> 
     return normalize_phone(raw, default_region or (country_region(country) if country else None))
 
 
+def _linkedin(fields: Mapping[str, str], dropped: list[RowRejected] | None) -> tuple[str | None, str | None]:
+    """(public profile URL, Sales Navigator link): a Sales Navigator link in the profile column is kept apart."""
+    profile, sales = fields.get("linkedin_url"), fields.get("sales_navigator_url")
+    if profile and is_sales_navigator_url(profile):
+        profile, sales = None, sales or profile
+    checked = {"linkedin_url": profile or "", "sales_navigator_url": sales or ""}
+    return (_checked(checked, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL", dropped),
+            _checked(checked, "sales_navigator_url", sales_navigator_url, "not a Sales Navigator link", dropped))
+
+
+def _unreachable(dropped: list[RowRejected] | None, sales_url: str | None) -> RowRejected:
+    if dropped:
+        return dropped[0]
+    if sales_url:
+        return RowRejected("linkedin_url", "a Sales Navigator link, not a public profile, and no email or website")
+    return RowRejected(None, UNREACHABLE)
+
+
 def normalize_lead(
-    fields: Mapping[str, str], custom: Mapping[str, str], *, default_region: str | None = None
+    fields: Mapping[str, str], custom: Mapping[str, str], *, default_region: str | None = None,
+    dropped: list[RowRejected] | None = None, max_custom: int | None = None,
 ) -> dict[str, Any]:
-    """A row (lead fields, custom fields) -> the values of a lead; RowRejected when it cannot be imported."""
-    _check_lengths(fields, custom)
-    email = _checked(fields, "email", normalize_email, "not a valid address")
-    linkedin_url = _checked(fields, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL")
-    website = _checked(fields, "website", website_domain, "not a website address")
-    explicit_domain = _checked(fields, "company_domain", website_domain, "not a domain name")
-    form_url = _checked(fields, "contact_form_url", contact_form_url, "not an http(s) URL")
+    """A row (lead fields, custom fields) -> the values of a lead; RowRejected when it cannot be imported.
+
+    With a ``dropped`` list a bad field is left out and its problem added there, as long as the row keeps a
+    way to reach the person; without one the first bad field refuses the row.
+    """
+    fields, custom = _within_limits(fields, custom, dropped, max_custom)
+    email = _checked(fields, "email", normalize_email, "not a valid address", dropped)
+    linkedin_url, sales_url = _linkedin(fields, dropped)
+    website = _checked(fields, "website", website_domain, "not a website address", dropped)
+    explicit_domain = _checked(fields, "company_domain", website_domain, "not a domain name", dropped)
+    form_url = _checked(fields, "contact_form_url", contact_form_url, "not an http(s) URL", dropped)
     if not (email or linkedin_url or website or explicit_domain or form_url):
-        raise RowRejected(None, UNREACHABLE)
+        raise _unreachable(dropped, sales_url)
     extra = dict(custom)
     first_name, last_name = _names(fields)
     company_domain = _company_domain(explicit_domain, website, email)
@@ -263,6 +218,7 @@ def normalize_lead(
         "industry": _clean(fields.get("industry")),
         "website": website,
         "linkedin_url": linkedin_url,
+        "sales_navigator_url": sales_url,
         "contact_form_url": form_url,
         "phone": _kept_or_raw(phone, _phone(phone, default_region, country), "phone_raw", extra),
         "city": _clean(fields.get("city")),

@@ -12,13 +12,14 @@ from aicmo.cam.leads.enums import LeadStatus, LinkedInStatus
 from aicmo.cam.leads.headers import HeaderMapping
 from aicmo.cam.leads.merge import company_key
 from aicmo.cam.leads.models import LeadDB
-from aicmo.cam.leads.normalize import RowRejected, name_key, normalize_lead
-from aicmo.cam.leads.readers import RawRow
+from aicmo.cam.leads.normalize import FieldCut, RowRejected, name_key, normalize_lead
+from aicmo.cam.leads.readers import REFUSED, RawRow
 from aicmo.cam.leads.rejects import Rejection
 from aicmo.db import json_codec
 from aicmo.db.json_codec import JsonText
 
 # The longest text each column holds: PostgreSQL refuses a longer value, so the row is refused first, by name.
+KEEP_OR_REFUSE = frozenset({"email", "linkedin_url", "website", "company_domain", "contact_form_url"})
 STORED_LENGTHS = {column.name: column.type.length for column in LeadDB.__table__.columns
                   if isinstance(column.type, String) and column.type.length}
 
@@ -30,6 +31,7 @@ class PrepareContext:
     now: datetime
     source: str | None = None
     default_region: str | None = None
+    max_custom: int | None = None  # characters of a custom field's value kept
 
 
 @dataclass
@@ -37,6 +39,8 @@ class PreparedRows:
     rows: int = 0
     leads: list[dict[str, Any]] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    # Fields left out of (or cut in) rows that were kept, each with its line and reason.
+    flagged: list[Rejection] = field(default_factory=list)
 
 
 def identity_key(lead: dict[str, Any]) -> str | None:
@@ -47,15 +51,22 @@ def identity_key(lead: dict[str, Any]) -> str | None:
     return key
 
 
-def check_stored_lengths(lead: dict[str, Any]) -> None:
-    """RowRejected naming the field whose normalised value is longer than its column holds."""
+def check_stored_lengths(lead: dict[str, Any], dropped: list[RowRejected] | None = None) -> None:
+    """RowRejected naming the field whose normalised value is longer than its column holds.
+
+    With a ``dropped`` list, a field that neither reaches the person nor identifies them is left out instead.
+    """
     for name, limit in STORED_LENGTHS.items():
         value = lead.get(name)
         if isinstance(value, str) and len(value) > limit:
             if name == "name_key":
                 raise RowRejected(None, f"the name and company domain are too long together ({len(value)} "
                                         f"characters; at most {limit})")
-            raise RowRejected(name, f"too long ({len(value)} characters; at most {limit})")
+            problem = RowRejected(name, f"too long ({len(value)} characters; at most {limit})")
+            if dropped is None or name in KEEP_OR_REFUSE:
+                raise problem
+            dropped.append(problem)
+            lead[name] = None
 
 
 def grade_fields(lead: dict[str, Any], profile: GradingProfile, now: datetime, *,
@@ -74,15 +85,23 @@ def prepare_rows(context: PrepareContext, rows: list[RawRow]) -> PreparedRows:
     prepared = PreparedRows(rows=len(rows))
     extract = context.mapping.extract
     for raw in rows:
+        if (refused := raw.values.get(REFUSED)) is not None:
+            prepared.rejections.append(Rejection(raw.line, None, refused, raw.values))
+            continue
         fields, custom = extract(raw.values)
+        dropped: list[RowRejected] = []
         try:
-            lead = normalize_lead(fields, custom, default_region=context.default_region)
+            lead = normalize_lead(fields, custom, default_region=context.default_region, dropped=dropped,
+                                  max_custom=context.max_custom)
             if lead["name_key"] is None:
                 lead["name_key"] = identity_key(lead)
-            check_stored_lengths(lead)
+            check_stored_lengths(lead, dropped)
         except RowRejected as exc:
             prepared.rejections.append(Rejection(raw.line, exc.field, exc.reason, raw.values))
             continue
+        for problem in dropped:
+            kept = "" if isinstance(problem, FieldCut) else "; left out"
+            prepared.flagged.append(Rejection(raw.line, problem.field, problem.reason + kept, {}))
         if not lead.get("source"):
             lead["source"] = context.source
         # Graded here, where it costs the main process nothing; a lead merged later is graded again.

@@ -7,6 +7,8 @@ import io
 import itertools
 import json
 import os
+import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,9 +17,10 @@ from typing import Any
 
 import ijson
 
+from aicmo.cam.leads.encoding import FALLBACKS, file_evidence
 from aicmo.errors import ImportFileError
 
-SAMPLE_BYTES = 1 << 20  # the encoding is decided on this much; a generous sample makes mid-stream errors rare
+SAMPLE_BYTES = 1 << 20  # the format and delimiter are decided on this much
 BINARY_PROBE = 64 * 1024
 SNIFF_CHARS = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -27,8 +30,9 @@ FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}
 MAGIC = ((b"PK\x03\x04", "an Excel/ZIP file"), (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) file"),
          (b"%PDF", "a PDF file"), (b"\x1f\x8b", "a gzip-compressed file"), (b"\x89PNG", "a PNG image"))
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-FALLBACKS = {"cp1252": "Windows-1252 (cp1252)", "latin-1": "Latin-1 (ISO-8859-1)"}
 EXTRA = "_extra"
+# The key of a row refused by the reader, with the reason; it cannot be a column name (those hold no NUL).
+REFUSED = "\x00refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +49,17 @@ class RawRow:
 class LeadFile:
     """An open lead file whose header (and first record) has been read; use open_lead_file to get one."""
 
-    def __init__(self, path: Path, raw: io.BufferedReader) -> None:
+    def __init__(self, path: Path, raw: io.BufferedReader, max_columns: int | None = None) -> None:
         self.path = path
         self._raw = raw
+        self.max_columns = max_columns
         self.total_bytes = os.fstat(raw.fileno()).st_size
         sample = raw.read(SAMPLE_BYTES)
         whole = len(sample) >= self.total_bytes
         expected = EXTENSIONS.get(path.suffix.lower())
         _reject_binary(path, sample, FORMAT_NAMES[expected or "csv"])
         skip = len(codecs.BOM_UTF8) if sample.startswith(codecs.BOM_UTF8) else 0
-        self.encoding, head = _choose_encoding(path, sample[skip:], whole)
+        self.encoding, head, self.bad_lines = _choose_encoding(path, raw, skip, sample[skip:], whole)
         self.warnings: list[str] = []
         if self.encoding in FALLBACKS:
             self.warnings.append(f"file is not valid UTF-8; read as {FALLBACKS[self.encoding]}")
@@ -70,7 +75,8 @@ class LeadFile:
         self._header_keys: set[str] = set()
         raw.seek(skip)
         stream_encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
-        self._text = io.TextIOWrapper(raw, encoding=stream_encoding, errors="strict", newline="")
+        errors = "replace" if self.bad_lines else "strict"  # each bad line is named by bad_lines
+        self._text = io.TextIOWrapper(raw, encoding=stream_encoding, errors=errors, newline="")
         producers: dict[str, Callable[[], Iterator[RawRow]]] = {
             "csv": self._csv_rows, "json": self._json_rows, "jsonl": self._jsonl_rows}
         self._rest = producers[self.format]()
@@ -103,14 +109,16 @@ class LeadFile:
     def _csv_rows(self) -> Iterator[RawRow]:
         reader = csv.reader(self._text, delimiter=self.delimiter or ",")
         try:
-            self.headers = headers = _csv_headers(self.path, reader)
-            width = len(headers)
+            self.headers = headers = _csv_headers(self.path, reader, self.max_columns)
+            width, most = len(headers), self.max_columns or sys.maxsize
             previous = reader.line_num
             for record in reader:
                 # a record starts on the line after the previous one ended, even if it spans quoted newlines
                 start, previous = previous + 1, reader.line_num
                 if len(record) == width and any(record):
                     yield RawRow(start, dict(zip(headers, record)))  # noqa: B905 - strict= costs 30% here
+                elif len(record) > most:
+                    yield RawRow(start, _refused(headers, record, _too_wide(len(record), most)))
                 elif (values := _fit(headers, record)) is not None:
                     yield RawRow(start, values)
         except UnicodeDecodeError as exc:
@@ -141,6 +149,10 @@ class LeadFile:
 
     def _record(self, item: dict[str, Any]) -> dict[str, str]:
         flat = _flatten(item, {})
+        if self.max_columns and len(flat) > self.max_columns:
+            if not self.headers:
+                raise ImportFileError(f"{self.path.name} record 1 has {_too_wide(len(flat), self.max_columns)}")
+            return {**dict.fromkeys(self.headers, ""), REFUSED: _too_wide(len(flat), self.max_columns)}
         if not self.headers:
             self.headers = list(flat)
             self._header_keys = set(flat)
@@ -167,7 +179,7 @@ class _Utf8Source:
         return self._text.read(size).encode("utf-8")
 
 
-def open_lead_file(path: Path | str) -> LeadFile:
+def open_lead_file(path: Path | str, max_columns: int | None = None) -> LeadFile:
     path = Path(path)
     csv.field_size_limit(2**31 - 1)  # exports put whole email threads or notes in one cell
     try:
@@ -179,7 +191,7 @@ def open_lead_file(path: Path | str) -> LeadFile:
     except OSError as exc:
         raise ImportFileError(f"{path} cannot be read: {exc.strerror}") from None
     try:
-        return LeadFile(path, raw)
+        return LeadFile(path, raw, max_columns)
     except BaseException:
         raw.close()
         raise
@@ -193,14 +205,18 @@ def _reject_binary(path: Path, sample: bytes, expected: str) -> None:
         raise ImportFileError(f"{path.name} looks like {what}, not {expected}; save it as CSV")
 
 
-def _choose_encoding(path: Path, sample: bytes, whole: bool) -> tuple[str, str]:
-    candidates = ("utf-16",) if sample.startswith(UTF16_BOMS) else ("utf-8", "cp1252", "latin-1")
-    for encoding in candidates:
+def _choose_encoding(path: Path, raw: io.BufferedReader, skip: int, sample: bytes,
+                     whole: bool) -> tuple[str, str, list[int]]:
+    """(encoding, the sample decoded, the lines of a UTF-8 file that are not UTF-8), from the whole file."""
+    if sample.startswith(UTF16_BOMS):
         try:
-            return encoding, codecs.getincrementaldecoder(encoding)().decode(sample, final=whole)
+            return "utf-16", codecs.getincrementaldecoder("utf-16")().decode(sample, final=whole), []
         except UnicodeDecodeError:
-            continue
-    raise ImportFileError(f"{path.name} is not valid UTF-16 text; re-save the file as UTF-8")
+            raise ImportFileError(f"{path.name} is not valid UTF-16 text; re-save the file as UTF-8") from None
+    evidence = file_evidence(raw, skip)
+    encoding = evidence.encoding()
+    head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=whole)
+    return encoding, head, evidence.bad_lines if encoding == "utf-8" else []
 
 
 def _sniff_format(head: str) -> str:
@@ -249,12 +265,22 @@ def _consistent(text: str, delimiter: str, width: int, complete: bool) -> bool:
     return not data or sum(len(r) == width for r in data) >= 0.8 * len(data)
 
 
-def _csv_headers(path: Path, reader: Iterator[list[str]]) -> list[str]:
+def _too_wide(columns: int, most: int) -> str:
+    return f"{columns} columns, more than the {most} allowed (AICMO_IMPORT_MAX_COLUMNS)"
+
+
+def _refused(headers: list[str], record: list[str], reason: str) -> dict[str, str]:
+    return {**dict(zip(headers, record, strict=False)), REFUSED: reason}
+
+
+def _csv_headers(path: Path, reader: Iterator[list[str]], most: int | None) -> list[str]:
     record = next((r for r in reader if any(cell.strip() for cell in r)), None)
     if record is None:
         raise ImportFileError(f"{path.name} is empty")
+    if most and len(record) > most:
+        raise ImportFileError(f"{path.name} has {_too_wide(len(record), most)}")
     names = [cell.strip().strip("\ufeff").strip() or f"column_{i}" for i, cell in enumerate(record, 1)]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
+    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
     if duplicates:
         raise ImportFileError(f"{path.name} has duplicate column names: {', '.join(duplicates)}")
     return names

@@ -24,6 +24,7 @@ class LeadFields(BaseModel):
     industry: str | None = None
     website: str | None = None
     linkedin_url: str | None = None
+    sales_navigator_url: str | None = None
     contact_form_url: str | None = None
     phone: str | None = None
     city: str | None = None
@@ -67,6 +68,7 @@ class LeadRead(BaseModel):
     industry: str | None
     website: str | None
     linkedin_url: str | None
+    sales_navigator_url: str | None = None
     contact_form_url: str | None
     phone: str | None
     city: str | None

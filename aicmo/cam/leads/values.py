@@ -64,6 +64,22 @@ _NOT_PROFILES = {"sales": "a Sales Navigator link, not a public profile", "compa
                  "school": "a school page", "showcase": "a showcase page", "groups": "a group page"}
 
 
+_SALES_NAVIGATOR = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/sales/(?:lead|people)/\S+\Z",
+                              re.IGNORECASE)
+
+
+def sales_navigator_url(raw: str) -> str:
+    """A Sales Navigator lead link ('…linkedin.com/sales/lead/ACwAA…,NAME_SEARCH,x7Yq') as an https URL."""
+    value = raw.strip()
+    if not _SALES_NAVIGATOR.match(value):
+        raise ValueError("not a Sales Navigator lead link")
+    return value if value.lower().startswith(("http://", "https://")) else "https://" + value
+
+
+def is_sales_navigator_url(raw: str) -> bool:
+    return _SALES_NAVIGATOR.match(raw.strip()) is not None
+
+
 def _url_parts(raw: str) -> tuple[str, str, str]:
     """(scheme, host, path) of a URL given with or without scheme; ValueError when it is not one."""
     value = raw.strip()

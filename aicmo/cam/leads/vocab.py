@@ -8,12 +8,12 @@ from __future__ import annotations
 IMPORT_FIELDS: frozenset[str] = frozenset({
     "first_name", "last_name", "full_name", "email", "title", "seniority", "department",
     "company_name", "company_domain", "company_size", "industry", "website", "linkedin_url",
-    "contact_form_url", "phone", "city", "state", "country", "time_zone", "source", "tags",
+    "sales_navigator_url", "contact_form_url", "phone", "city", "state", "country", "time_zone", "source", "tags",
 })
 
 # Lead field -> normalised header keys (see headers.header_key), best first. A header whose key is not
 # listed anywhere is kept as a custom field: "email status", "secondary email", "company linkedin url",
-# "sales navigator url", "contact owner", "company city", "lifecycle stage", "record id", ...
+# "contact owner", "company city", "lifecycle stage", "record id", ...
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first name", "firstname", "first", "given name", "forename"),
     "last_name": ("last name", "lastname", "last", "surname", "family name"),
@@ -37,6 +37,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                 "organization website url", "account website", "homepage", "company url"),
     "linkedin_url": ("linkedin url", "person linkedin url", "linkedin profile url", "linkedin profile",
                      "linkedin", "profile url", "public profile url", "linkedin bio"),
+    "sales_navigator_url": ("sales navigator url", "sales navigator profile url", "linkedin sales navigator url",
+                            "sales nav url", "salesnav url", "sales navigator link", "lead url"),
     "contact_form_url": ("contact form url", "contact form", "contact page", "contact page url",
                          "contact url"),
     "phone": ("work direct phone", "direct phone", "first phone", "mobile phone", "mobile phone number",

@@ -69,9 +69,9 @@ def test_an_import_pauses_automatic_collection_and_still_frees_cycles_every_so_m
 
 
 def test_automatic_collection_comes_back_when_an_import_fails(engine: Engine, tmp_path: Path) -> None:
-    broken = tmp_path / "broken.csv"  # valid UTF-8 well past the sample the encoding is chosen on, then not
-    broken.write_bytes(b"Email\n" + b"".join(b"lead%d@acme.io\n" % i for i in range(80_000)) + b"\xff\xfe\n")
-    with make_session_factory(engine)() as db, pytest.raises(ImportFileError, match="UTF-8"):
+    broken = tmp_path / "broken.jsonl"  # valid well past the first batch, then not
+    broken.write_bytes(b"".join(b'{"email": "lead%d@acme.io"}\n' % i for i in range(80_000)) + b"{broken\n")
+    with make_session_factory(engine)() as db, pytest.raises(ImportFileError, match="not valid JSON"):
         import_leads(db, broken, ImportOptions(write_rejects=False, workers=0))
     assert gc.isenabled()
 

@@ -94,14 +94,15 @@ def test_hubspot_export_maps_its_spellings() -> None:
     assert set(mapping.custom) == {"Record ID", "Lifecycle Stage", "Contact owner", "Create Date"}
 
 
-def test_sales_navigator_export_keeps_the_sales_navigator_link_custom_and_maps_location_to_city() -> None:
+def test_sales_navigator_export_maps_the_sales_navigator_link_to_its_own_field_and_location_to_city() -> None:
     mapping = map_headers(SALES_NAVIGATOR)
     assert mapping.fields["linkedin_url"] == ("LinkedIn URL",)
     assert mapping.fields["full_name"] == ("Full Name",)
     assert mapping.fields["city"] == ("Location",)
     assert mapping.fields["website"] == ("Company Website",)
     assert mapping.fields["company_size"] == ("Company Headcount",)
-    assert mapping.custom == ("Sales Navigator URL",)
+    assert mapping.fields["sales_navigator_url"] == ("Sales Navigator URL",)
+    assert mapping.custom == ()
 
 
 @pytest.mark.parametrize(("header", "field"), [
@@ -127,7 +128,7 @@ def test_common_header_variants_map_to_their_field(header: str, field: str) -> N
 
 
 @pytest.mark.parametrize("header", [
-    "Email Status", "Secondary Email", "Company Linkedin Url", "Sales Navigator URL", "Contact Owner",
+    "Email Status", "Secondary Email", "Company Linkedin Url", "Contact Owner",
     "Lifecycle Stage", "Record ID", "Create Date", "Keywords", "Company City", "Company Phone", "Lead Status",
     "Facebook Url", "Twitter Url", "Headline",
 ])

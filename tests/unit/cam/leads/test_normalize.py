@@ -34,7 +34,8 @@ from aicmo.cam.leads.values import EMAIL_SHAPE, contact_form_url, fast_email_mat
 
 LEAD_KEYS = {
     "first_name", "last_name", "email", "email_status", "title", "seniority", "department", "company_name",
-    "company_domain", "company_size", "industry", "website", "linkedin_url", "contact_form_url", "phone",
+    "company_domain", "company_size", "industry", "website", "linkedin_url", "sales_navigator_url",
+    "contact_form_url", "phone",
     "city", "country", "time_zone", "source", "tags", "custom_fields", "name_key",
 }
 
@@ -407,7 +408,8 @@ def test_an_apollo_row_is_normalised_into_every_lead_field() -> None:
         "email_status": EmailStatus.VALID_SYNTAX, "title": "VP of Sales", "seniority": "vp",
         "department": "sales", "company_name": "Acme Corp", "company_domain": "acme.com", "company_size": 51,
         "industry": "Computer Software", "website": "acme.com",
-        "linkedin_url": "https://www.linkedin.com/in/jane-berg-123/", "contact_form_url": None,
+        "linkedin_url": "https://www.linkedin.com/in/jane-berg-123/", "sales_navigator_url": None,
+        "contact_form_url": None,
         "phone": "+14155552671", "city": "San Francisco", "country": "United States", "time_zone": None,
         "source": None, "tags": [],
         "custom_fields": {"Email Status": "Verified", "Keywords": "saas, b2b", "state": "California"},
@@ -489,9 +491,6 @@ def test_tags_source_city_and_contact_form_are_carried_over() -> None:
     ({"email": "foo@"}, "email", "not a valid address: 'foo@' (There must be something after the @-sign.)"),
     ({"email": "x" * 100}, "email",
      f"not a valid address: '{'x' * 80}…' (An email address must have an @-sign.)"),
-    ({"email": "jane@acme.com", "linkedin_url": "https://www.linkedin.com/sales/lead/ACwAA,NAME"},
-     "linkedin_url", "not a LinkedIn profile URL: 'https://www.linkedin.com/sales/lead/ACwAA,NAME' "
-                     "(a Sales Navigator link, not a public profile)"),
     ({"linkedin_url": "https://www.linkedin.com/company/acme"}, "linkedin_url",
      "not a LinkedIn profile URL: 'https://www.linkedin.com/company/acme' (a company page)"),
     ({"website": "not a url"}, "website", "not a website address: 'not a url' (not a URL)"),

@@ -1,10 +1,11 @@
 import json
 import pickle
+import time
 from pathlib import Path
 
 import pytest
 
-from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
+from aicmo.cam.leads.readers import REFUSED, LeadFile, RawRow, open_lead_file
 from aicmo.errors import ImportFileError
 
 
@@ -71,17 +72,69 @@ def test_reads_excel_unicode_text_export_as_utf16_tab_separated(tmp_path: Path) 
     assert rows == [RawRow(2, {"Name": "Antonín Dvořák", "Email": "ad@example.cz"})]
 
 
-def test_invalid_utf8_after_the_sample_names_the_line_after_yielding_earlier_rows(tmp_path: Path) -> None:
+def test_a_late_byte_that_is_not_utf8_in_an_ascii_file_reads_the_whole_file_as_cp1252(tmp_path: Path) -> None:
     lines = ["Name,Email", *(f"Person {i},p{i}@example.com" for i in range(60_000))]
     body = "\n".join(lines).encode() + b"\nM\xfcller,m@example.com\n"
     assert len(body) > 1 << 20
-    path = write(tmp_path, "late.csv", body)
-    seen: list[RawRow] = []
-    with pytest.raises(ImportFileError) as info, open_lead_file(path) as lead_file:
-        assert lead_file.encoding == "utf-8"
-        seen.extend(lead_file.rows())
-    assert str(info.value) == "late.csv line 60002 is not valid utf-8; re-save the file as UTF-8"
-    assert len(seen) >= 59_000
+    lead_file, rows = read_all(write(tmp_path, "late.csv", body))
+    assert lead_file.encoding == "cp1252"
+    assert lead_file.warnings == ["file is not valid UTF-8; read as Windows-1252 (cp1252)"]
+    assert rows[-1] == RawRow(60_002, {"Name": "Müller", "Email": "m@example.com"})
+
+
+def test_a_utf8_file_with_one_bad_byte_near_the_end_stays_utf8_and_names_the_line(tmp_path: Path) -> None:
+    lines = ["Name,Email", *(f"Jérôme {i},j{i}@example.com" for i in range(20_000))]
+    body = "\n".join(lines).encode() + b"\nBad\xff Byte,b@example.com\nZo\xc3\xab,z@example.com\n"
+    lead_file, rows = read_all(write(tmp_path, "mostly.csv", body))
+    assert (lead_file.encoding, lead_file.warnings, lead_file.bad_lines) == ("utf-8", [], [20_002])
+    assert rows[0].values["Name"] == "Jérôme 0"
+    assert [row.values["Name"] for row in rows[-2:]] == ["Bad\ufffd Byte", "Zoë"]
+
+
+def test_bad_bytes_are_named_by_their_line_even_across_chunks_and_quoted_newlines(tmp_path: Path) -> None:
+    body = "Name,Note\nZoë Jérôme,\"a\nb\"\n".encode() + b"X\xff,y\n" + b"Y,\xfe\xfd\n" + "Å,ok\n".encode()
+    lead_file, rows = read_all(write(tmp_path, "few.csv", body))
+    assert (lead_file.encoding, lead_file.bad_lines) == ("utf-8", [4, 5])
+    assert [row.line for row in rows] == [2, 4, 5, 6]
+
+
+# --- caps on columns -------------------------------------------------------------------------------------
+
+def test_a_header_with_more_columns_than_the_cap_is_refused_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "wide.csv", ",".join(f"c{i}" for i in range(100_000)) + "\n" + "x," * 99_999 + "x\n")
+    with pytest.raises(ImportFileError) as info, open_lead_file(path, max_columns=2000):
+        pass
+    assert str(info.value) == "wide.csv has 100000 columns, more than the 2000 allowed (AICMO_IMPORT_MAX_COLUMNS)"
+
+
+def test_duplicate_header_names_are_found_in_linear_time(tmp_path: Path) -> None:
+    path = write(tmp_path, "dup.csv", ",".join(f"c{i}" for i in range(100_000)) + ",c7\nx\n")
+    started = time.perf_counter()
+    assert open_error(path) == "dup.csv has duplicate column names: c7"
+    assert time.perf_counter() - started < 5
+
+
+def test_a_row_with_more_cells_than_the_cap_is_refused_by_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "row.csv", "Name,Email\nJane,j@a.io\nJohn,j@b.io," + ",".join(["y"] * 100_000) + "\n")
+    started = time.perf_counter()
+    with open_lead_file(path, max_columns=50) as lead_file:
+        rows = list(lead_file.rows())
+    assert time.perf_counter() - started < 2
+    assert REFUSED not in rows[0].values
+    assert rows[1].values == {"Name": "John", "Email": "j@b.io",
+                              REFUSED: "100002 columns, more than the 50 allowed (AICMO_IMPORT_MAX_COLUMNS)"}
+
+
+def test_a_json_record_with_more_fields_than_the_cap_is_refused_by_its_number(tmp_path: Path) -> None:
+    wide = {f"k{i}": "v" for i in range(60)}
+    path = write(tmp_path, "wide.jsonl", json.dumps({"email": "a@b.io"}) + "\n" + json.dumps(wide) + "\n")
+    with open_lead_file(path, max_columns=50) as lead_file:
+        rows = list(lead_file.rows())
+    assert rows[1].values[REFUSED].startswith("60 columns")
+    first_too_wide = write(tmp_path, "first.jsonl", json.dumps(wide) + "\n")
+    with pytest.raises(ImportFileError, match="first.jsonl record 1 has 60 columns"), \
+            open_lead_file(first_too_wide, max_columns=50):
+        pass
 
 
 # --- CSV shape -------------------------------------------------------------------------------------------
