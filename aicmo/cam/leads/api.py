@@ -8,7 +8,7 @@ from aicmo import operator_services as ops
 from aicmo.cam.leads.enums import Grade, LeadStatus
 from aicmo.cam.leads.headers import parse_map_options
 from aicmo.cam.leads.importer import ImportOptions, ImportReport
-from aicmo.cam.leads.schemas import ImportSummary, LeadCreate, LeadPage, LeadRead, LeadUpdate, RejectedRow
+from aicmo.cam.leads.schemas import FlaggedField, ImportSummary, LeadCreate, LeadPage, LeadRead, LeadUpdate, RejectedRow
 from aicmo.cam.outreach.service import AttemptRead
 from aicmo.cam.timeline import TimelineEntry
 from aicmo.web.deps import SessionDep, SettingsDep, require_api_key
@@ -73,6 +73,8 @@ def _summary(report: ImportReport) -> ImportSummary:
         joined=report.joined,
         rejections=[RejectedRow(line=r.line, field=r.field, reason=r.reason, values=r.values)
                     for r in report.rejections],
+        flagged=report.flagged,
+        flags=[FlaggedField(line=f.line, field=f.field, reason=f.reason) for f in report.flags],
         warnings=report.warnings)
 
 

@@ -31,6 +31,10 @@ def _print_report(report: ImportReport) -> None:
         console.print(f"  rejected {rejection.message()}", highlight=False, soft_wrap=True)
     if report.rejected > SHOWN_REJECTS:
         console.print(f"  … and {report.rejected - SHOWN_REJECTS} more", highlight=False)
+    for flag in report.flags[:SHOWN_REJECTS]:
+        console.print(f"  flagged {flag.message()}", highlight=False, soft_wrap=True)
+    if report.flagged > SHOWN_REJECTS:
+        console.print(f"  … and {report.flagged - SHOWN_REJECTS} more fields left out or cut", highlight=False)
     if report.rejects_path:
         console.print(f"rejected rows written to {report.rejects_path}", highlight=False)
 

@@ -106,6 +106,12 @@ class RejectedRow(BaseModel):
     values: dict[str, str] = Field(description="The row as it was in the file, by column.")
 
 
+class FlaggedField(BaseModel):
+    line: int = Field(description="Line of the file the row starts on (the header is line 1).")
+    field: str | None = Field(description="The field left out or cut; none for a line that is not valid UTF-8.")
+    reason: str
+
+
 class ImportSummary(BaseModel):
     """What an import did: rows read, inserted, merged into stored leads, and rejected (each with its reason)."""
 
@@ -121,4 +127,7 @@ class ImportSummary(BaseModel):
         "Leads found by a row to be the same person as an older lead and merged into it, with their messages, "
         "tasks and history: the import leaves inserted - joined more leads than it found."))
     rejections: list[RejectedRow] = Field(description="The rejected rows, the first 1000 of them.")
+    flagged: int = Field(0, description="Fields left out of (or cut in) rows that were kept, and lines read with "
+                                        "bytes that are not UTF-8.")
+    flags: list[FlaggedField] = Field(default_factory=list, description="The first 1000 of them, by line.")
     warnings: list[str]
