@@ -2,8 +2,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+import phonenumbers
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from aicmo.errors import SettingsError
 
@@ -28,18 +31,18 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET_KEY
     # The secret key before the last change: stored mailbox secrets sealed with it stay readable until rotated.
     previous_secret_key: str | None = None
-    smtp_timeout: float = 30.0
-    http_timeout: float = 10.0
-    http_max_bytes: int = 2_000_000
-    http_max_redirects: int = 5
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    http_timeout: float = Field(default=10.0, gt=0)
+    http_max_bytes: int = Field(default=2_000_000, gt=0)
+    http_max_redirects: int = Field(default=5, ge=0)
     http_user_agent: str = "aicmo/0.1 (outreach contact-form client; +https://github.com/aicmo/aicmo)"
     # Refuse URLs that resolve to loopback, private, link-local or metadata addresses unless set.
     allow_private_network: bool = False
-    form_submissions_per_domain: int = 1  # per campaign
+    form_submissions_per_domain: int = Field(default=1, ge=0)  # per campaign
     linkedin_provider: str = "tasks"  # tasks | webhook
     linkedin_webhook_url: str | None = None
     linkedin_webhook_secret: str | None = None
-    linkedin_note_limit: int = 300  # 200 for free LinkedIn accounts
+    linkedin_note_limit: int = Field(default=300, gt=0)  # 200 for free LinkedIn accounts
     # Who fills in contact forms (the contact-form channel is off until name and email are set).
     sender_name: str | None = None
     sender_email: str | None = None
@@ -50,23 +53,43 @@ class Settings(BaseSettings):
     form_trusted_networks: str = ""
 
     # The worker.
-    worker_lease_seconds: float = 300.0  # longer than any single send can take
-    worker_poll_seconds: float = 5.0
-    worker_batch: int = 50
+    worker_lease_seconds: float = Field(default=300.0, gt=0)  # longer than any single send can take
+    worker_poll_seconds: float = Field(default=5.0, gt=0)
+    worker_batch: int = Field(default=50, gt=0)
 
     # Listening: mailbox polling, provider webhooks and the deliverability guard.
-    inbox_poll_seconds: float = 60.0  # how often the worker reads every mailbox's inbox
+    inbox_poll_seconds: float = Field(default=60.0, gt=0)  # how often the worker reads every mailbox's inbox
     webhook_secret: str | None = None  # shared secret providers sign or send with their events
     # A CRM (or its automation) signs deal updates to /webhooks/crm/outcomes with this (X-Aicmo-Signature).
     crm_webhook_secret: str | None = None
-    guard_bounce_rate: float = 0.05  # a mailbox pauses itself above this bounce rate ...
-    guard_complaint_rate: float = 0.003  # ... or above this complaint rate
-    guard_window_sends: int = 200  # rates over the mailbox's last N email sends ...
-    guard_window_hours: float = 24.0  # ... and over the last hours
-    guard_min_sends: int = 20  # fewer sends than this in a window say nothing yet
+    guard_bounce_rate: float = Field(default=0.05, ge=0, le=1)  # a mailbox pauses itself above this bounce rate ...
+    guard_complaint_rate: float = Field(default=0.003, ge=0, le=1)  # ... or above this complaint rate
+    guard_window_sends: int = Field(default=200, gt=0)  # rates over the mailbox's last N email sends ...
+    guard_window_hours: float = Field(default=24.0, gt=0)  # ... and over the last hours
+    guard_min_sends: int = Field(default=20, ge=0)  # fewer sends than this in a window say nothing yet
 
     # Outgoing webhooks: delivered and failed deliveries are kept this many days for the log, then deleted (0: kept).
     webhook_delivery_retention_days: int = Field(default=30, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError):
+            raise ValueError("not a database URL: use e.g. sqlite:///./aicmo.db or "
+                             "postgresql+psycopg://user@host/db") from None
+        return value
+
+    @field_validator("default_phone_region")
+    @classmethod
+    def _phone_region(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("not a country code phone numbers know: use two letters, e.g. US, GB or DE")
+        return region
 
 
 @lru_cache
@@ -79,4 +102,8 @@ def get_settings() -> Settings:
 
 def _described(error: Any) -> str:
     name = "_".join(map(str, error["loc"])).upper()
-    return f"AICMO_{name}={error['input']!r}: {error['msg']}"
+    shown = error["input"]
+    if name == "DATABASE_URL" and isinstance(shown, str) and "@" in shown:
+        scheme, separator, rest = shown.partition("://")
+        shown = f"{scheme}{separator}…@{rest.rpartition('@')[2]}"  # never the password
+    return f"AICMO_{name}={shown!r}: {str(error['msg']).removeprefix('Value error, ')}"

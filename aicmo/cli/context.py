@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from aicmo.bootstrap import session_factory
@@ -65,7 +65,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except AicmoError as exc:
             raise fail(str(exc)) from None
-        except OperationalError as exc:
+        except DatabaseError as exc:  # OperationalError among them; a corrupt SQLite file is "not a database"
             raise fail(f"database error: {exc.orig}") from None
         except KeyboardInterrupt:
             raise fail("interrupted; work committed so far is kept", code=130) from None

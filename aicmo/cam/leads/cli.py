@@ -151,7 +151,11 @@ def export_command(
     chosen = format_ or file.suffix.lstrip(".").lower() or "csv"
     if chosen not in FORMATS[1:]:
         raise fail(f"unknown format {chosen!r}: use --format csv, json or jsonl")
-    with open_session() as db, file.open("w", encoding="utf-8", newline="") as out:
+    try:
+        out = file.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise fail(f"cannot write {file}: {exc.strerror}") from None
+    with open_session() as db, out:
         count = ops.export_leads(db, out, file_format=chosen, grades=grade, statuses=status)
     console.print(f"exported {count} leads to {file}", highlight=False)
 
@@ -160,6 +164,8 @@ def export_command(
 @reports_errors
 def delete_command(lead_id: int, yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) -> None:
     """Erase a lead and everything that identifies it (GDPR erasure)."""
+    with open_session() as db:
+        ops.get_lead(db, lead_id)  # an unknown lead is said so before anything is asked
     if not yes:
         typer.confirm(f"Erase lead {lead_id} for good?", abort=True)
     with open_session() as db:

@@ -7,7 +7,7 @@ from sqlalchemy import String, cast, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from aicmo.cam.leads.enums import KeyKind, LeadStatus
+from aicmo.cam.leads.enums import Grade, KeyKind, LeadStatus
 from aicmo.cam.leads.grading import LeadGradeService
 from aicmo.cam.leads.merge import KEY_COLUMNS, lead_keys
 from aicmo.cam.leads.models import LeadAliasDB, LeadDB
@@ -132,10 +132,18 @@ def has_tag(db: Session, tag: str) -> ColumnElement[bool]:
     return select(each.c.value).where(each.c.value == tag).exists()
 
 
+def like_escaped(text: str) -> str:
+    """``text`` matched literally by LIKE … ESCAPE '\\': its % and _ are no wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadStatus | str] = (),
             tag: str | None = None, search: str | None = None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if grades:
+        unknown_grades = [g for g in grades if g.upper() not in set(Grade)]
+        if unknown_grades:
+            raise InvalidLead("grade", f"unknown grade {unknown_grades[0]!r}: use one of {', '.join(Grade)}")
         conditions.append(LeadDB.grade.in_([g.upper() for g in grades]))
     if statuses:
         unknown = [s for s in statuses if s not in set(LeadStatus)]
@@ -145,11 +153,11 @@ def filters(db: Session, *, grades: Sequence[str] = (), statuses: Sequence[LeadS
     if tag:
         conditions.append(has_tag(db, tag))
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        pattern = f"%{like_escaped(search.strip().lower())}%"
         full_name = func.lower(func.coalesce(LeadDB.first_name, "") + " " + func.coalesce(LeadDB.last_name, ""))
-        conditions.append(or_(full_name.like(pattern), LeadDB.email.like(pattern),
-                              func.lower(LeadDB.company_name).like(pattern),
-                              cast(LeadDB.company_domain, String).like(pattern)))
+        conditions.append(or_(full_name.like(pattern, escape="\\"), LeadDB.email.like(pattern, escape="\\"),
+                              func.lower(LeadDB.company_name).like(pattern, escape="\\"),
+                              cast(LeadDB.company_domain, String).like(pattern, escape="\\")))
     return conditions
 
 
