@@ -17,9 +17,9 @@ from aicmo.cam.outreach.tasks.schemas import ContactFormTaskRead, LinkedInTaskRe
 from aicmo.db.base import utcnow
 
 
-def _reads() -> Select[OperatorTaskDB, str | None, str | None, str | None, MessageStatus | None]:
+def _reads() -> Select[OperatorTaskDB, str | None, str | None, str | None, str | None, MessageStatus | None]:
     return (select(OperatorTaskDB, LeadDB.first_name, LeadDB.last_name, LeadDB.company_name,
-                   OutreachMessageDB.status)
+                   LeadDB.sales_navigator_url, OutreachMessageDB.status)
             .join(LeadDB, LeadDB.id == OperatorTaskDB.lead_id)
             .outerjoin(OutreachMessageDB, OutreachMessageDB.id == OperatorTaskDB.message_id))
 
@@ -33,7 +33,8 @@ def _read(row: Any) -> TaskRead:
     if task.kind is TaskKind.LINKEDIN:
         assert task.action is not None and task.provider is not None  # every LinkedIn step has both
         return LinkedInTaskRead(kind=task.action, provider=task.provider, profile_url=task.url, note=task.body,
-                                message_id=task.message_id, external_id=task.external_id, **seen)
+                                sales_navigator_url=row.sales_navigator_url, message_id=task.message_id,
+                                external_id=task.external_id, **seen)
     assert task.message_id is not None  # a form is only ever left to a person for a message
     return ContactFormTaskRead(message_id=task.message_id, form_url=task.url, reason=task.reason or "",
                                subject=task.subject, body=task.body, message_status=row.status, **seen)

@@ -31,6 +31,8 @@ def _print_linkedin(task: LinkedInTaskRead) -> None:
     console.print(f"[bold]#{task.id}[/] {task.kind.value.replace('_', ' ')} to [bold]{escape(who)}[/]{company}"
                   f" — {task.status.value}", highlight=False, soft_wrap=True)
     console.print(f"    {task.profile_url}", highlight=False, soft_wrap=True)
+    if task.sales_navigator_url:
+        console.print(f"    Sales Navigator: {task.sales_navigator_url}", highlight=False, soft_wrap=True)
     label = "note" if task.kind.value == "connection_request" else "message"
     if task.note:
         console.print(f"    {label}: {escape(task.note)}", highlight=False, soft_wrap=True)

@@ -21,6 +21,7 @@ class LinkedInTaskRead(BaseModel):
     lead_name: str
     company: str | None
     profile_url: str
+    sales_navigator_url: str | None = Field(None, description="The lead in Sales Navigator, when an import gave it.")
     note: str
     message_id: str | None
     campaign_id: int | None
