@@ -5,19 +5,18 @@ import codecs
 import csv
 import io
 import itertools
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import ijson
 
 from aicmo.cam.leads.encoding import FALLBACKS, file_evidence
+from aicmo.cam.leads.json_records import flatten, jsonl_object, yajl_message
 from aicmo.errors import ImportFileError
 
 SAMPLE_BYTES = 1 << 20  # the format and delimiter are decided on this much
@@ -137,18 +136,18 @@ class LeadFile:
             raise self._decode_error(exc) from None
         except ijson.JSONError as exc:
             raise ImportFileError(f"{self.path.name} is not valid JSON at record {number + 1}: "
-                                  f"{_yajl_message(exc)}") from None
+                                  f"{yajl_message(exc)}") from None
 
     def _jsonl_rows(self) -> Iterator[RawRow]:
         try:
             for number, line in enumerate(self._text, 1):
                 if line.strip():
-                    yield RawRow(number, self._record(_jsonl_object(self.path, number, line)))
+                    yield RawRow(number, self._record(jsonl_object(self.path, number, line)))
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 
     def _record(self, item: dict[str, Any]) -> dict[str, str]:
-        flat = _flatten(item, {})
+        flat = flatten(item, {})
         if self.max_columns and len(flat) > self.max_columns:
             if not self.headers:
                 raise ImportFileError(f"{self.path.name} record 1 has {_too_wide(len(flat), self.max_columns)}")
@@ -297,58 +296,6 @@ def _fit(headers: list[str], record: list[str]) -> dict[str, str] | None:
     if any(extra):
         values[EXTRA] = "; ".join(extra)
     return values
-
-
-def _jsonl_object(path: Path, number: int, line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{path.name} line {number} is not valid JSON: {exc.msg} "
-                              f"(column {exc.colno})") from None
-    if not isinstance(item, dict):
-        raise ImportFileError(f"{path.name} line {number} is not a JSON object")
-    return item
-
-
-def _flatten(item: dict[str, Any], out: dict[str, str], prefix: str = "") -> dict[str, str]:
-    for key, value in item.items():
-        if isinstance(value, dict) and value:
-            _flatten(value, out, f"{prefix}{key}.")
-        else:
-            out[f"{prefix}{key}"] = _text(value)
-    return out
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
-        return "; ".join(text for text in map(_text, value) if text)
-    if isinstance(value, dict | list):
-        return json.dumps(value, default=_text, ensure_ascii=False) if value else ""
-    return str(value)
-
-
-def _decimal_text(value: Decimal) -> str:
-    if not value.is_finite() or abs(value.adjusted()) > 30:
-        return str(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value, "f")
-
-
-def _yajl_message(exc: Exception) -> str:
-    text = exc.args[0] if exc.args else ""
-    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    message = lines[0] if lines else "malformed JSON"
-    return f"{message} near {lines[1]!r}" if len(lines) > 1 and "right here" not in lines[1] else message
 
 
 def _line_at(path: Path, offset: int) -> int:
