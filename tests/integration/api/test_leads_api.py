@@ -152,18 +152,21 @@ def test_a_csv_upload_reports_inserted_merged_and_rejected_rows_with_their_lines
         ["Ann", "Lee", "CTO", "Beta", "ANN@beta.io", "", "US"],  # line 4: the same as line 2
         ["Stored", "Doe", "VP Sales", "Acme", "stored@acme.io", "", "US"],  # line 5: already stored
         ["Cy", "", "", "", "", "", "FR"],  # line 6: no way to reach
-        ["Di", "Ng", "T" * 301, "Delta", "di@delta.io", "", "US"],  # line 7: a title longer than its column
+        ["Di", "Ng", "T" * 301, "Delta", "di@delta.io", "", "US"],  # line 7: kept without its over-long title
     ])
     response = upload(api, "apollo.csv", content.encode())
     assert response.status_code == 200, response.text
     report = response.json()
     assert (report["file"], report["format"], report["dry_run"]) == ("apollo.csv", "csv", False)
-    assert (report["read"], report["inserted"], report["merged"], report["rejected"]) == (6, 1, 2, 3)
-    assert [(r["line"], r["field"]) for r in report["rejections"]] == [(3, "email"), (6, None), (7, "title")]
+    assert (report["read"], report["inserted"], report["merged"], report["rejected"]) == (6, 2, 2, 2)
+    assert [(r["line"], r["field"]) for r in report["rejections"]] == [(3, "email"), (6, None)]
+    assert report["flagged"] == 1
+    assert report["flags"] == [
+        {"line": 7, "field": "title", "reason": "too long (301 characters; at most 300); left out"}]
     assert "not a valid address" in report["rejections"][0]["reason"]
     assert report["rejections"][0]["values"]["Email"] == "not-an-email"
     assert api.client.get("/api/leads", params={"q": "ann@beta.io"}).json()["items"][0]["title"] == "CTO"
-    assert api.client.get("/api/leads").json()["total"] == 2
+    assert api.client.get("/api/leads").json()["total"] == 3
 
 
 def test_a_json_upload_with_a_column_map_and_a_dry_run_stores_nothing(api: Api) -> None:
