@@ -164,11 +164,13 @@ def _phone(raw: str | None, default_region: str | None, country: str | None) -> 
 def _linkedin(fields: Mapping[str, str], dropped: list[RowRejected] | None) -> tuple[str | None, str | None]:
     """(public profile URL, Sales Navigator link): a Sales Navigator link in the profile column is kept apart."""
     profile, sales = fields.get("linkedin_url"), fields.get("sales_navigator_url")
-    if profile and is_sales_navigator_url(profile):
-        profile, sales = None, sales or profile
-    checked = {"linkedin_url": profile or "", "sales_navigator_url": sales or ""}
-    return (_checked(checked, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL", dropped),
-            _checked(checked, "sales_navigator_url", sales_navigator_url, "not a Sales Navigator link", dropped))
+    if profile and "/sales/" in profile and is_sales_navigator_url(profile):
+        fields = {"sales_navigator_url": sales or profile}
+    profile_url = _checked(fields, "linkedin_url", canonical_linkedin_url, "not a LinkedIn profile URL", dropped)
+    if "sales_navigator_url" not in fields:
+        return profile_url, None
+    return profile_url, _checked(fields, "sales_navigator_url", sales_navigator_url, "not a Sales Navigator link",
+                                 dropped)
 
 
 def _unreachable(dropped: list[RowRejected] | None, sales_url: str | None) -> RowRejected:
