@@ -14,7 +14,7 @@ from aicmo.cam.outcomes import service as outcomes
 from aicmo.cam.outcomes.importing import import_rows
 from aicmo.cam.outcomes.models import OutcomeKind
 from aicmo.cam.outcomes.schemas import OutcomeCreate, OutcomeImportResult, OutcomeRead
-from aicmo.errors import AicmoError, InvalidOutcome
+from aicmo.errors import AicmoError, ImportFileError, InvalidOutcome
 
 CRM = "crm"  # deal ids from files and from the webhook share one namespace unless a source is named
 _ANSWERS = (InboundKind.REPLY, InboundKind.AUTO_REPLY, InboundKind.UNSUBSCRIBE)
@@ -51,6 +51,9 @@ def import_outcomes(db: Session, path: Path | str, *, source: str = CRM,
     currency = outcomes.currency_code(default_currency)
     try:
         with open_lead_file(path) as file:
+            if file.bad_lines:  # a deal's amount or stage read with a replaced byte would be a guess: refuse
+                raise ImportFileError(f"{file.path.name} line {file.bad_lines[0]} is not valid UTF-8; re-save the "
+                                      "file as UTF-8")
             result = import_rows(db, file.headers, file.rows(), source=source, default_currency=currency)
     except AicmoError:
         db.rollback()

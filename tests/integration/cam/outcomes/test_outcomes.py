@@ -124,6 +124,15 @@ def test_a_file_that_breaks_midway_writes_nothing(db: Session, tmp_path: Path) -
     assert stored(db) == []
 
 
+def test_a_utf8_file_with_a_byte_that_is_not_utf8_is_refused_naming_its_line(db: Session, tmp_path: Path) -> None:
+    lead(db, "Jane")
+    export = tmp_path / "deals.csv"
+    export.write_bytes("email,stage,amount,note\njane@jane.io,won,5,Zoë\n".encode() + b"jane@jane.io,won,7,\xff\n")
+    with pytest.raises(ImportFileError, match="deals.csv line 3 is not valid UTF-8"):
+        ops.import_outcomes(db, export)
+    assert stored(db) == []
+
+
 def test_a_positive_reply_becomes_an_outcome_and_a_correction_moves_it(db: Session) -> None:
     jane = lead(db, "Jane")
     message = messages.create(db, lead_id=jane, body="Hi", subject="Hello", now=NOW)
