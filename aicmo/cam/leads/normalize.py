@@ -45,6 +45,8 @@ __all__ = [
 
 MAX_VALUE_LENGTH = 1000
 UNREACHABLE = "unreachable: no email, LinkedIn URL or website"
+_REACH_FIELDS = frozenset({"email", "linkedin_url", "sales_navigator_url", "website", "company_domain",
+                           "contact_form_url"})
 
 
 class RowRejected(Exception):
@@ -174,8 +176,10 @@ def _linkedin(fields: Mapping[str, str], dropped: list[RowRejected] | None) -> t
 
 
 def _unreachable(dropped: list[RowRejected] | None, sales_url: str | None) -> RowRejected:
-    if dropped:
-        return dropped[0]
+    """Why a row reaches no one: the first contact field left out, if any, else what it lacks."""
+    left_out = [problem for problem in dropped or () if problem.field in _REACH_FIELDS]
+    if left_out:
+        return left_out[0]
     if sales_url:
         return RowRejected("linkedin_url", "a Sales Navigator link, not a public profile, and no email or website")
     return RowRejected(None, UNREACHABLE)

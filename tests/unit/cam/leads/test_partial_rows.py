@@ -61,6 +61,12 @@ def test_a_sales_navigator_link_alone_does_not_reach_anyone() -> None:
         kept({"full_name": "Ann Flowers"})
 
 
+def test_a_row_that_reaches_no_one_is_refused_as_unreachable_whatever_else_was_left_out() -> None:
+    with pytest.raises(RowRejected) as info:
+        kept({"first_name": "Jane", "title": "t" * 5000})
+    assert (info.value.field, info.value.reason) == (None, UNREACHABLE)
+
+
 def test_an_over_long_field_is_left_out_and_a_long_custom_value_cut() -> None:
     lead, dropped = kept({"email": "j@acme.io", "title": "t" * 5000}, {"Notes": "n" * 50, "Bad": "a\x00b"},
                          max_custom=10)
