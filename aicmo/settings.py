@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     guard_window_hours: float = 24.0  # ... and over the last hours
     guard_min_sends: int = 20  # fewer sends than this in a window say nothing yet
 
+    # The dashboard reuses a campaign page's figures this long while no new send, event, reply or outcome arrived
+    # (0: computed on every view).
+    dashboard_cache_seconds: float = Field(default=60.0, ge=0)
+
     # Outgoing webhooks: delivered and failed deliveries are kept this many days for the log, then deleted (0: kept).
     webhook_delivery_retention_days: int = Field(default=30, ge=0)
 

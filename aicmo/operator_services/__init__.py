@@ -114,7 +114,7 @@ from aicmo.operator_services._outreach import (
     send_outreach_message,
     update_channel_config,
 )
-from aicmo.operator_services._reports import get_attribution
+from aicmo.operator_services._reports import get_attribution, get_data_version
 from aicmo.operator_services._tasks import (
     complete_form_task,
     complete_linkedin_task,
@@ -197,6 +197,7 @@ __all__ = [
     "get_campaign_status",
     "get_channel_config",
     "get_channel_metrics",
+    "get_data_version",
     "get_form_task",
     "get_grading_profile",
     "get_lead",

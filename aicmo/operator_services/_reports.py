@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from aicmo.cam.analytics.version import DataVersion, data_version
 from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By, Scope, attribution
@@ -25,3 +26,8 @@ def get_attribution(db: Session, *, campaign: int | str | None = None, model: Mo
     scope = Scope(campaign_id=campaign_id, kinds=frozenset(kinds) or MEETING_OR_BETTER,
                   lookback=timedelta(days=lookback_days), since=since, until=until)
     return attribution(db, scope, model, by, half_life=timedelta(days=half_life_days))
+
+
+def get_data_version(db: Session) -> DataVersion:
+    """A fingerprint of the rows reports count: it moves with every new send, event, reply and outcome."""
+    return data_version(db)

@@ -2,19 +2,22 @@
 
 import json
 import tomllib
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from aicmo import operator_services as ops
-from aicmo.cam.analytics.service import Funnel
+from aicmo.cam.analytics.service import CampaignReport, Funnel
 from aicmo.cam.attribution.rules import Model
+from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By
 from aicmo.cam.campaigns.schemas import CampaignRead
 from aicmo.web.dashboard.charts import funnel_chart
 from aicmo.web.dashboard.render import back_to, flash, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
+from aicmo.web.dashboard.snapshots import Snapshots
 
 router = APIRouter()
 MODELS = [model.value for model in Model]
@@ -32,6 +35,12 @@ channels = ["email", "linkedin"]
 subject = "A question about {{ company }}"
 body = "Hi {{ first_name | default('there') }}, ..."
 """
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    report: CampaignReport
+    attribution: AttributionReport
 
 
 class SpecError(ValueError):
@@ -86,17 +95,26 @@ def variant_rows(campaign: CampaignRead, by_variant: list[Funnel]) -> list[tuple
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
 def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
-                  by: str = "channel") -> HTMLResponse:
+                  by: str = "channel", fresh: bool = False) -> HTMLResponse:
     """Show a campaign's sequence, its funnel per channel, its A/B variants' reply rates, what earned its outcomes
     (by the attribution model and grouping chosen), and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
-    report = ops.get_campaign_report(db, campaign_id)
     chosen_model = Model(model) if model in MODELS else Model.LINEAR
     chosen_by = By(by) if by in BYS else By.CHANNEL
-    attribution = ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by)
-    return page(request, "campaign.html", campaign=campaign, report=report, chart=funnel_chart(report.total),
-                variants=variant_rows(campaign, report.by_variant), attribution=attribution, models=MODELS,
-                bys=BYS)
+
+    def figures() -> CampaignFigures:
+        return CampaignFigures(ops.get_campaign_report(db, campaign_id),
+                               ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by))
+
+    snapshots: Snapshots = request.app.state.snapshots
+    if fresh:
+        snapshots.clear()
+    snapshot = snapshots.get(("campaign", campaign_id, chosen_model, chosen_by), ops.get_data_version(db), figures)
+    shown: CampaignFigures = snapshot.value
+    return page(request, "campaign.html", campaign=campaign, report=shown.report,
+                chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),
+                attribution=shown.attribution,
+                models=MODELS, bys=BYS, computed_at=snapshot.computed_at)
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])
