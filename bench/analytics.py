@@ -49,7 +49,7 @@ from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
 
 ADMIN_URL = os.environ.get("AICMO_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-SCHEMA = "aicmo_bench_analytics"
+SCHEMA = os.environ.get("AICMO_BENCH_SCHEMA", "aicmo_bench_analytics")
 TARGET_MS, PAGE_TARGET_MS = 1000.0, 300.0
 OUTCOME_MIX = ["positive_reply"] * 30 + ["meeting"] * 30 + ["opportunity"] * 15 + ["won"] * 20 + ["lost"] * 5
 
@@ -244,15 +244,17 @@ def concurrent_views(base: str, key: str, requests: int, clients: int) -> list[f
     lock = threading.Lock()
 
     def client() -> None:
-        with logged_in(base, key) as http:
-            try:
-                page_time(http)
-                for _ in range(requests):
-                    elapsed = page_time(http)
-                    with lock:
-                        timings.append(elapsed)
-            except RuntimeError as exc:
-                problems.append(str(exc))
+        http = logged_in(base, key)
+        try:
+            page_time(http)
+            for _ in range(requests):
+                elapsed = page_time(http)
+                with lock:
+                    timings.append(elapsed)
+        except RuntimeError as exc:
+            problems.append(str(exc))
+        finally:
+            http.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -277,8 +279,11 @@ def measure_page(url: str, requests: int, clients: int) -> None:
         key = ops.create_api_key(db, f"bench-{uuid.uuid4().hex[:6]}").secret
     engine.dispose()
     with serving(url, 60) as base:
-        with logged_in(base, key) as http:
+        http = logged_in(base, key)
+        try:
             print(f"{'campaign page, first view (figures counted)':<58} {page_time(http):6.0f} ms")
+        finally:
+            http.close()
         percentiles(f"campaign page, {clients} clients × {requests}, figures reused",
                     concurrent_views(base, key, requests, clients), PAGE_TARGET_MS)
     with serving(url, 0) as base:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from aicmo.cam.attribution.rules import NOTHING, START, Journey, Model, Touch, Transitions, attribute
@@ -82,8 +82,16 @@ def _outcome_query(scope: Scope, *columns: Any) -> Any:
     return query
 
 
-def _outcomes(db: Session, scope: Scope) -> list[OutcomeDB]:
-    return list(db.scalars(_outcome_query(scope, OutcomeDB).order_by(OutcomeDB.occurred_at, OutcomeDB.id)))
+class Outcome(NamedTuple):
+    lead_id: int
+    occurred_at: datetime
+    value_cents: int | None
+    currency: str | None
+
+
+def _outcomes(db: Session, scope: Scope) -> list[Outcome]:
+    query = _outcome_query(scope, OutcomeDB.lead_id, OutcomeDB.occurred_at, OutcomeDB.value_cents, OutcomeDB.currency)
+    return [Outcome(*row) for row in db.execute(query.order_by(OutcomeDB.occurred_at, OutcomeDB.id))]
 
 
 def _outcome_leads(scope: Scope) -> Any:
@@ -94,14 +102,17 @@ def _outcome_leads(scope: Scope) -> Any:
 def _touch_rows(scope: Scope, by: By, *, leads: Any = None) -> Any:
     """(lead, when, order, label) of every touch in the scope: sent, and not an email that bounced back later.
     Ordered by lead and time, the order journeys are read in."""
-    bounced = exists().where(E.message_id == A.message_id, E.kind == EventKind.HARD_BOUNCE,
-                             E.channel == Channel.EMAIL, E.occurred_at >= A.started_at)
+    # Written as one NOT EXISTS (not "not email, or no bounce") so the database can anti-join it in one pass.
+    bounced = exists().where(A.channel == Channel.EMAIL, E.message_id == A.message_id,
+                             E.kind == EventKind.HARD_BOUNCE, E.channel == Channel.EMAIL,
+                             E.occurred_at >= A.started_at)
     query = (select(A.lead_id.label("lead_id"), A.started_at.label("at"), A.id.label("seq"),
                     _label_column(by).label("label"))
-             .select_from(A).join(M, M.id == A.message_id)
-             .where(A.status == SendStatus.SENT, ~and_(A.channel == Channel.EMAIL, bounced)))
-    if by is By.CAMPAIGN:
-        query = query.outerjoin(CampaignDB, CampaignDB.id == M.campaign_id)
+             .select_from(A).where(A.status == SendStatus.SENT, ~bounced))
+    if by in (By.STEP, By.VARIANT):
+        query = query.join(M, M.id == A.message_id)
+    elif by is By.CAMPAIGN:
+        query = query.outerjoin(CampaignDB, CampaignDB.id == A.campaign_id)
     if leads is not None:  # already within the scope
         query = query.where(A.lead_id.in_(leads))
     elif scope.campaign_id is not None:
@@ -115,10 +126,8 @@ def _touches(db: Session, scope: Scope, by: By, leads: Any) -> dict[int, list[To
     """The touches of the leads this query selects, oldest first."""
     touches: dict[int, list[Touch]] = defaultdict(list)
     shown: dict[str, str] = {}
-    for lead_id, at, _, label in db.execute(_touch_rows(scope, by, leads=leads)):
+    for lead_id, at, _, label in db.execute(_touch_rows(scope, by, leads=leads)):  # in order of lead and time
         touches[lead_id].append(Touch(shown.get(label) or shown.setdefault(label, _display(by, label)), at))
-    for lead_touches in touches.values():
-        lead_touches.sort(key=lambda touch: touch.at)
     return touches
 
 
@@ -145,7 +154,7 @@ def _idle_transitions(db: Session, scope: Scope, by: By, converted: Any) -> Tran
     return counted
 
 
-def _journeys(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], scope: Scope,
+def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope,
               weight: Any) -> list[Journey]:
     journeys = []
     for outcome in outcomes:
