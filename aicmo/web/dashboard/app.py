@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicmo.errors import AicmoError
 from aicmo.settings import Settings
-from aicmo.web.dashboard import auth, campaigns, channels, leads, mailboxes, overview, tasks
+from aicmo.web.dashboard import auth, campaigns, channels, downloads, leads, mailboxes, overview, tasks
 from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import base_path, page
 from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
@@ -30,7 +30,8 @@ def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") ->
     dashboard.state.snapshots = Snapshots(settings.dashboard_cache_seconds)
     dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, leads, campaigns, mailboxes, tasks, channels):
+    # The CSV downloads first: /leads/grades.csv is not a lead's page.
+    for module in (auth, downloads, overview, leads, campaigns, mailboxes, tasks, channels):
         dashboard.include_router(module.router)
 
     @dashboard.middleware("http")
