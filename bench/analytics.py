@@ -3,9 +3,9 @@
     python bench/analytics.py [--leads 100000] [--attempts 1000000] [--outcomes 10000] [--runs 5]
                               [--page-requests 200] [--clients 4] [--keep]
 
-A fresh schema is filled with COPY: N leads in one campaign of three steps (two variants on the first), each
-step's message tried on email, then handed to LinkedIn and done there, and one message in three also posted
-through a contact form, until the attempts reach --attempts; one email attempt in 40 refused on the spot and one
+A fresh schema is filled with COPY: N leads, first written to over the 60 days from 75 days ago, in one campaign
+of three steps (two variants on the first), each step's message tried on email, then handed to LinkedIn and done
+there, and one message in three also posted through a contact form, until the attempts reach --attempts; one email attempt in 40 refused on the spot and one
 in 40 bounced later (their delivery events), one lead in 30 answering; --outcomes outcomes (positive replies,
 meetings, open, won and lost deals with values in EUR) on leads that were reached.
 
@@ -77,6 +77,11 @@ def _copy(connection: psycopg.Connection[Any], table: str, columns: list[str], r
     return count
 
 
+def lead_start(start: datetime, lead: int) -> datetime:
+    """When the campaign first wrote to the lead: leads spread over its first 60 days."""
+    return start + timedelta(minutes=(lead * 37) % (60 * 24 * 60))
+
+
 def _history(leads: int, attempts: int, rand: random.Random, start: datetime) -> Iterator[tuple[str, Any]]:
     """("message" | "attempt" | "event", row) for every lead's steps, until `attempts` attempts were written (about
     ten a lead) or every lead has its three steps."""
@@ -84,8 +89,7 @@ def _history(leads: int, attempts: int, rand: random.Random, start: datetime) ->
     while written < attempts and lead < leads:
         lead += 1
         for step in range(3):
-            message, at = str(uuid.UUID(int=rand.getrandbits(128))), start + timedelta(days=step * 3,
-                                                                                         minutes=lead % 1440)
+            message, at = str(uuid.UUID(int=rand.getrandbits(128))), lead_start(start, lead) + timedelta(days=step * 3)
             variant = "ab"[lead % 2] if step == 0 else None
             yield "message", (message, lead, 1, step, '["email", "linkedin", "contact_form"]', 1, "linkedin",
                               "Hello", "Body", variant, "sent", 2, 0, at, at, "ABCD"[lead % 4])
@@ -109,7 +113,9 @@ def _history(leads: int, attempts: int, rand: random.Random, start: datetime) ->
 
 def fill(leads: int, attempts: int, outcomes: int) -> float:
     started = time.perf_counter()
-    rand, start = random.Random(7), datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    # The campaign started 75 days ago, so the page's daily and weekly charts have the last weeks' figures to draw.
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=75)
+    rand = random.Random(7)
     rows: dict[str, list[tuple[Any, ...]]] = {"message": [], "attempt": [], "event": []}
     for kind, row in _history(leads, attempts, rand, start):
         rows[kind].append(row)
@@ -139,7 +145,8 @@ def fill(leads: int, attempts: int, outcomes: int) -> float:
         _copy(connection, "outcomes", ["lead_id", "kind", "value_cents", "currency", "occurred_at", "source",
                                        "created_at", "updated_at"],
               ((lead, kind, rand.choice([240000, 480000, 960000]) if kind in ("opportunity", "won", "lost") else None,
-                "EUR" if kind in ("opportunity", "won", "lost") else None, start + timedelta(days=12), "bench",
+                "EUR" if kind in ("opportunity", "won", "lost") else None, lead_start(start, lead) + timedelta(days=12),
+                "bench",
                 start, start) for lead, kind in ((lead, rand.choice(OUTCOME_MIX)) for lead in chosen)))
         connection.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.leads', 'id'), {leads})")
         connection.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.campaigns', 'id'), 1)")
