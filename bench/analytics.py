@@ -5,9 +5,10 @@
 
 A fresh schema is filled with COPY: N leads, first written to over the 60 days from 75 days ago, in one campaign
 of three steps (two variants on the first), each step's message tried on email, then handed to LinkedIn and done
-there, and one message in three also posted through a contact form, until the attempts reach --attempts; one email attempt in 40 refused on the spot and one
-in 40 bounced later (their delivery events), one lead in 30 answering; --outcomes outcomes (positive replies,
-meetings, open, won and lost deals with values in EUR) on leads that were reached.
+there, and one message in three also posted through a contact form, until the attempts reach --attempts; one
+email attempt in 40 refused on the spot and one in 40 bounced later (their delivery events), one lead in 30
+answering; --outcomes outcomes (positive replies, meetings, open, won and lost deals with values in EUR) on leads
+that were reached, twelve days after the lead was first written to.
 
 Measured in this process, --runs times each, after one warm-up:
 - baseline: a plain GROUP BY over the same rows (the campaign's attempts counted per channel and status);
