@@ -1,7 +1,7 @@
 """The operator API: the functions the CLI, the REST API and the dashboard call, session first.
 
 The functions live in one module per concern (leads, outreach, campaigns, mailboxes, listening, access,
-webhooks, operator tasks); this package is their one public face, with the errors they raise.
+webhooks, operator tasks, costs and reports); this package is their one public face, with the errors they raise.
 """
 
 from aicmo.cam.auth.service import ApiKeyError
@@ -20,6 +20,7 @@ from aicmo.errors import (
     GradingProfileStateError,
     InvalidCallback,
     InvalidCampaign,
+    InvalidCost,
     InvalidLead,
     InvalidOutcome,
     InvalidSignature,
@@ -51,6 +52,7 @@ from aicmo.operator_services._campaigns import (
     stop_campaign,
     stop_outreach,
 )
+from aicmo.operator_services._costs import get_costs, get_roi, update_costs
 from aicmo.operator_services._leads import (
     create_lead,
     delete_lead,
@@ -161,6 +163,7 @@ __all__ = [
     "InvalidCallback",
     "InvalidCampaign",
     "InvalidChannelConfig",
+    "InvalidCost",
     "InvalidLead",
     "InvalidMailbox",
     "InvalidOutcome",
@@ -205,6 +208,7 @@ __all__ = [
     "get_campaign_status",
     "get_channel_config",
     "get_channel_metrics",
+    "get_costs",
     "get_data_version",
     "get_form_task",
     "get_grade_distribution",
@@ -218,6 +222,7 @@ __all__ = [
     "get_message",
     "get_outreach_history",
     "get_queue_status",
+    "get_roi",
     "get_suppression",
     "get_task",
     "get_trends",
@@ -273,6 +278,7 @@ __all__ = [
     "unsubscribe_by_link",
     "unsuppress",
     "update_channel_config",
+    "update_costs",
     "update_lead",
     "update_mailbox",
     "update_webhook_subscription",

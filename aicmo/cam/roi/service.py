@@ -1,0 +1,149 @@
+"""The ROI report of one campaign: what each channel cost (from its attempts, mailboxes, seats and operator tasks),
+what the outcomes of the leads it wrote to were worth (split by channel with an attribution model), and how its
+leads converted by grade. Plain reads; never commits."""
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from aicmo.cam.attribution.rules import Model
+from aicmo.cam.attribution.schemas import AttributionReport
+from aicmo.cam.attribution.service import By, Scope, attribution
+from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.costs import service as costs
+from aicmo.cam.costs.models import ChannelCostDB
+from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.outcomes.models import MEETING_OR_BETTER, OutcomeDB, OutcomeKind
+from aicmo.cam.outreach.domain import Channel, SendStatus
+from aicmo.cam.outreach.models import OutreachAttemptDB as A
+from aicmo.cam.outreach.models import OutreachMessageDB as M
+from aicmo.cam.outreach.tasks.models import CHANNELS, OperatorTaskDB, TaskKind, TaskStatus
+from aicmo.cam.roi import rules
+from aicmo.cam.roi.schemas import ChannelRoi, GradeRoi, RoiFigures, RoiReport
+
+UNGRADED = "(ungraded)"
+BY_HAND = "tasks"  # the LinkedIn provider that leaves each step to a person; `webhook` is an automation
+
+
+def _usage(db: Session, campaign_id: int, seats: int) -> tuple[dict[Channel, rules.Usage], Any, Any]:
+    """Per channel: messages accepted, the units its monthly fee is for, and tasks done by hand; and the first
+    and last attempt's time."""
+    sent = A.status == SendStatus.SENT
+    rows = db.execute(select(A.channel, func.sum(case((sent, 1), else_=0)),
+                             func.sum(case((A.status.in_((SendStatus.SENT, SendStatus.PENDING)), 1), else_=0)),
+                             func.count(func.distinct(case((sent, A.mailbox_id)))),
+                             func.min(A.started_at), func.max(A.started_at))
+                      .where(A.campaign_id == campaign_id).group_by(A.channel)).all()
+    tasks = {kind: count for kind, count in db.execute(select(OperatorTaskDB.kind, func.count()).where(
+        OperatorTaskDB.campaign_id == campaign_id, OperatorTaskDB.status.in_((TaskStatus.DONE, TaskStatus.FAILED)),
+        or_(OperatorTaskDB.kind == TaskKind.FORM, OperatorTaskDB.provider == BY_HAND)).group_by(
+        OperatorTaskDB.kind))}
+    done = {CHANNELS[kind]: count for kind, count in tasks.items()}
+    usage: dict[Channel, rules.Usage] = {}
+    for channel, messages, used, mailboxes, _, _ in rows:
+        units = {Channel.EMAIL: mailboxes, Channel.LINKEDIN: seats if used else 0}.get(channel, 1 if used else 0)
+        usage[channel] = rules.Usage(messages=int(messages or 0), units=int(units), tasks=done.get(channel, 0))
+    for channel, count in done.items():
+        usage.setdefault(channel, rules.Usage(tasks=count))
+    return usage, min((r[4] for r in rows), default=None), max((r[5] for r in rows), default=None)
+
+
+def _credits(report: AttributionReport, currency: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Outcomes and their value in the currency credited per channel."""
+    return ({row.key: row.outcomes for row in report.rows},
+            {row.key: row.value.get(currency, 0.0) for row in report.rows})
+
+
+def _money(cents: float) -> float:
+    return round(cents / 100, 2)
+
+
+def _figures(cost: float, pipeline: float, revenue: float, meetings: float, won: float) -> dict[str, Any]:
+    return {"cost": round(cost, 2), "pipeline": round(pipeline, 2), "revenue": round(revenue, 2),
+            "meetings": meetings, "won": won, "roi": rules.roi(revenue, cost),
+            "cost_per_meeting": rules.per(cost, meetings), "cost_per_won": rules.per(cost, won)}
+
+
+def _grades(db: Session, campaign_id: int, currency: str) -> tuple[list[GradeRoi], list[float], list[float], int]:
+    """Per grade: leads, those with a meeting or better, their pipeline and revenue; and the scores of the leads
+    that converted and of those that did not."""
+    leads = select(M.lead_id).where(M.campaign_id == campaign_id).distinct()
+    graded = db.execute(select(LeadDB.id, LeadDB.grade, LeadDB.score).where(LeadDB.id.in_(leads))).all()
+    converted: set[int] = set()
+    value: dict[tuple[int, OutcomeKind], int] = defaultdict(int)
+    for lead_id, kind, cents, in_currency in db.execute(select(
+            OutcomeDB.lead_id, OutcomeDB.kind, OutcomeDB.value_cents, OutcomeDB.currency).where(
+            OutcomeDB.lead_id.in_(leads), OutcomeDB.kind.in_(MEETING_OR_BETTER))):
+        converted.add(lead_id)
+        if cents is not None and in_currency == currency:
+            value[(lead_id, kind)] += cents
+    by_grade: dict[str, list[int]] = defaultdict(list)
+    for lead_id, grade, _ in graded:
+        by_grade[grade or UNGRADED].append(lead_id)
+    rows = []
+    for grade in sorted(by_grade, key=lambda g: (g == UNGRADED, g)):
+        ids = by_grade[grade]
+        revenue = _money(sum(value[(i, OutcomeKind.WON)] for i in ids))
+        hits = sum(1 for i in ids if i in converted)
+        pipeline = _money(sum(value[(i, OutcomeKind.OPPORTUNITY)] for i in ids))
+        rows.append(GradeRoi(grade=grade, leads=len(ids), meetings_or_better=hits,
+                             conversion=rules.rate(hits, len(ids)), pipeline=pipeline, revenue=revenue,
+                             revenue_per_1000_leads=rules.per_thousand(revenue, len(ids))))
+    scored = [(lead_id, score) for lead_id, _, score in graded if score is not None]
+    positive = [float(score) for lead_id, score in scored if lead_id in converted]
+    negative = [float(score) for lead_id, score in scored if lead_id not in converted]
+    return rows, positive, negative, len(graded)
+
+
+def _channel_row(key: str, stored: dict[Channel, ChannelCostDB], usage: dict[Channel, rules.Usage], days: int,
+                 met: dict[str, float], pipeline: dict[str, float], revenue: dict[str, float],
+                 deals: dict[str, float]) -> ChannelRoi:
+    """One channel's cost from its rates and usage, beside what the model credited it; "(no touch)" costs nothing."""
+    channel = Channel(key) if key in {c.value for c in Channel} else None
+    row = stored.get(channel) if channel else None
+    rates = rules.Rates(row.per_message_cents, row.per_month_cents, row.task_minutes,
+                        row.hourly_rate_cents) if row else rules.Rates()
+    used = usage.get(channel, rules.Usage()) if channel else rules.Usage()
+    cost = rules.channel_cost(rates, used, days)
+    return ChannelRoi(channel=key, messages=used.messages, units=used.units, tasks=used.tasks,
+                      messages_cost=_money(cost.messages_cents), monthly_cost=_money(cost.monthly_cents),
+                      tasks_cost=_money(cost.tasks_cents),
+                      **_figures(cost.total_cents / 100, pipeline.get(key, 0.0), revenue.get(key, 0.0),
+                                 met.get(key, 0.0), deals.get(key, 0.0)))
+
+
+def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
+               half_life: timedelta = timedelta(days=7)) -> RoiReport:
+    """Cost, pipeline, revenue and ROI of a campaign, overall, per channel (by the model) and per grade."""
+    stored = costs.stored(db)
+    currency = costs.currency_of(stored)
+    linkedin = stored.get(Channel.LINKEDIN)
+    usage, first, last = _usage(db, campaign.id, linkedin.seats if linkedin else 1)
+    days = rules.active_days(first, last)
+
+    def credited(kind: OutcomeKind) -> AttributionReport:
+        return attribution(db, Scope(campaign_id=campaign.id, kinds=frozenset({kind})), model, By.CHANNEL,
+                           half_life=half_life)
+
+    meetings, opportunities, won = credited(OutcomeKind.MEETING), credited(OutcomeKind.OPPORTUNITY), credited(
+        OutcomeKind.WON)
+    met, _ = _credits(meetings, currency)
+    _, pipeline = _credits(opportunities, currency)
+    deals, revenue = _credits(won, currency)
+    names = [channel.value for channel in Channel]
+    channels = [_channel_row(key, stored, usage, days, met, pipeline, revenue, deals)
+                for key in [*names, *sorted((set(met) | set(pipeline) | set(deals)) - set(names))]]
+    total_revenue = won.value.get(currency, 0.0)
+    total = RoiFigures(**_figures(sum(c.cost for c in channels), opportunities.value.get(currency, 0.0),
+                                  total_revenue, float(meetings.outcomes), float(won.outcomes)))
+    grades, positive, negative, leads = _grades(db, campaign.id, currency)
+    others = sorted((set(opportunities.value) | set(won.value)) - {currency})
+    return RoiReport(campaign_id=campaign.id, campaign=campaign.name, model=model, currency=currency,
+                     first_day=first.date() if first else None, last_day=last.date() if last else None,
+                     active_days=days, leads=leads, total=total,
+                     revenue_per_1000_leads=rules.per_thousand(total_revenue, leads), channels=channels,
+                     grades=grades, scored_leads=len(positive) + len(negative),
+                     score_auc=rules.auc(positive, negative), other_currencies=others)
