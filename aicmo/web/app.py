@@ -15,6 +15,7 @@ from aicmo.cam.alerts.api import router as alerts_router
 from aicmo.cam.analytics.api import router as metrics_router
 from aicmo.cam.attribution.api import router as reports_router
 from aicmo.cam.campaigns.api import router as campaigns_router
+from aicmo.cam.costs.api import router as costs_router
 from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
 from aicmo.cam.leads.api import router as leads_router
@@ -26,6 +27,7 @@ from aicmo.cam.outreach.email.api import router as mailboxes_router
 from aicmo.cam.outreach.forms.api import router as form_tasks_router
 from aicmo.cam.outreach.linkedin.api import router as linkedin_callback_router
 from aicmo.cam.outreach.tasks.api import router as tasks_router
+from aicmo.cam.roi.api import router as roi_router
 from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
 from aicmo.cam.webhooks.api import router as outgoing_webhooks_router
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(metrics_router)
     app.include_router(outcomes_router)
     app.include_router(reports_router)
+    app.include_router(roi_router)
+    app.include_router(costs_router)
     app.include_router(tasks_router)
     app.include_router(form_tasks_router)
     app.include_router(suppressions_router)
