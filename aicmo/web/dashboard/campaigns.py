@@ -15,6 +15,7 @@ from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By
 from aicmo.cam.campaigns.schemas import CampaignRead
+from aicmo.cam.roi.schemas import RoiReport
 from aicmo.db.base import utcnow
 from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart
 from aicmo.web.dashboard.downloads import breakdown
@@ -47,6 +48,7 @@ class CampaignFigures:
     report: CampaignReport
     attribution: AttributionReport
     daily: DailySeries
+    roi: RoiReport
 
 
 class SpecError(ValueError):
@@ -112,8 +114,8 @@ def breakdown_charts(report: CampaignReport) -> list[tuple[str, str, list[Funnel
 def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
                   by: str = "channel", days: int = 30, fresh: bool = False) -> HTMLResponse:
     """Show a campaign's sequence, what happened day by day, its funnel per step, channel, grade and variant, its
-    A/B variants' reply rates, what earned its outcomes (by the attribution model and grouping chosen), and its
-    controls."""
+    A/B variants' reply rates, what earned its outcomes (by the attribution model and grouping chosen), what it cost
+    against what it brought, and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
     chosen_model = Model(model) if model in MODELS else Model.LINEAR
     chosen_by = By(by) if by in BYS else By.CHANNEL
@@ -122,7 +124,8 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
     def figures() -> CampaignFigures:
         return CampaignFigures(ops.get_campaign_report(db, campaign_id),
                                ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by),
-                               ops.get_campaign_daily(db, campaign_id, days=window))
+                               ops.get_campaign_daily(db, campaign_id, days=window),
+                               ops.get_roi(db, campaign=campaign_id, model=chosen_model))
 
     snapshots: Snapshots = request.app.state.snapshots
     if fresh:
@@ -133,9 +136,9 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
     shown: CampaignFigures = snapshot.value
     return page(request, "campaign.html", campaign=campaign, report=shown.report,
                 chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),
-                attribution=shown.attribution, models=MODELS, bys=BYS, computed_at=snapshot.computed_at,
-                daily=shown.daily, daily_chart=daily_chart(shown.daily.days), windows=WINDOWS,
-                breakdowns=breakdown_charts(shown.report))
+                attribution=shown.attribution, roi=shown.roi, models=MODELS, bys=BYS,
+                computed_at=snapshot.computed_at, daily=shown.daily, daily_chart=daily_chart(shown.daily.days),
+                windows=WINDOWS, breakdowns=breakdown_charts(shown.report))
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])
