@@ -30,7 +30,7 @@ from aicmo.clock import ManualClock
 from aicmo.db.base import utcnow
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
-from aicmo.demo.campaign import DEMO_CAMPAIGN
+from aicmo.demo.campaign import DEMO_CAMPAIGN, DEMO_COSTS
 from aicmo.demo.outcomes import answer_the_days_email, log_meetings_and_export_deals
 from aicmo.demo.sink import MailSink
 from aicmo.demo.site import DemoSites
@@ -75,6 +75,7 @@ def prepare(db: Session, leads_file: Path, site_base: str, smtp: tuple[str, int]
                      smtp_port=smtp[1], smtp_security=SmtpSecurity.NONE, daily_cap=500))
     db.commit()
     campaign = ops.create_campaign(db, DEMO_CAMPAIGN)
+    ops.update_costs(db, DEMO_COSTS)
     return imported, campaign.id
 
 
