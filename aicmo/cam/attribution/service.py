@@ -9,7 +9,7 @@ reads.
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -164,13 +164,8 @@ def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scop
     return journeys
 
 
-def attribution(db: Session, scope: Scope, model: Model, by: By, *,
-                half_life: timedelta = timedelta(days=7)) -> AttributionReport:
-    """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
-    outcomes = _outcomes(db, scope)
-    converted = _outcome_leads(scope)
-    touches = _touches(db, scope, by, converted)
-    idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+def _report(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], scope: Scope, model: Model, by: By,
+            half_life: timedelta, idle: Transitions | None) -> AttributionReport:
     counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life, idle=idle)
     values: dict[str, dict[str, float]] = {}
     for currency in sorted({o.currency for o in outcomes if o.currency and o.value_cents is not None}):
@@ -189,3 +184,25 @@ def attribution(db: Session, scope: Scope, model: Model, by: By, *,
     return AttributionReport(model=model, by=by, kinds=sorted(scope.kinds), lookback_days=scope.lookback.days,
                              half_life_days=half_life / timedelta(days=1), outcomes=total, value=value_total,
                              rows=rows)
+
+
+def attribution(db: Session, scope: Scope, model: Model, by: By, *,
+                half_life: timedelta = timedelta(days=7)) -> AttributionReport:
+    """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
+    converted = _outcome_leads(scope)
+    idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+    return _report(_outcomes(db, scope), _touches(db, scope, by, converted), scope, model, by, half_life, idle)
+
+
+def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
+                        half_life: timedelta = timedelta(days=7)) -> dict[OutcomeKind, AttributionReport]:
+    """One report per outcome kind of the scope, each as `attribution` would give it for that kind alone, from one
+    read of the outcomes and their touches."""
+    outcomes = _outcomes(db, scope)
+    touches = _touches(db, scope, by, _outcome_leads(scope))
+    reports = {}
+    for kind in sorted(scope.kinds):
+        alone = replace(scope, kinds=frozenset({kind}))
+        idle = _idle_transitions(db, alone, by, _outcome_leads(alone)) if model is Model.MARKOV else None
+        reports[kind] = _report([o for o in outcomes if o.kind == kind], touches, alone, model, by, half_life, idle)
+    return reports

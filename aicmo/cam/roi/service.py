@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
-from aicmo.cam.attribution.service import By, Scope, attribution
+from aicmo.cam.attribution.service import By, Scope, attribution_by_kind
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.costs import service as costs
 from aicmo.cam.costs.models import ChannelCostDB
@@ -25,6 +25,7 @@ from aicmo.cam.roi import rules
 from aicmo.cam.roi.schemas import ChannelRoi, GradeRoi, RoiFigures, RoiReport
 
 UNGRADED = "(ungraded)"
+CREDITED = (OutcomeKind.MEETING, OutcomeKind.OPPORTUNITY, OutcomeKind.WON)
 BY_HAND = "tasks"  # the LinkedIn provider that leaves each step to a person; `webhook` is an automation
 
 
@@ -69,33 +70,35 @@ def _figures(cost: float, pipeline: float, revenue: float, meetings: float, won:
 
 def _grades(db: Session, campaign_id: int, currency: str) -> tuple[list[GradeRoi], list[float], list[float], int]:
     """Per grade: leads, those with a meeting or better, their pipeline and revenue; and the scores of the leads
-    that converted and of those that did not."""
+    that converted and of those that did not. Counted by the database, per grade and score."""
     leads = select(M.lead_id).where(M.campaign_id == campaign_id).distinct()
-    graded = db.execute(select(LeadDB.id, LeadDB.grade, LeadDB.score).where(LeadDB.id.in_(leads))).all()
-    converted: set[int] = set()
-    value: dict[tuple[int, OutcomeKind], int] = defaultdict(int)
-    for lead_id, kind, cents, in_currency in db.execute(select(
-            OutcomeDB.lead_id, OutcomeDB.kind, OutcomeDB.value_cents, OutcomeDB.currency).where(
-            OutcomeDB.lead_id.in_(leads), OutcomeDB.kind.in_(MEETING_OR_BETTER))):
-        converted.add(lead_id)
-        if cents is not None and in_currency == currency:
-            value[(lead_id, kind)] += cents
-    by_grade: dict[str, list[int]] = defaultdict(list)
-    for lead_id, grade, _ in graded:
-        by_grade[grade or UNGRADED].append(lead_id)
+    converted = exists().where(OutcomeDB.lead_id == LeadDB.id, OutcomeDB.kind.in_(MEETING_OR_BETTER))
+    each = select(LeadDB.grade.label("grade"), LeadDB.score.label("score"),
+                  case((converted, 1), else_=0).label("converted")).where(LeadDB.id.in_(leads)).subquery()
+    counted = db.execute(select(each.c.grade, each.c.score, each.c.converted, func.count())
+                         .group_by(each.c.grade, each.c.score, each.c.converted)).all()
+    valued = (select(LeadDB.grade, OutcomeDB.kind, func.sum(OutcomeDB.value_cents))
+              .join(LeadDB, LeadDB.id == OutcomeDB.lead_id)
+              .where(OutcomeDB.lead_id.in_(leads), OutcomeDB.currency == currency,
+                     OutcomeDB.kind.in_((OutcomeKind.OPPORTUNITY, OutcomeKind.WON)))
+              .group_by(LeadDB.grade, OutcomeDB.kind))
+    value = {(grade or UNGRADED, kind): int(cents or 0) for grade, kind, cents in db.execute(valued)}
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    positive: list[float] = []
+    negative: list[float] = []
+    for grade, score, hit, count in counted:
+        totals[grade or UNGRADED][0] += count
+        totals[grade or UNGRADED][1] += count if hit else 0
+        if score is not None:
+            (positive if hit else negative).extend([float(score)] * count)
     rows = []
-    for grade in sorted(by_grade, key=lambda g: (g == UNGRADED, g)):
-        ids = by_grade[grade]
-        revenue = _money(sum(value[(i, OutcomeKind.WON)] for i in ids))
-        hits = sum(1 for i in ids if i in converted)
-        pipeline = _money(sum(value[(i, OutcomeKind.OPPORTUNITY)] for i in ids))
-        rows.append(GradeRoi(grade=grade, leads=len(ids), meetings_or_better=hits,
-                             conversion=rules.rate(hits, len(ids)), pipeline=pipeline, revenue=revenue,
-                             revenue_per_1000_leads=rules.per_thousand(revenue, len(ids))))
-    scored = [(lead_id, score) for lead_id, _, score in graded if score is not None]
-    positive = [float(score) for lead_id, score in scored if lead_id in converted]
-    negative = [float(score) for lead_id, score in scored if lead_id not in converted]
-    return rows, positive, negative, len(graded)
+    for grade in sorted(totals, key=lambda g: (g == UNGRADED, g)):
+        size, hits = totals[grade]
+        revenue = _money(value.get((grade, OutcomeKind.WON), 0))
+        rows.append(GradeRoi(grade=grade, leads=size, meetings_or_better=hits, conversion=rules.rate(hits, size),
+                             pipeline=_money(value.get((grade, OutcomeKind.OPPORTUNITY), 0)), revenue=revenue,
+                             revenue_per_1000_leads=rules.per_thousand(revenue, size)))
+    return rows, positive, negative, sum(size for size, _ in totals.values())
 
 
 def _channel_row(key: str, stored: dict[Channel, ChannelCostDB], usage: dict[Channel, rules.Usage], days: int,
@@ -124,12 +127,9 @@ def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
     usage, first, last = _usage(db, campaign.id, linkedin.seats if linkedin else 1)
     days = rules.active_days(first, last)
 
-    def credited(kind: OutcomeKind) -> AttributionReport:
-        return attribution(db, Scope(campaign_id=campaign.id, kinds=frozenset({kind})), model, By.CHANNEL,
-                           half_life=half_life)
-
-    meetings, opportunities, won = credited(OutcomeKind.MEETING), credited(OutcomeKind.OPPORTUNITY), credited(
-        OutcomeKind.WON)
+    credited = attribution_by_kind(db, Scope(campaign_id=campaign.id, kinds=frozenset(CREDITED)), model,
+                                   By.CHANNEL, half_life=half_life)
+    meetings, opportunities, won = (credited[kind] for kind in CREDITED)
     met, _ = _credits(meetings, currency)
     _, pipeline = _credits(opportunities, currency)
     deals, revenue = _credits(won, currency)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from aicmo import operator_services as ops
 from aicmo.cam.attribution.rules import NO_TOUCH, Model
 from aicmo.cam.attribution.schemas import AttributionReport
-from aicmo.cam.attribution.service import By
+from aicmo.cam.attribution.service import By, Scope, attribution, attribution_by_kind
 from aicmo.cam.outcomes.models import OutcomeKind
 from aicmo.errors import CampaignNotFound
 from tests.integration.cam.attribution.seed import seed_journeys
@@ -66,3 +66,14 @@ def test_markov_reads_the_lead_who_never_converted(db: Session, q3: int) -> None
 def test_an_unknown_campaign_is_named(db: Session) -> None:
     with pytest.raises(CampaignNotFound, match="campaign Q9 not found"):
         ops.get_attribution(db, campaign="Q9")
+
+
+@pytest.mark.parametrize("model", list(Model))
+def test_reports_by_kind_from_one_read_equal_one_report_per_kind(db: Session, q3: int, model: Model) -> None:
+    kinds = frozenset({OutcomeKind.MEETING, OutcomeKind.WON, OutcomeKind.OPPORTUNITY})
+    together = attribution_by_kind(db, Scope(campaign_id=q3, kinds=kinds), model, By.CHANNEL)
+    assert sorted(together) == sorted(kinds)
+    for kind in kinds:
+        alone = attribution(db, Scope(campaign_id=q3, kinds=frozenset({kind})), model, By.CHANNEL)
+        assert together[kind] == alone
+    assert (together[OutcomeKind.MEETING].outcomes, together[OutcomeKind.WON].outcomes) == (2, 1)
