@@ -13,12 +13,14 @@ that were reached, twelve days after the lead was first written to.
 Measured in this process, --runs times each, after one warm-up:
 - baseline: a plain GROUP BY over the same rows (the campaign's attempts counted per channel and status);
 - attribution of the campaign's outcomes by every model (by channel), and by step and by campaign (linear);
-- the campaign report (the event-counted funnel per channel, grade and step/variant).
+- the campaign report (the event-counted funnel per channel, grade and step/variant);
+- the ROI report (costs, revenue split by the linear, Markov and Shapley models, grades and the score's AUC).
 Then `aicmo serve --workers 2` serves the dashboard and --clients threads request the campaign page
 --page-requests times each, logged in; p50 and p99 against the 300 ms target. The dashboard reuses a page's figures
 while no new send, event, reply or outcome arrived (AICMO_DASHBOARD_CACHE_SECONDS); the first view, which counts
 them, is printed on its own, and a second server with the reuse off shows what every view would cost. Targets:
-every attribution and report under 1 s. Every answer is checked: credits add up to the outcomes.
+every attribution and report under 1 s. Every answer is checked: credits add up to the outcomes, channels' revenue
+to the total.
 """
 
 import argparse
@@ -192,6 +194,10 @@ def measure_in_process(url: str, runs: int) -> None:
             line(f"attribution linear, by {by.value}", times, baseline)
         times, _ = timed(runs, lambda: ops.get_campaign_report(db, 1))
         line("campaign report (event-counted funnel)", times, baseline)
+        for model in (Model.LINEAR, Model.MARKOV, Model.SHAPLEY):
+            times, roi = timed(runs, lambda model=model: ops.get_roi(db, campaign=1, model=model))
+            assert abs(sum(row.revenue for row in roi.channels) - roi.total.revenue) < 0.05, roi.channels
+            line(f"ROI report, {model.value}", times, baseline)
     engine.dispose()
 
 
@@ -240,7 +246,7 @@ def page_time(http: httpx.Client) -> float:
     started = time.perf_counter()
     answer = http.get("/app/campaigns/1")
     elapsed = (time.perf_counter() - started) * 1000
-    if answer.status_code != 200 or 'id="attribution-table"' not in answer.text:
+    if answer.status_code != 200 or 'id="roi-table"' not in answer.text:
         raise RuntimeError(f"the campaign page answered {answer.status_code}: {answer.text[:300]}")
     return elapsed
 

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from scipy.stats import mannwhitneyu
 
+from aicmo.cam.outreach.domain import Channel
+
 DAYS_PER_MONTH = 30
 
 
@@ -45,6 +47,16 @@ def active_days(first: datetime | None, last: datetime | None) -> int:
     if first is None or last is None:
         return 0
     return (last.date() - first.date()).days + 1
+
+
+def monthly_units(channel: Channel, *, used: bool, mailboxes: int, seats: int) -> int:
+    """What a channel's monthly fee is paid for: each mailbox the campaign sent from, each LinkedIn seat when it used
+    LinkedIn, one contact-form tool when it used forms."""
+    if channel is Channel.EMAIL:
+        return mailboxes
+    if not used:
+        return 0
+    return seats if channel is Channel.LINKEDIN else 1
 
 
 def channel_cost(rates: Rates, usage: Usage, days: int) -> Cost:

@@ -3,7 +3,7 @@ what the outcomes of the leads it wrote to were worth (split by channel with an 
 leads converted by grade. Plain reads; never commits."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, exists, func, or_, select
@@ -29,7 +29,8 @@ CREDITED = (OutcomeKind.MEETING, OutcomeKind.OPPORTUNITY, OutcomeKind.WON)
 BY_HAND = "tasks"  # the LinkedIn provider that leaves each step to a person; `webhook` is an automation
 
 
-def _usage(db: Session, campaign_id: int, seats: int) -> tuple[dict[Channel, rules.Usage], Any, Any]:
+def _usage(db: Session, campaign_id: int,
+           seats: int) -> tuple[dict[Channel, rules.Usage], datetime | None, datetime | None]:
     """Per channel: messages accepted, the units its monthly fee is for, and tasks done by hand; and the first
     and last attempt's time."""
     sent = A.status == SendStatus.SENT
@@ -45,8 +46,8 @@ def _usage(db: Session, campaign_id: int, seats: int) -> tuple[dict[Channel, rul
     done = {CHANNELS[kind]: count for kind, count in tasks.items()}
     usage: dict[Channel, rules.Usage] = {}
     for channel, messages, used, mailboxes, _, _ in rows:
-        units = {Channel.EMAIL: mailboxes, Channel.LINKEDIN: seats if used else 0}.get(channel, 1 if used else 0)
-        usage[channel] = rules.Usage(messages=int(messages or 0), units=int(units), tasks=done.get(channel, 0))
+        units = rules.monthly_units(channel, used=bool(used), mailboxes=int(mailboxes), seats=seats)
+        usage[channel] = rules.Usage(messages=int(messages or 0), units=units, tasks=done.get(channel, 0))
     for channel, count in done.items():
         usage.setdefault(channel, rules.Usage(tasks=count))
     return usage, min((r[4] for r in rows), default=None), max((r[5] for r in rows), default=None)

@@ -4,13 +4,34 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aicmo.cam.roi.rules import Cost, Rates, Usage, active_days, auc, channel_cost, per, per_thousand, rate, roi
+from aicmo.cam.outreach.domain import Channel
+from aicmo.cam.roi.rules import (
+    Cost,
+    Rates,
+    Usage,
+    active_days,
+    auc,
+    channel_cost,
+    monthly_units,
+    per,
+    per_thousand,
+    rate,
+    roi,
+)
 
 
 def test_active_days_count_the_first_and_the_last_calendar_day() -> None:
     assert active_days(datetime(2026, 6, 1, 23, 59, tzinfo=UTC), datetime(2026, 6, 3, 0, 1, tzinfo=UTC)) == 3
     assert active_days(datetime(2026, 6, 1, 9, tzinfo=UTC), datetime(2026, 6, 1, 17, tzinfo=UTC)) == 1
     assert active_days(None, None) == 0
+
+
+def test_the_monthly_fee_is_per_mailbox_sent_from_per_seat_or_once_for_the_form_tool() -> None:
+    assert monthly_units(Channel.EMAIL, used=True, mailboxes=3, seats=2) == 3
+    assert monthly_units(Channel.LINKEDIN, used=True, mailboxes=3, seats=2) == 2
+    assert monthly_units(Channel.LINKEDIN, used=False, mailboxes=0, seats=2) == 0
+    assert monthly_units(Channel.CONTACT_FORM, used=True, mailboxes=0, seats=2) == 1
+    assert monthly_units(Channel.CONTACT_FORM, used=False, mailboxes=0, seats=2) == 0
 
 
 def test_a_channel_costs_its_messages_its_prorated_monthly_fees_and_its_operator_time() -> None:
