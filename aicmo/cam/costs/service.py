@@ -63,13 +63,15 @@ def update_all(db: Session, changes: CostsUpdate) -> CostSettings:
     """Change the costs given; a new currency applies to every channel (one currency per install)."""
     rows = stored(db)
     currency = _currency(changes.currency) if changes.currency is not None else currency_of(rows)
-    for channel, channel_changes in changes.channels.items():
+    # The currency lives on every channel's row: a new one is kept by storing each channel, set or not.
+    for channel in Channel if changes.currency is not None else changes.channels:
         row = rows.get(channel)
         if row is None:
             row = rows[channel] = ChannelCostDB(channel=channel, per_message_cents=0, per_month_cents=0, seats=1,
                                                 task_minutes=0.0, hourly_rate_cents=0, currency=currency)
             db.add(row)
-        _apply(row, channel_changes)
+        if channel in changes.channels:
+            _apply(row, changes.channels[channel])
     if changes.currency is not None:
         db.execute(update(ChannelCostDB).values(currency=currency))
     db.flush()

@@ -29,7 +29,7 @@ def test_only_the_fields_given_change_and_a_new_currency_applies_to_every_channe
     assert settings.currency == "USD"
     assert (email.per_message, email.per_month, email.seats) == (Decimal("0.02"), Decimal(6), 1)
     assert (linkedin.seats, linkedin.task_minutes, linkedin.hourly_rate) == (3, 2.5, Decimal(40))
-    assert form.updated_at is None
+    assert (form.per_message, form.per_month, form.task_minutes, form.hourly_rate) == (0, 0, 0.0, 0)
 
 
 def test_an_unknown_currency_or_an_emptied_field_is_refused_and_nothing_changes(db: Session) -> None:
@@ -38,3 +38,10 @@ def test_an_unknown_currency_or_an_emptied_field_is_refused_and_nothing_changes(
     with pytest.raises(ops.InvalidCost, match="email.seats: may not be empty"):
         ops.update_costs(db, CostsUpdate(channels={Channel.EMAIL: ChannelCostUpdate(seats=None)}))
     assert [c.updated_at for c in ops.get_costs(db).channels] == [None, None, None]
+
+
+def test_a_currency_set_before_any_cost_is_kept(db: Session) -> None:
+    ops.update_costs(db, CostsUpdate(currency="CHF"))
+    db.expire_all()
+    settings = ops.get_costs(db)
+    assert (settings.currency, [c.per_message for c in settings.channels]) == ("CHF", [0, 0, 0])
