@@ -14,6 +14,7 @@ from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By, Scope, attribution
 from aicmo.cam.campaigns import service as campaigns
+from aicmo.cam.costs import service as costs
 from aicmo.cam.outcomes.models import MEETING_OR_BETTER, OutcomeKind
 from aicmo.db.base import utcnow
 from aicmo.errors import InvalidOutcome
@@ -35,8 +36,9 @@ def get_attribution(db: Session, *, campaign: int | str | None = None, model: Mo
 
 
 def get_data_version(db: Session) -> DataVersion:
-    """A fingerprint of the rows reports count: it moves with every new send, event, reply and outcome."""
-    return data_version(db)
+    """A fingerprint of the rows reports count: it moves with every new send, event, reply and outcome, and with
+    every change of the costs the ROI report charges."""
+    return (*data_version(db), costs.version(db))
 
 
 def _days(days: int, last: date | None) -> tuple[date, date]:

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pycountry
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from aicmo.cam.costs.models import DEFAULT_CURRENCY, ChannelCostDB
@@ -33,6 +33,13 @@ def stored(db: Session) -> dict[Channel, ChannelCostDB]:
 
 def currency_of(rows: dict[Channel, ChannelCostDB]) -> str:
     return next((row.currency for row in rows.values()), DEFAULT_CURRENCY)
+
+
+def version(db: Session) -> int:
+    """When the costs last changed, in microseconds (0 before they ever did): reports that charge them are stale
+    once it moves."""
+    changed = db.scalar(select(func.max(ChannelCostDB.updated_at)))
+    return round(changed.timestamp() * 1_000_000) if changed else 0
 
 
 def get_all(db: Session) -> CostSettings:

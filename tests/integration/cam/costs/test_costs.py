@@ -45,3 +45,11 @@ def test_a_currency_set_before_any_cost_is_kept(db: Session) -> None:
     db.expire_all()
     settings = ops.get_costs(db)
     assert (settings.currency, [c.per_message for c in settings.channels]) == ("CHF", [0, 0, 0])
+
+
+def test_changing_a_cost_moves_the_data_version_cached_reports_are_checked_against(db: Session) -> None:
+    before = ops.get_data_version(db)
+    assert before == ops.get_data_version(db)
+    ops.update_costs(db, CostsUpdate(channels={Channel.EMAIL: ChannelCostUpdate(per_message=Decimal("0.03"))}))
+    after = ops.get_data_version(db)
+    assert (after[:-1], before[-1], after[-1] > 0) == (before[:-1], 0, True)

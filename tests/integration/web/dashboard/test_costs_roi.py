@@ -8,6 +8,8 @@ import httpx
 from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
+from aicmo.cam.costs.schemas import ChannelCostUpdate, CostsUpdate
+from aicmo.cam.outreach.domain import Channel
 from tests.integration.cam.roi.seed import seed_campaign
 from tests.integration.web.dashboard.support import submit
 
@@ -64,3 +66,11 @@ def test_bad_costs_are_refused_naming_the_field_and_nothing_changes(operator: ht
     submit(operator, "/settings", "/settings/costs", currency="XYZ")
     assert "Costs: currency: &#39;XYZ&#39; is not an ISO 4217 currency code" in operator.get("/settings").text
     assert [c.updated_at for c in ops.get_costs(db).channels] == [None, None, None]
+
+
+def test_costs_changed_elsewhere_show_on_the_next_view_of_the_campaign_page(operator: httpx.Client,
+                                                                             db: Session) -> None:
+    campaign = seed_campaign(db)
+    assert cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1] == "6.00"
+    ops.update_costs(db, CostsUpdate(channels={Channel.CONTACT_FORM: ChannelCostUpdate(hourly_rate=Decimal(72))}))
+    assert cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1] == "12.00"
