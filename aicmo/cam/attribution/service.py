@@ -87,10 +87,12 @@ class Outcome(NamedTuple):
     occurred_at: datetime
     value_cents: int | None
     currency: str | None
+    kind: OutcomeKind
 
 
 def _outcomes(db: Session, scope: Scope) -> list[Outcome]:
-    query = _outcome_query(scope, OutcomeDB.lead_id, OutcomeDB.occurred_at, OutcomeDB.value_cents, OutcomeDB.currency)
+    query = _outcome_query(scope, OutcomeDB.lead_id, OutcomeDB.occurred_at, OutcomeDB.value_cents, OutcomeDB.currency,
+                           OutcomeDB.kind)
     return [Outcome(*row) for row in db.execute(query.order_by(OutcomeDB.occurred_at, OutcomeDB.id))]
 
 
@@ -154,6 +156,12 @@ def _idle_transitions(db: Session, scope: Scope, by: By, converted: Any) -> Tran
     return counted
 
 
+def _path_transitions(touches: Sequence[Touch]) -> Transitions:
+    """One journey's steps as `_idle_transitions` counts them: repeats in a row merged, from the start to nothing."""
+    labels = [touch.label for n, touch in enumerate(touches) if n == 0 or touches[n - 1].label != touch.label]
+    return Counter(zip([START, *labels], [*labels, NOTHING], strict=True)) if labels else Counter()
+
+
 def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope,
               weight: Any) -> list[Journey]:
     journeys = []
@@ -164,7 +172,7 @@ def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scop
     return journeys
 
 
-def _report(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], scope: Scope, model: Model, by: By,
+def _report(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope, model: Model, by: By,
             half_life: timedelta, idle: Transitions | None) -> AttributionReport:
     counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life, idle=idle)
     values: dict[str, dict[str, float]] = {}
@@ -199,10 +207,19 @@ def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
     """One report per outcome kind of the scope, each as `attribution` would give it for that kind alone, from one
     read of the outcomes and their touches."""
     outcomes = _outcomes(db, scope)
-    touches = _touches(db, scope, by, _outcome_leads(scope))
+    converted = _outcome_leads(scope)
+    touches = _touches(db, scope, by, converted)
+    # Markov: the journeys of leads with none of the kinds are counted once by the database; a lead with another
+    # kind only is idle for this one, and its touches are at hand.
+    none_of_them = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
     reports = {}
     for kind in sorted(scope.kinds):
         alone = replace(scope, kinds=frozenset({kind}))
-        idle = _idle_transitions(db, alone, by, _outcome_leads(alone)) if model is Model.MARKOV else None
-        reports[kind] = _report([o for o in outcomes if o.kind == kind], touches, alone, model, by, half_life, idle)
+        mine = [o for o in outcomes if o.kind == kind]
+        idle = None
+        if none_of_them is not None:
+            idle = none_of_them.copy()
+            for lead_id in {o.lead_id for o in outcomes} - {o.lead_id for o in mine}:
+                idle.update(_path_transitions(touches.get(lead_id, [])))
+        reports[kind] = _report(mine, touches, alone, model, by, half_life, idle)
     return reports

@@ -29,27 +29,35 @@ CREDITED = (OutcomeKind.MEETING, OutcomeKind.OPPORTUNITY, OutcomeKind.WON)
 BY_HAND = "tasks"  # the LinkedIn provider that leaves each step to a person; `webhook` is an automation
 
 
+def _manual_tasks(db: Session, campaign_id: int) -> dict[Channel, int]:
+    """Per channel, the LinkedIn and contact-form tasks a person closed (done or failed: the time was spent)."""
+    rows = db.execute(select(OperatorTaskDB.kind, func.count()).where(
+        OperatorTaskDB.campaign_id == campaign_id, OperatorTaskDB.status.in_((TaskStatus.DONE, TaskStatus.FAILED)),
+        or_(OperatorTaskDB.kind == TaskKind.FORM, OperatorTaskDB.provider == BY_HAND)).group_by(OperatorTaskDB.kind))
+    return {CHANNELS[kind]: count for kind, count in rows}
+
+
 def _usage(db: Session, campaign_id: int,
            seats: int) -> tuple[dict[Channel, rules.Usage], datetime | None, datetime | None]:
     """Per channel: messages accepted, the units its monthly fee is for, and tasks done by hand; and the first
     and last attempt's time."""
-    sent = A.status == SendStatus.SENT
-    rows = db.execute(select(A.channel, func.sum(case((sent, 1), else_=0)),
-                             func.sum(case((A.status.in_((SendStatus.SENT, SendStatus.PENDING)), 1), else_=0)),
-                             func.count(func.distinct(case((sent, A.mailbox_id)))),
-                             func.min(A.started_at), func.max(A.started_at))
-                      .where(A.campaign_id == campaign_id).group_by(A.channel)).all()
-    tasks = {kind: count for kind, count in db.execute(select(OperatorTaskDB.kind, func.count()).where(
-        OperatorTaskDB.campaign_id == campaign_id, OperatorTaskDB.status.in_((TaskStatus.DONE, TaskStatus.FAILED)),
-        or_(OperatorTaskDB.kind == TaskKind.FORM, OperatorTaskDB.provider == BY_HAND)).group_by(
-        OperatorTaskDB.kind))}
-    done = {CHANNELS[kind]: count for kind, count in tasks.items()}
-    usage: dict[Channel, rules.Usage] = {}
-    for channel, messages, used, mailboxes, _, _ in rows:
-        units = rules.monthly_units(channel, used=bool(used), mailboxes=int(mailboxes), seats=seats)
-        usage[channel] = rules.Usage(messages=int(messages or 0), units=units, tasks=done.get(channel, 0))
-    for channel, count in done.items():
-        usage.setdefault(channel, rules.Usage(tasks=count))
+    rows = db.execute(select(A.channel, A.status, A.mailbox_id, func.count(), func.min(A.started_at),
+                             func.max(A.started_at))
+                      .where(A.campaign_id == campaign_id).group_by(A.channel, A.status, A.mailbox_id)).all()
+    done = _manual_tasks(db, campaign_id)
+    sent: dict[Channel, int] = defaultdict(int)
+    used: set[Channel] = set()
+    mailboxes: dict[Channel, set[int]] = defaultdict(set)
+    for channel, status, mailbox_id, count, _, _ in rows:
+        if status in (SendStatus.SENT, SendStatus.PENDING):
+            used.add(channel)
+        if status is SendStatus.SENT:
+            sent[channel] += count
+            if mailbox_id is not None:
+                mailboxes[channel].add(mailbox_id)
+    usage = {channel: rules.Usage(messages=sent[channel], tasks=done.get(channel, 0), units=rules.monthly_units(
+        channel, used=channel in used, mailboxes=len(mailboxes[channel]), seats=seats))
+        for channel in {row[0] for row in rows} | set(done)}
     return usage, min((r[4] for r in rows), default=None), max((r[5] for r in rows), default=None)
 
 
