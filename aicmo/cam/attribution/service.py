@@ -135,22 +135,23 @@ def _touches(db: Session, scope: Scope, by: By, leads: Any) -> dict[int, list[To
 
 def _idle_transitions(db: Session, scope: Scope, by: By, converted: Any) -> Transitions:
     """The steps of every journey in the scope that led to no outcome, counted by the database: each lead's touches
-    in order with repeats in a row merged, from the start to its last touch and on to nothing."""
+    in order with repeats in a row merged, from the start to its last touch and on to nothing. Merging repeats
+    keeps exactly the neighbouring touches whose labels differ, so one pass over the touches tells each step."""
     rows = _touch_rows(scope, by).where(A.lead_id.not_in(converted)).subquery()
-    marked = select(rows.c.lead_id, rows.c.at, rows.c.seq, rows.c.label, func.lag(rows.c.label).over(
-        partition_by=rows.c.lead_id, order_by=(rows.c.at, rows.c.seq)).label("before")).subquery()
-    changes = select(marked.c.lead_id, marked.c.at, marked.c.seq, marked.c.label).where(
-        or_(marked.c.before.is_(None), marked.c.before != marked.c.label)).subquery()
-    def in_path(column: Any) -> Any:
-        return column.over(partition_by=changes.c.lead_id, order_by=(changes.c.at, changes.c.seq))
 
-    steps = select(in_path(func.lag(changes.c.label)).label("before"), changes.c.label,
-                   in_path(func.lead(changes.c.label)).is_(None).label("last")).subquery()
+    def in_path(column: Any) -> Any:
+        return column.over(partition_by=rows.c.lead_id, order_by=(rows.c.at, rows.c.seq))
+
+    steps = select(in_path(func.lag(rows.c.label)).label("before"), rows.c.label,
+                   in_path(func.lead(rows.c.label)).is_(None).label("last")).subquery()
+    step = or_(steps.c.before.is_(None), steps.c.before != steps.c.label)
     counted: Transitions = Counter()
-    for before, label, last, count in db.execute(select(steps.c.before, steps.c.label, steps.c.last, func.count())
-                                                 .group_by(steps.c.before, steps.c.label, steps.c.last)):
+    for before, label, moved, last, count in db.execute(
+            select(steps.c.before, steps.c.label, step, steps.c.last, func.count())
+            .where(or_(step, steps.c.last)).group_by(steps.c.before, steps.c.label, step, steps.c.last)):
         shown = _display(by, label)
-        counted[(START if before is None else _display(by, before), shown)] += count
+        if moved:
+            counted[(START if before is None else _display(by, before), shown)] += count
         if last:
             counted[(shown, NOTHING)] += count
     return counted
