@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # Private networks (CIDR, comma-separated) the contact-form channel may reach, e.g. an intranet test site.
     form_trusted_networks: str = ""
 
+    # Bounds on rendering one message template: wall-clock time, loop steps and calls, characters built.
+    template_render_seconds: float = Field(default=1.0, gt=0, le=60)
+    template_max_steps: int = Field(default=100_000, gt=0)
+    template_max_chars: int = Field(default=1_000_000, gt=0)
+
     # The worker.
     worker_lease_seconds: float = 300.0  # longer than any single send can take
     worker_poll_seconds: float = 5.0
