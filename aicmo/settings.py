@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./aicmo.db"
     grading_profile: Path | None = None
     import_batch_size: int = Field(default=20_000, gt=0)
+    import_json_max_depth: int = Field(default=32, ge=2, le=1000)  # how deep a JSON record may nest
     default_phone_region: str | None = None
 
     # Outreach channels.

@@ -1,10 +1,11 @@
 """Render a user's message template for one lead: spintax first, then Jinja in a sandbox.
 
 Templates are untrusted: they run in Jinja's immutable sandbox (no private attributes, no mutation, no
-unsafe calls), within bounds of time, loop steps and size checked while they run (sandbox.py, bounds.py). A name the template uses must exist
-(StrictUndefined) and must not be empty: None, "" or blanks become `Missing`, which fails when printed but
-which the `default` filter (alias `or_else`) replaces. `{% if first_name %}` and `first_name or "x"` treat a
-missing value as false. Every failure is a `TemplateProblem` naming the field where it can.
+unsafe calls), within bounds of time, loop steps and size checked while they run (sandbox.py, bounds.py).
+A name the template uses must exist (StrictUndefined) and must not be empty: None, "" or blanks become
+`Missing`, which fails when printed but which the `default` filter (alias `or_else`) replaces.
+`{% if first_name %}` and `first_name or "x"` treat a missing value as false. Every failure is a
+`TemplateProblem` naming the field where it can.
 """
 
 import traceback
