@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     # Private networks (CIDR, comma-separated) the contact-form channel may reach, e.g. an intranet test site.
     form_trusted_networks: str = ""
 
+    # Request bodies, refused with 413 past these sizes (and for /api and dashboard uploads, read only once the
+    # caller is known): JSON and forms, file uploads (paths ending in /import), provider webhooks.
+    max_request_bytes: int = Field(default=2_000_000, gt=0)
+    max_upload_bytes: int = Field(default=200_000_000, gt=0)
+    max_webhook_bytes: int = Field(default=5_000_000, gt=0)
+
     # Bounds on rendering one message template: wall-clock time, loop steps and calls, characters built.
     template_render_seconds: float = Field(default=1.0, gt=0, le=60)
     template_max_steps: int = Field(default=100_000, gt=0)
