@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import psutil
 
 CHUNK = 64 * 1024
+PAUSE = 10.0  # seconds; a bound on waiting for an early answer, not something measured
 
 
 @dataclass
@@ -31,8 +32,12 @@ def zeros(total: int) -> Iterator[bytes]:
 
 
 def streamed_post(base_url: str, path: str, total: int, headers: dict[str, str] | None = None,
-                  chunked: bool = False, timeout: float = 60.0) -> Answer:
-    """Send `total` bytes to `path`; stop sending once the server has answered."""
+                  chunked: bool = False, timeout: float = 60.0, wait_after: int | None = None) -> Answer:
+    """Send `total` bytes to `path`; stop sending once the server has answered.
+
+    With `wait_after`, sending pauses once that many bytes are out until the server answers (or PAUSE seconds
+    pass): an answer then shows the server refused the body before it was all sent.
+    """
     url = urlsplit(base_url)
     sock = socket.create_connection((url.hostname or "127.0.0.1", url.port or 80), timeout=timeout)
     lines = [f"POST {path} HTTP/1.1", f"Host: {url.netloc}", "Content-Type: application/json",
@@ -61,6 +66,8 @@ def streamed_post(base_url: str, path: str, total: int, headers: dict[str, str] 
                     break
                 sock.sendall(b"%x\r\n%b\r\n" % (len(block), block) if chunked else block)
                 sent += len(block)
+                if wait_after is not None and sent >= wait_after:
+                    answered.wait(PAUSE)
             if chunked and not answered.is_set():
                 sock.sendall(b"0\r\n\r\n")
         except OSError:
