@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./aicmo.db"
     grading_profile: Path | None = None
     import_batch_size: int = Field(default=20_000, gt=0)
+    import_json_max_depth: int = Field(default=32, ge=2, le=1000)  # how deep a JSON record may nest
     default_phone_region: str | None = None
 
     # Outreach channels.
@@ -45,6 +46,17 @@ class Settings(BaseSettings):
     sender_website: str = ""
     # Private networks (CIDR, comma-separated) the contact-form channel may reach, e.g. an intranet test site.
     form_trusted_networks: str = ""
+
+    # Request bodies, refused with 413 past these sizes (and for /api and dashboard uploads, read only once the
+    # caller is known): JSON and forms, file uploads (paths ending in /import), provider webhooks.
+    max_request_bytes: int = Field(default=2_000_000, gt=0)
+    max_upload_bytes: int = Field(default=200_000_000, gt=0)
+    max_webhook_bytes: int = Field(default=5_000_000, gt=0)
+
+    # Bounds on rendering one message template: wall-clock time, loop steps and calls, characters built.
+    template_render_seconds: float = Field(default=1.0, gt=0, le=60)
+    template_max_steps: int = Field(default=100_000, gt=0)
+    template_max_chars: int = Field(default=1_000_000, gt=0)
 
     # The worker.
     worker_lease_seconds: float = 300.0  # longer than any single send can take

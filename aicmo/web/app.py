@@ -35,6 +35,7 @@ from aicmo.settings import Settings, get_settings
 from aicmo.web import problems
 from aicmo.web.dashboard import create_dashboard
 from aicmo.web.deps import SessionDep
+from aicmo.web.limits import RequestLimits
 
 
 def create_app(settings: Settings | None = None, sessions: sessionmaker[Session] | None = None) -> FastAPI:
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
                               "(`aicmo apikey create NAME`) except /health, the unsubscribe pages and the "
                               "provider webhooks, which carry their own proof.")
     problems.install(app)
+    app.add_middleware(RequestLimits, settings=settings)
     app.state.settings = settings
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)

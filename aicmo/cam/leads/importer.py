@@ -21,6 +21,7 @@ from aicmo.cam.leads.rejects import Rejection, RejectsWriter
 from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
 from aicmo.errors import ImportFileError
+from aicmo.settings import get_settings
 
 Progress = Callable[[int, int], None]
 SHOWN_REJECTIONS = 1000
@@ -111,7 +112,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     """Import a CSV/JSON/JSONL lead file; the function owns the session's transactions (one per batch)."""
     options = options or ImportOptions()
     profile = options.profile or load_profile()
-    with open_lead_file(path) as lead_file:
+    with open_lead_file(path, max_depth=get_settings().import_json_max_depth) as lead_file:
         mapping = map_headers(lead_file.headers, options.overrides)
         report = ImportReport(path=lead_file.path, file_format=lead_file.format, encoding=lead_file.encoding,
                               warnings=list(lead_file.warnings), dry_run=options.dry_run,

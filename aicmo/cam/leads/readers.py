@@ -5,16 +5,14 @@ import codecs
 import csv
 import io
 import itertools
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import ijson
-
+from aicmo.cam.leads.json_records import flatten, json_array_records, json_lines_records
+from aicmo.cam.leads.nesting import MAX_DEPTH
 from aicmo.errors import ImportFileError
 
 SAMPLE_BYTES = 1 << 20  # the encoding is decided on this much; a generous sample makes mid-stream errors rare
@@ -45,8 +43,9 @@ class RawRow:
 class LeadFile:
     """An open lead file whose header (and first record) has been read; use open_lead_file to get one."""
 
-    def __init__(self, path: Path, raw: io.BufferedReader) -> None:
+    def __init__(self, path: Path, raw: io.BufferedReader, max_depth: int = MAX_DEPTH) -> None:
         self.path = path
+        self.max_depth = max_depth
         self._raw = raw
         self.total_bytes = os.fstat(raw.fileno()).st_size
         sample = raw.read(SAMPLE_BYTES)
@@ -119,28 +118,21 @@ class LeadFile:
             raise ImportFileError(f"{self.path.name} line {reader.line_num} cannot be read: {exc}") from None
 
     def _json_rows(self) -> Iterator[RawRow]:
-        number = 0
         try:
-            for number, item in enumerate(ijson.items(_Utf8Source(self._text), "item"), 1):
-                if not isinstance(item, dict):
-                    raise ImportFileError(f"{self.path.name} record {number} is not a JSON object")
+            for number, item in json_array_records(self._text, self.path.name, self.max_depth):
                 yield RawRow(number, self._record(item))
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
-        except ijson.JSONError as exc:
-            raise ImportFileError(f"{self.path.name} is not valid JSON at record {number + 1}: "
-                                  f"{_yajl_message(exc)}") from None
 
     def _jsonl_rows(self) -> Iterator[RawRow]:
         try:
-            for number, line in enumerate(self._text, 1):
-                if line.strip():
-                    yield RawRow(number, self._record(_jsonl_object(self.path, number, line)))
+            for number, item in json_lines_records(self._text, self.path.name, self.max_depth):
+                yield RawRow(number, self._record(item))
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 
     def _record(self, item: dict[str, Any]) -> dict[str, str]:
-        flat = _flatten(item, {})
+        flat = flatten(item, {})
         if not self.headers:
             self.headers = list(flat)
             self._header_keys = set(flat)
@@ -157,17 +149,8 @@ class LeadFile:
                                f"{self.encoding}; re-save the file as UTF-8")
 
 
-class _Utf8Source:
-    """Feeds ijson UTF-8 bytes whatever the file's encoding, so BOMs and fallbacks behave as for CSV."""
-
-    def __init__(self, text: io.TextIOWrapper) -> None:
-        self._text = text
-
-    def read(self, size: int = -1) -> bytes:
-        return self._text.read(size).encode("utf-8")
-
-
-def open_lead_file(path: Path | str) -> LeadFile:
+def open_lead_file(path: Path | str, *, max_depth: int = MAX_DEPTH) -> LeadFile:
+    """The file opened and its first record read; `max_depth` bounds how deep a JSON record may nest."""
     path = Path(path)
     csv.field_size_limit(2**31 - 1)  # exports put whole email threads or notes in one cell
     try:
@@ -179,7 +162,7 @@ def open_lead_file(path: Path | str) -> LeadFile:
     except OSError as exc:
         raise ImportFileError(f"{path} cannot be read: {exc.strerror}") from None
     try:
-        return LeadFile(path, raw)
+        return LeadFile(path, raw, max_depth)
     except BaseException:
         raw.close()
         raise
@@ -271,58 +254,6 @@ def _fit(headers: list[str], record: list[str]) -> dict[str, str] | None:
     if any(extra):
         values[EXTRA] = "; ".join(extra)
     return values
-
-
-def _jsonl_object(path: Path, number: int, line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{path.name} line {number} is not valid JSON: {exc.msg} "
-                              f"(column {exc.colno})") from None
-    if not isinstance(item, dict):
-        raise ImportFileError(f"{path.name} line {number} is not a JSON object")
-    return item
-
-
-def _flatten(item: dict[str, Any], out: dict[str, str], prefix: str = "") -> dict[str, str]:
-    for key, value in item.items():
-        if isinstance(value, dict) and value:
-            _flatten(value, out, f"{prefix}{key}.")
-        else:
-            out[f"{prefix}{key}"] = _text(value)
-    return out
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
-        return "; ".join(text for text in map(_text, value) if text)
-    if isinstance(value, dict | list):
-        return json.dumps(value, default=_text, ensure_ascii=False) if value else ""
-    return str(value)
-
-
-def _decimal_text(value: Decimal) -> str:
-    if not value.is_finite() or abs(value.adjusted()) > 30:
-        return str(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value, "f")
-
-
-def _yajl_message(exc: Exception) -> str:
-    text = exc.args[0] if exc.args else ""
-    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    message = lines[0] if lines else "malformed JSON"
-    return f"{message} near {lines[1]!r}" if len(lines) > 1 and "right here" not in lines[1] else message
 
 
 def _line_at(path: Path, offset: int) -> int:

@@ -16,6 +16,7 @@ from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import base_path, page
 from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
 from aicmo.web.dashboard.snapshots import Snapshots
+from aicmo.web.limits import UploadsNeedSession
 from aicmo.web.problems import status_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -28,6 +29,7 @@ def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") ->
     dashboard.state.settings = settings
     dashboard.state.imports = ImportJobs()
     dashboard.state.snapshots = Snapshots(settings.dashboard_cache_seconds)
+    dashboard.add_middleware(UploadsNeedSession, sessions=lambda: host.state.sessions)  # inside the cookies
     dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The CSV downloads first: /leads/grades.csv is not a lead's page.

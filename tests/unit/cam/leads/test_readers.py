@@ -251,9 +251,9 @@ def test_json_array_of_non_objects_names_the_record(tmp_path: Path) -> None:
     assert message == "mixed.json record 2 is not a JSON object"
 
 
-def test_malformed_json_names_the_record_where_it_broke(tmp_path: Path) -> None:
-    message = open_error(write(tmp_path, "broken.json", '[{"email": "a@example.com"}, {"email" "b"}]'))
-    assert message.startswith("broken.json is not valid JSON at record 2: ")
+def test_malformed_json_names_the_record_line_and_column_where_it_broke(tmp_path: Path) -> None:
+    message = open_error(write(tmp_path, "broken.json", '[{"email": "a@example.com"},\n {"email" "b"}]'))
+    assert message.startswith("broken.json is not valid JSON at record 2, line 2, column 11: ")
     assert "colon" in message
 
 
@@ -272,7 +272,7 @@ def test_reads_json_lines_skipping_blank_lines(tmp_path: Path) -> None:
 def test_json_lines_with_a_bad_line_names_the_line(tmp_path: Path) -> None:
     text = '{"email": "a@example.com"}\n\n{"email": "b@example.com",}\n'
     message = open_error(write(tmp_path, "bad.jsonl", text))
-    assert message.startswith("bad.jsonl line 3 is not valid JSON: ")
+    assert message == "bad.jsonl line 3, column 27 is not valid JSON: Expecting property name enclosed in double quotes"
 
 
 def test_json_lines_with_a_non_object_line_names_the_line(tmp_path: Path) -> None:
