@@ -20,6 +20,7 @@ from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
 from aicmo.cam.leads.rejects import Rejection, RejectsWriter
 from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.errors import ImportFileError
 from aicmo.settings import get_settings
 
@@ -90,7 +91,7 @@ def _start_log(db: Session, report: ImportReport) -> int:
     log = ImportLogDB(file_name=str(report.path), file_format=report.file_format, encoding=report.encoding,
                       dry_run=report.dry_run, state="running")
     db.add(log)
-    db.commit()
+    checkpoint(db)
     return log.id
 
 
@@ -126,7 +127,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
             rejects.close()
             report.rejects_path = rejects.path
             _record(db, report, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", str(exc))
-            db.commit()
+            checkpoint(db)
             raise
         rejects.close()
         report.rejects_path = rejects.path
@@ -134,7 +135,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     if options.dry_run:
         db.rollback()
     _record(db, report, "done")
-    db.commit()
+    checkpoint(db)
     return report
 
 
@@ -169,7 +170,7 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
         written.clear()
         if not options.dry_run:
             _record(db, report, "running")
-            db.commit()
+            checkpoint(db)
         if progress:
             progress(lead_file.bytes_read(), lead_file.total_bytes)
 
