@@ -20,7 +20,7 @@ from aicmo.db.base import utcnow
 from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart
 from aicmo.web.dashboard.downloads import breakdown
 from aicmo.web.dashboard.render import back_to, flash, page
-from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
+from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep, sessions_of
 from aicmo.web.dashboard.snapshots import Snapshots
 
 router = APIRouter()
@@ -121,11 +121,14 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
     chosen_by = By(by) if by in BYS else By.CHANNEL
     window = days if days in WINDOWS else 30
 
-    def figures() -> CampaignFigures:
-        return CampaignFigures(ops.get_campaign_report(db, campaign_id),
-                               ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by),
-                               ops.get_campaign_daily(db, campaign_id, days=window),
-                               ops.get_roi(db, campaign=campaign_id, model=chosen_model))
+    sessions = sessions_of(request)
+
+    def figures() -> CampaignFigures:  # on the snapshots' own thread, so in a session of its own
+        with sessions() as own:
+            return CampaignFigures(ops.get_campaign_report(own, campaign_id),
+                                   ops.get_attribution(own, campaign=campaign_id, model=chosen_model, by=chosen_by),
+                                   ops.get_campaign_daily(own, campaign_id, days=window),
+                                   ops.get_roi(own, campaign=campaign_id, model=chosen_model))
 
     snapshots: Snapshots = request.app.state.snapshots
     if fresh:
