@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # A file or row with more columns is refused; a longer custom value is cut (each reported by its line).
     import_max_columns: int = Field(default=2_000, gt=0)
     import_max_field_chars: int = Field(default=100_000, gt=0)
+    import_json_max_depth: int = Field(default=32, ge=2, le=1000)  # how deep a JSON record may nest
     default_phone_region: str | None = None
 
     # Outreach channels.
@@ -52,6 +53,17 @@ class Settings(BaseSettings):
     # Private networks (CIDR, comma-separated) the contact-form channel may reach, e.g. an intranet test site.
     form_trusted_networks: str = ""
 
+    # Request bodies, refused with 413 past these sizes (and for /api and dashboard uploads, read only once the
+    # caller is known): JSON and forms, file uploads (paths ending in /import), provider webhooks.
+    max_request_bytes: int = Field(default=2_000_000, gt=0)
+    max_upload_bytes: int = Field(default=200_000_000, gt=0)
+    max_webhook_bytes: int = Field(default=5_000_000, gt=0)
+
+    # Bounds on rendering one message template: wall-clock time, loop steps and calls, characters built.
+    template_render_seconds: float = Field(default=1.0, gt=0, le=60)
+    template_max_steps: int = Field(default=100_000, gt=0)
+    template_max_chars: int = Field(default=1_000_000, gt=0)
+
     # The worker.
     worker_lease_seconds: float = Field(default=300.0, gt=0)  # longer than any single send can take
     worker_poll_seconds: float = Field(default=5.0, gt=0)
@@ -67,6 +79,10 @@ class Settings(BaseSettings):
     guard_window_sends: int = Field(default=200, gt=0)  # rates over the mailbox's last N email sends ...
     guard_window_hours: float = Field(default=24.0, gt=0)  # ... and over the last hours
     guard_min_sends: int = Field(default=20, ge=0)  # fewer sends than this in a window say nothing yet
+
+    # The dashboard reuses a campaign page's figures this long while no new send, event, reply or outcome arrived
+    # (0: computed on every view).
+    dashboard_cache_seconds: float = Field(default=60.0, ge=0)
 
     # Outgoing webhooks: delivered and failed deliveries are kept this many days for the log, then deleted (0: kept).
     webhook_delivery_retention_days: int = Field(default=30, ge=0)

@@ -17,7 +17,8 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.service import has_tag
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
-from aicmo.errors import CampaignStateError
+from aicmo.cam.templates.render import TemplateLimitExceeded
+from aicmo.errors import CampaignStateError, InvalidCampaign
 
 
 def audience_query(db: Session, audience: Audience, campaign_id: int) -> Select[LeadDB]:
@@ -60,5 +61,9 @@ def start(db: Session, key: int | str, *, now: datetime) -> int:
     campaign = campaigns.get(db, key)
     if campaign.status == campaigns.STOPPED:
         raise CampaignStateError(f"campaign {campaign.name!r} is stopped; create a new one to run again")
+    try:  # the first lead is written before anything is stored, so a runaway template holds no write lock
+        joined = enroll(db, campaign, now)
+    except TemplateLimitExceeded as problem:  # the caller rolls back: nothing is enrolled, the campaign not started
+        raise InvalidCampaign("steps.0", str(problem)) from None
     campaign.status, campaign.updated_at = campaigns.RUNNING, now
-    return enroll(db, campaign, now)
+    return joined

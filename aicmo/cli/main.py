@@ -5,6 +5,7 @@ from aicmo.cam.analytics.mailbox_status_cli import status_command as mailboxes_s
 from aicmo.cam.attribution.cli import attribution_command
 from aicmo.cam.auth.cli import app as apikey_app
 from aicmo.cam.campaigns.cli import app as campaigns_app
+from aicmo.cam.costs.cli import app as costs_app
 from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outcomes.cli import app as outcomes_app
@@ -13,6 +14,7 @@ from aicmo.cam.outreach.email.cli import app as mailboxes_app
 from aicmo.cam.outreach.forms.cli import app as forms_app
 from aicmo.cam.outreach.linkedin.cli import app as linkedin_app
 from aicmo.cam.outreach.tasks.cli import app as tasks_app
+from aicmo.cam.roi.cli import roi_command
 from aicmo.cam.suppression.cli import app as suppress_app
 from aicmo.cam.templates.cli import app as templates_app
 from aicmo.cam.webhooks.cli import app as webhooks_app
@@ -34,8 +36,10 @@ app.add_typer(forms_app, name="forms")
 app.add_typer(campaigns_app, name="campaign")
 app.add_typer(messages_app, name="messages")
 app.add_typer(outcomes_app, name="outcomes")
-report_app = typer.Typer(help="Reports: what earned the outcomes.", no_args_is_help=True)
+app.add_typer(costs_app, name="costs")
+report_app = typer.Typer(help="Reports: what earned the outcomes, and what they cost.", no_args_is_help=True)
 report_app.command("attribution")(attribution_command)
+report_app.command("roi")(roi_command)
 app.add_typer(report_app, name="report")
 app.add_typer(channels_app, name="channels")
 mailboxes_app.command("status")(mailboxes_status_command)

@@ -3,6 +3,7 @@
 from aicmo.cam.alerts.models import AlertDB
 from aicmo.cam.auth.models import ApiKeyDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.costs.models import ChannelCostDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
@@ -20,7 +21,7 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "DeliveryEventDB", "ImportLogDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "DeliveryEventDB", "ImportLogDB",
     "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
     "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
     "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",

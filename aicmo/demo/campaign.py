@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from aicmo.cam.costs.schemas import CostsUpdate
+
 DEMO_CAMPAIGN: dict[str, Any] = {
     "name": "Demo: Q1 outbound",
     "description": "Day 0 email (A/B), day 3 LinkedIn, day 7 follow-up email",
@@ -36,3 +38,10 @@ DEMO_CAMPAIGN: dict[str, Any] = {
     "send_window": {"days": [1, 2, 3, 4, 5], "start": "09:00", "end": "17:00", "timezone": "UTC"},
     "sender": {"name": "Alex Rivera", "email": "alex@aicmo-demo.example", "company": "aicmo"},
 }
+
+# What a small team might pay (EUR): a sending tool per message and a mailbox a month; a LinkedIn seat a month; an
+# operator's minutes on each LinkedIn step and hand-sent contact form.
+DEMO_COSTS = CostsUpdate.model_validate({"currency": "EUR", "channels": {
+    "email": {"per_message": "0.01", "per_month": "25"},
+    "linkedin": {"per_month": "79.99", "seats": 1, "task_minutes": 3, "hourly_rate": "40"},
+    "contact_form": {"task_minutes": 5, "hourly_rate": "40"}}})

@@ -20,17 +20,18 @@ from aicmo.cam.engine.claim import next_due
 from aicmo.cam.leads.enums import LinkedInStatus
 from aicmo.cam.leads.importer import ImportReport
 from aicmo.cam.leads.models import LeadDB
+from aicmo.cam.leads.schemas import LeadUpdate
 from aicmo.cam.outcomes.schemas import OutcomeImportResult
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.outreach.domain import SmtpSecurity
-from aicmo.cam.outreach.models import MailboxDB
+from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate
 from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, TaskStatus
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
 from aicmo.db.base import utcnow
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
-from aicmo.demo.campaign import DEMO_CAMPAIGN
+from aicmo.demo.campaign import DEMO_CAMPAIGN, DEMO_COSTS
 from aicmo.demo.outcomes import answer_the_days_email, log_meetings_and_export_deals
 from aicmo.demo.sink import MailSink
 from aicmo.demo.site import DemoSites
@@ -69,12 +70,13 @@ def fresh_database(path: Path) -> sessionmaker[Session]:
 
 def prepare(db: Session, leads_file: Path, site_base: str, smtp: tuple[str, int]) -> tuple[ImportReport, int]:
     imported = ops.import_leads(db, leads_file)
-    for lead in db.scalars(select(LeadDB).where(LeadDB.company_domain.is_not(None))):
-        lead.contact_form_url = f"{site_base}/{lead.company_domain}/contact"
-    db.add(MailboxDB(name="demo", from_address=SENDER, from_name="Alex Rivera", smtp_host=smtp[0],
-                     smtp_port=smtp[1], smtp_security=SmtpSecurity.NONE, daily_cap=500))
-    db.commit()
+    with_sites = db.execute(select(LeadDB.id, LeadDB.company_domain).where(LeadDB.company_domain.is_not(None))).all()
+    for lead_id, domain in with_sites:
+        ops.update_lead(db, lead_id, LeadUpdate(contact_form_url=f"{site_base}/{domain}/contact"))
+    ops.add_mailbox(db, MailboxCreate(name="demo", from_address=SENDER, from_name="Alex Rivera", smtp_host=smtp[0],
+                                      smtp_port=smtp[1], smtp_security=SmtpSecurity.NONE, daily_cap=500))
     campaign = ops.create_campaign(db, DEMO_CAMPAIGN)
+    ops.update_costs(db, DEMO_COSTS)
     return imported, campaign.id
 
 

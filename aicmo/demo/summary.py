@@ -61,6 +61,33 @@ def print_outcomes(console: Console, db: Session, run: DemoRun) -> None:
                   f"({run.deals.added} deals, {len(run.deals.rejected)} rejected).")
 
 
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def print_roi(console: Console, db: Session, run: DemoRun) -> None:
+    """What the campaign cost against what it brought, overall and per grade, and whether the score predicted it."""
+    report = ops.get_roi(db, campaign=run.campaign_id, model=Model.LINEAR)
+    total = report.total
+    table = _table(f"Cost and return ({report.currency}, {report.active_days} active days, revenue per channel by the "
+                   f"linear model)", "channel", "cost", "pipeline", "revenue", "ROI", "cost per meeting")
+    for row in [*report.channels, total]:
+        table.add_row(getattr(row, "channel", "total"), _money(row.cost), _money(row.pipeline), _money(row.revenue),
+                      "-" if row.roi is None else f"{row.roi:.0%}", _money(row.cost_per_meeting))
+    console.print(table)
+    grades = _table("Per grade: does grading predict meetings?", "grade", "leads", "meeting or better", "conversion",
+                    "revenue", "revenue per 1,000 leads")
+    for grade in report.grades:
+        grades.add_row(grade.grade, str(grade.leads), str(grade.meetings_or_better),
+                       "-" if grade.conversion is None else f"{grade.conversion:.1%}", _money(grade.revenue),
+                       _money(grade.revenue_per_1000_leads))
+    console.print(grades)
+    auc = "-" if report.score_auc is None else f"{report.score_auc:.2f}"
+    console.print(f"Lead score AUC against a meeting or better: {auc} over {report.scored_leads} leads (0.5 is a "
+                  f"coin toss, 1.0 a perfect ranking). Cost per won deal: {_money(total.cost_per_won)} "
+                  f"{report.currency}.")
+
+
 def print_summary(console: Console, db: Session, run: DemoRun) -> None:
     where = OutreachMessageDB.campaign_id == run.campaign_id
     by_channel = _table("Messages that went out, per channel", "channel", "step 1", "step 2", "step 3", "total")
@@ -109,8 +136,10 @@ def print_summary(console: Console, db: Session, run: DemoRun) -> None:
                   f"{run.tasks_done} tasks done, {run.tasks_failed} failed.")
     print_activity(console, db, run)
     print_outcomes(console, db, run)
+    print_roi(console, db, run)
     console.print(f"Simulated {run.days} days. Database: [bold]{run.database}[/] — look around with\n"
                   f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo campaign status {run.campaign_id}\n"
                   f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo history --lead 1\n"
                   f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo report attribution "
-                  f"--campaign {run.campaign_id} --model shapley --by variant")
+                  f"--campaign {run.campaign_id} --model shapley --by variant\n"
+                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo report roi --campaign {run.campaign_id}")

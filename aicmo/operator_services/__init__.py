@@ -1,7 +1,7 @@
 """The operator API: the functions the CLI, the REST API and the dashboard call, session first.
 
 The functions live in one module per concern (leads, outreach, campaigns, mailboxes, listening, access,
-webhooks, operator tasks); this package is their one public face, with the errors they raise.
+webhooks, operator tasks, costs and reports); this package is their one public face, with the errors they raise.
 """
 
 from aicmo.cam.auth.service import ApiKeyError
@@ -20,6 +20,7 @@ from aicmo.errors import (
     GradingProfileStateError,
     InvalidCallback,
     InvalidCampaign,
+    InvalidCost,
     InvalidLead,
     InvalidOutcome,
     InvalidSignature,
@@ -51,6 +52,7 @@ from aicmo.operator_services._campaigns import (
     stop_campaign,
     stop_outreach,
 )
+from aicmo.operator_services._costs import get_costs, get_roi, update_costs
 from aicmo.operator_services._leads import (
     create_lead,
     delete_lead,
@@ -114,7 +116,14 @@ from aicmo.operator_services._outreach import (
     send_outreach_message,
     update_channel_config,
 )
-from aicmo.operator_services._reports import get_attribution
+from aicmo.operator_services._reports import (
+    get_attribution,
+    get_campaign_daily,
+    get_data_version,
+    get_grade_distribution,
+    get_mailbox_daily,
+    get_trends,
+)
 from aicmo.operator_services._tasks import (
     complete_form_task,
     complete_linkedin_task,
@@ -154,6 +163,7 @@ __all__ = [
     "InvalidCallback",
     "InvalidCampaign",
     "InvalidChannelConfig",
+    "InvalidCost",
     "InvalidLead",
     "InvalidMailbox",
     "InvalidOutcome",
@@ -193,22 +203,29 @@ __all__ = [
     "filter_messages",
     "get_attribution",
     "get_campaign",
+    "get_campaign_daily",
     "get_campaign_report",
     "get_campaign_status",
     "get_channel_config",
     "get_channel_metrics",
+    "get_costs",
+    "get_data_version",
     "get_form_task",
+    "get_grade_distribution",
     "get_grading_profile",
     "get_lead",
     "get_lead_timeline",
     "get_linkedin_task",
     "get_live_api_key",
     "get_mailbox",
+    "get_mailbox_daily",
     "get_message",
     "get_outreach_history",
     "get_queue_status",
+    "get_roi",
     "get_suppression",
     "get_task",
+    "get_trends",
     "get_webhook_subscription",
     "grade_lead",
     "grade_leads",
@@ -261,6 +278,7 @@ __all__ = [
     "unsubscribe_by_link",
     "unsuppress",
     "update_channel_config",
+    "update_costs",
     "update_lead",
     "update_mailbox",
     "update_webhook_subscription",

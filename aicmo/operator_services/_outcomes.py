@@ -15,6 +15,7 @@ from aicmo.cam.outcomes.importing import import_rows
 from aicmo.cam.outcomes.models import OutcomeKind
 from aicmo.cam.outcomes.schemas import OutcomeCreate, OutcomeImportResult, OutcomeRead
 from aicmo.errors import AicmoError, ImportFileError, InvalidOutcome
+from aicmo.settings import get_settings
 
 CRM = "crm"  # deal ids from files and from the webhook share one namespace unless a source is named
 _ANSWERS = (InboundKind.REPLY, InboundKind.AUTO_REPLY, InboundKind.UNSUBSCRIBE)
@@ -50,7 +51,7 @@ def import_outcomes(db: Session, path: Path | str, *, source: str = CRM,
     with their line and reason. ImportFileError when the file as a whole cannot be read; then nothing is written."""
     currency = outcomes.currency_code(default_currency)
     try:
-        with open_lead_file(path) as file:
+        with open_lead_file(path, max_depth=get_settings().import_json_max_depth) as file:
             if file.bad_lines:  # a deal's amount or stage read with a replaced byte would be a guess: refuse
                 raise ImportFileError(f"{file.path.name} line {file.bad_lines[0]} is not valid UTF-8; re-save the "
                                       "file as UTF-8")

@@ -15,6 +15,7 @@ from aicmo.cam.alerts.api import router as alerts_router
 from aicmo.cam.analytics.api import router as metrics_router
 from aicmo.cam.attribution.api import router as reports_router
 from aicmo.cam.campaigns.api import router as campaigns_router
+from aicmo.cam.costs.api import router as costs_router
 from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
 from aicmo.cam.leads.api import router as leads_router
@@ -26,6 +27,7 @@ from aicmo.cam.outreach.email.api import router as mailboxes_router
 from aicmo.cam.outreach.forms.api import router as form_tasks_router
 from aicmo.cam.outreach.linkedin.api import router as linkedin_callback_router
 from aicmo.cam.outreach.tasks.api import router as tasks_router
+from aicmo.cam.roi.api import router as roi_router
 from aicmo.cam.suppression.admin_api import router as suppressions_router
 from aicmo.cam.suppression.api import router as unsubscribe_router
 from aicmo.cam.webhooks.api import router as outgoing_webhooks_router
@@ -33,6 +35,7 @@ from aicmo.settings import Settings, get_settings
 from aicmo.web import problems
 from aicmo.web.dashboard import create_dashboard
 from aicmo.web.deps import SessionDep
+from aicmo.web.limits import RequestLimits
 
 
 def create_app(settings: Settings | None = None, sessions: sessionmaker[Session] | None = None) -> FastAPI:
@@ -50,6 +53,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
                               "(`aicmo apikey create NAME`) except /health, the unsubscribe pages and the "
                               "provider webhooks, which carry their own proof.")
     problems.install(app)
+    app.add_middleware(RequestLimits, settings=settings)
     app.state.settings = settings
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)
@@ -64,6 +68,8 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(metrics_router)
     app.include_router(outcomes_router)
     app.include_router(reports_router)
+    app.include_router(roi_router)
+    app.include_router(costs_router)
     app.include_router(tasks_router)
     app.include_router(form_tasks_router)
     app.include_router(suppressions_router)

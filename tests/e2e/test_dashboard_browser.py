@@ -196,6 +196,10 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
             expect(table.locator('tr[data-key="email"]')).to_have_count(0)
             expect(table.locator("thead")).to_contain_text("Value (EUR)")
             shot(page, "campaign-attribution-first-touch")
+            # The ROI table below follows the same model: Katherine's deal is the campaign's revenue.
+            roi = page.locator("#roi-table")
+            expect(roi).to_have_attribute("data-model", "first")
+            expect(roi.locator('tr[data-channel="total"] th').nth(3)).to_have_text("4,800.00")
 
     assert sorted(recipient for envelope in smtp.envelopes for recipient in envelope.rcpt_tos) == [
         "ada@engines.io", "katherine@orbit.space"]

@@ -16,21 +16,23 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.settings import Settings
 
 
-def sent(db: Session, message: OutreachMessageDB, now: datetime, channel: Channel | None = None) -> None:
-    """The channel accepted the message (an email server said 250): the attempt, and the message SENT."""
+def sent(db: Session, message: OutreachMessageDB, now: datetime, channel: Channel | None = None, *,
+         mailbox: str | None = None) -> None:
+    """The channel accepted the message (an email server said 250, through `mailbox` if named): the attempt, and
+    the message SENT."""
     used = channel or messages.current_channel(message)
     provider_id = f"<{message.id}@test.example>"
     record_attempt(db, messages.as_outreach(message), SendResult(SendStatus.SENT, used, provider_message_id=provider_id,
-                                                                  target="x"), now=now)
+                                                                  target="x", mailbox=mailbox), now=now)
     message.channel, message.provider_message_id = used, provider_id
     messages.set_status(message, MessageStatus.SENT, now)
 
 
-def refused(db: Session, message: OutreachMessageDB, now: datetime) -> None:
+def refused(db: Session, message: OutreachMessageDB, now: datetime, *, mailbox: str | None = None) -> None:
     """The receiving server refused the email on the spot (550 5.1.1): a failed attempt with its hard bounce."""
     record_attempt(db, messages.as_outreach(message), SendResult.failed(
         Channel.EMAIL, ErrorKind.CHANNEL_FAILED, "550 5.1.1 no such user", event=EventKind.HARD_BOUNCE,
-        response_code=550), now=now)
+        response_code=550, mailbox=mailbox), now=now)
     messages.fall_back(message, "bounced", now, otherwise=MessageStatus.BOUNCED)
 
 

@@ -95,3 +95,36 @@ def test_the_commit_check_finds_a_commit(tmp_path: Path) -> None:
     route = tmp_path / "api.py"
     route.write_text("def create(db):\n    db.add(1)\n    db.commit()\n")
     assert _commits(route) == [3]
+
+
+PACKAGE = Path(aicmo.__file__).parent
+UNIT_OF_WORK = PACKAGE / "db" / "unit_of_work.py"
+# The long jobs whose progress must outlive a crash part-way; each durable step is a checkpoint.
+JOBS = {PACKAGE / "cam" / path for path in (
+    "engine/claim.py", "engine/dispatch.py", "engine/now.py",  # claim before a send, record after it
+    "worker/loop.py",  # the worker's periodic chores
+    "leads/importer.py", "leads/grading.py",  # imports and regrading in batches
+    "inbox/poller.py", "inbox/service.py",  # each mailbox read, each provider event
+    "webhooks/delivery.py", "webhooks/scheduled.py",  # deliveries claimed, then their outcomes
+)}
+
+
+def _checkpoints(path: Path) -> list[int]:
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text("utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "checkpoint"]
+
+
+def test_only_operator_functions_commit_and_only_the_named_jobs_checkpoint() -> None:
+    files = [path for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts]
+    operator_layer = PACKAGE / "operator_services"
+    commits = {path: lines for path in files
+               if path != UNIT_OF_WORK and operator_layer not in path.parents and (lines := _commits(path))}
+    checkpoints = {path for path in files if _checkpoints(path)}
+    assert commits == {}
+    assert checkpoints == JOBS
+
+
+def test_the_checkpoint_check_finds_a_checkpoint(tmp_path: Path) -> None:
+    job = tmp_path / "job.py"
+    job.write_text("from aicmo.db.unit_of_work import checkpoint\n\ndef run(db):\n    checkpoint(db)\n")
+    assert _checkpoints(job) == [4]

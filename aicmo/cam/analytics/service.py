@@ -82,6 +82,7 @@ class CampaignReport(BaseModel):
     total: Funnel
     by_channel: list[Funnel]
     by_grade: list[Funnel]
+    by_step: list[Funnel]  # "step N" keys, in sequence order
     by_variant: list[Funnel]  # "step N" or "step N / variant" keys, in sequence order
 
 
@@ -97,10 +98,11 @@ def _funnels(counts: Counts, breakdown: str, order: Any = str) -> list[Funnel]:
 
 def campaign_report(db: Session, campaign_id: int, *, since: datetime | None = None,
                     until: datetime | None = None) -> CampaignReport:
-    """The campaign's funnel, and the same per channel, per lead grade and per step and variant."""
+    """The campaign's funnel, and the same per channel, per lead grade, per step and per step and variant."""
     counts = count_activity(db, campaign_id=campaign_id, since=since, until=until)
     return CampaignReport(campaign_id=campaign_id, total=Funnel.of(None, counts.total),
                           by_channel=_funnels(counts, "channel"), by_grade=_funnels(counts, "grade"),
+                          by_step=_funnels(counts, "step", _step_order),
                           by_variant=_funnels(counts, "variant", _step_order))
 
 

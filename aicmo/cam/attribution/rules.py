@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import combinations, pairwise
 from math import factorial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,8 +43,7 @@ class Model(StrEnum):
     SHAPLEY = "shapley"
 
 
-@dataclass(frozen=True)
-class Touch:
+class Touch(NamedTuple):  # a tuple: journeys of a million attempts are built from these
     label: str
     at: datetime
 

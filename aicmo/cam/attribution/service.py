@@ -9,12 +9,12 @@ reads.
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from aicmo.cam.attribution.rules import NOTHING, START, Journey, Model, Touch, Transitions, attribute
@@ -82,8 +82,18 @@ def _outcome_query(scope: Scope, *columns: Any) -> Any:
     return query
 
 
-def _outcomes(db: Session, scope: Scope) -> list[OutcomeDB]:
-    return list(db.scalars(_outcome_query(scope, OutcomeDB).order_by(OutcomeDB.occurred_at, OutcomeDB.id)))
+class Outcome(NamedTuple):
+    lead_id: int
+    occurred_at: datetime
+    value_cents: int | None
+    currency: str | None
+    kind: OutcomeKind
+
+
+def _outcomes(db: Session, scope: Scope) -> list[Outcome]:
+    query = _outcome_query(scope, OutcomeDB.lead_id, OutcomeDB.occurred_at, OutcomeDB.value_cents, OutcomeDB.currency,
+                           OutcomeDB.kind)
+    return [Outcome(*row) for row in db.execute(query.order_by(OutcomeDB.occurred_at, OutcomeDB.id))]
 
 
 def _outcome_leads(scope: Scope) -> Any:
@@ -94,14 +104,17 @@ def _outcome_leads(scope: Scope) -> Any:
 def _touch_rows(scope: Scope, by: By, *, leads: Any = None) -> Any:
     """(lead, when, order, label) of every touch in the scope: sent, and not an email that bounced back later.
     Ordered by lead and time, the order journeys are read in."""
-    bounced = exists().where(E.message_id == A.message_id, E.kind == EventKind.HARD_BOUNCE,
-                             E.channel == Channel.EMAIL, E.occurred_at >= A.started_at)
+    # Written as one NOT EXISTS (not "not email, or no bounce") so the database can anti-join it in one pass.
+    bounced = exists().where(A.channel == Channel.EMAIL, E.message_id == A.message_id,
+                             E.kind == EventKind.HARD_BOUNCE, E.channel == Channel.EMAIL,
+                             E.occurred_at >= A.started_at)
     query = (select(A.lead_id.label("lead_id"), A.started_at.label("at"), A.id.label("seq"),
                     _label_column(by).label("label"))
-             .select_from(A).join(M, M.id == A.message_id)
-             .where(A.status == SendStatus.SENT, ~and_(A.channel == Channel.EMAIL, bounced)))
-    if by is By.CAMPAIGN:
-        query = query.outerjoin(CampaignDB, CampaignDB.id == M.campaign_id)
+             .select_from(A).where(A.status == SendStatus.SENT, ~bounced))
+    if by in (By.STEP, By.VARIANT):
+        query = query.join(M, M.id == A.message_id)
+    elif by is By.CAMPAIGN:
+        query = query.outerjoin(CampaignDB, CampaignDB.id == A.campaign_id)
     if leads is not None:  # already within the scope
         query = query.where(A.lead_id.in_(leads))
     elif scope.campaign_id is not None:
@@ -115,37 +128,42 @@ def _touches(db: Session, scope: Scope, by: By, leads: Any) -> dict[int, list[To
     """The touches of the leads this query selects, oldest first."""
     touches: dict[int, list[Touch]] = defaultdict(list)
     shown: dict[str, str] = {}
-    for lead_id, at, _, label in db.execute(_touch_rows(scope, by, leads=leads)):
+    for lead_id, at, _, label in db.execute(_touch_rows(scope, by, leads=leads)):  # in order of lead and time
         touches[lead_id].append(Touch(shown.get(label) or shown.setdefault(label, _display(by, label)), at))
-    for lead_touches in touches.values():
-        lead_touches.sort(key=lambda touch: touch.at)
     return touches
 
 
 def _idle_transitions(db: Session, scope: Scope, by: By, converted: Any) -> Transitions:
     """The steps of every journey in the scope that led to no outcome, counted by the database: each lead's touches
-    in order with repeats in a row merged, from the start to its last touch and on to nothing."""
+    in order with repeats in a row merged, from the start to its last touch and on to nothing. Merging repeats
+    keeps exactly the neighbouring touches whose labels differ, so one pass over the touches tells each step."""
     rows = _touch_rows(scope, by).where(A.lead_id.not_in(converted)).subquery()
-    marked = select(rows.c.lead_id, rows.c.at, rows.c.seq, rows.c.label, func.lag(rows.c.label).over(
-        partition_by=rows.c.lead_id, order_by=(rows.c.at, rows.c.seq)).label("before")).subquery()
-    changes = select(marked.c.lead_id, marked.c.at, marked.c.seq, marked.c.label).where(
-        or_(marked.c.before.is_(None), marked.c.before != marked.c.label)).subquery()
-    def in_path(column: Any) -> Any:
-        return column.over(partition_by=changes.c.lead_id, order_by=(changes.c.at, changes.c.seq))
 
-    steps = select(in_path(func.lag(changes.c.label)).label("before"), changes.c.label,
-                   in_path(func.lead(changes.c.label)).is_(None).label("last")).subquery()
+    def in_path(column: Any) -> Any:
+        return column.over(partition_by=rows.c.lead_id, order_by=(rows.c.at, rows.c.seq))
+
+    steps = select(in_path(func.lag(rows.c.label)).label("before"), rows.c.label,
+                   in_path(func.lead(rows.c.label)).is_(None).label("last")).subquery()
+    step = or_(steps.c.before.is_(None), steps.c.before != steps.c.label)
     counted: Transitions = Counter()
-    for before, label, last, count in db.execute(select(steps.c.before, steps.c.label, steps.c.last, func.count())
-                                                 .group_by(steps.c.before, steps.c.label, steps.c.last)):
+    for before, label, moved, last, count in db.execute(
+            select(steps.c.before, steps.c.label, step, steps.c.last, func.count())
+            .where(or_(step, steps.c.last)).group_by(steps.c.before, steps.c.label, step, steps.c.last)):
         shown = _display(by, label)
-        counted[(START if before is None else _display(by, before), shown)] += count
+        if moved:
+            counted[(START if before is None else _display(by, before), shown)] += count
         if last:
             counted[(shown, NOTHING)] += count
     return counted
 
 
-def _journeys(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], scope: Scope,
+def _path_transitions(touches: Sequence[Touch]) -> Transitions:
+    """One journey's steps as `_idle_transitions` counts them: repeats in a row merged, from the start to nothing."""
+    labels = [touch.label for n, touch in enumerate(touches) if n == 0 or touches[n - 1].label != touch.label]
+    return Counter(zip([START, *labels], [*labels, NOTHING], strict=True)) if labels else Counter()
+
+
+def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope,
               weight: Any) -> list[Journey]:
     journeys = []
     for outcome in outcomes:
@@ -155,13 +173,8 @@ def _journeys(outcomes: Sequence[OutcomeDB], touches: dict[int, list[Touch]], sc
     return journeys
 
 
-def attribution(db: Session, scope: Scope, model: Model, by: By, *,
-                half_life: timedelta = timedelta(days=7)) -> AttributionReport:
-    """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
-    outcomes = _outcomes(db, scope)
-    converted = _outcome_leads(scope)
-    touches = _touches(db, scope, by, converted)
-    idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+def _report(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope, model: Model, by: By,
+            half_life: timedelta, idle: Transitions | None) -> AttributionReport:
     counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life, idle=idle)
     values: dict[str, dict[str, float]] = {}
     for currency in sorted({o.currency for o in outcomes if o.currency and o.value_cents is not None}):
@@ -180,3 +193,34 @@ def attribution(db: Session, scope: Scope, model: Model, by: By, *,
     return AttributionReport(model=model, by=by, kinds=sorted(scope.kinds), lookback_days=scope.lookback.days,
                              half_life_days=half_life / timedelta(days=1), outcomes=total, value=value_total,
                              rows=rows)
+
+
+def attribution(db: Session, scope: Scope, model: Model, by: By, *,
+                half_life: timedelta = timedelta(days=7)) -> AttributionReport:
+    """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
+    converted = _outcome_leads(scope)
+    idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+    return _report(_outcomes(db, scope), _touches(db, scope, by, converted), scope, model, by, half_life, idle)
+
+
+def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
+                        half_life: timedelta = timedelta(days=7)) -> dict[OutcomeKind, AttributionReport]:
+    """One report per outcome kind of the scope, each as `attribution` would give it for that kind alone, from one
+    read of the outcomes and their touches."""
+    outcomes = _outcomes(db, scope)
+    converted = _outcome_leads(scope)
+    touches = _touches(db, scope, by, converted)
+    # Markov: the journeys of leads with none of the kinds are counted once by the database; a lead with another
+    # kind only is idle for this one, and its touches are at hand.
+    none_of_them = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
+    reports = {}
+    for kind in sorted(scope.kinds):
+        alone = replace(scope, kinds=frozenset({kind}))
+        mine = [o for o in outcomes if o.kind == kind]
+        idle = None
+        if none_of_them is not None:
+            idle = none_of_them.copy()
+            for lead_id in {o.lead_id for o in outcomes} - {o.lead_id for o in mine}:
+                idle.update(_path_transitions(touches.get(lead_id, [])))
+        reports[kind] = _report(mine, touches, alone, model, by, half_life, idle)
+    return reports

@@ -1,11 +1,13 @@
 """REST routes for campaigns: create one, start, pause, resume or stop it, and read where it stands."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel
 
 from aicmo import operator_services as ops
+from aicmo.cam.analytics.daily import DailySeries
+from aicmo.cam.analytics.exports import days_csv
 from aicmo.cam.analytics.service import CampaignReport
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.web.deps import SessionDep, require_api_key
@@ -83,3 +85,17 @@ def campaign_report(campaign_id: CampaignId, db: SessionDep) -> CampaignReport:
     """The funnel (queued, reached, delivered, replied, bounced) overall and per channel, grade and step/variant,
     with reply and bounce rates."""
     return ops.get_campaign_report(db, campaign_id)
+
+
+@router.get("/{campaign_id}/daily", response_model=DailySeries, responses=NOT_FOUND | {
+    200: {"description": "The series; as `day,sent,delivered,replied,positive_replies,meetings,bounced` with "
+                         "`format=csv`", "content": {"text/csv": {}}}})
+def campaign_daily(campaign_id: CampaignId, db: SessionDep, days: Annotated[int, Query(ge=1, le=3660)] = 30,
+                   format: Literal["json", "csv"] = "json") -> DailySeries | Response:
+    """Per UTC day, the last `days` days up to today: sends, deliveries, replies, positive replies, meetings and
+    bounces, each counted on the day it happened."""
+    series = ops.get_campaign_daily(db, campaign_id, days=days)
+    if format == "csv":
+        return Response(days_csv(series.days), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-daily.csv"'})
+    return series

@@ -15,7 +15,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.templates.context import message_context
-from aicmo.cam.templates.render import RenderedMessage, TemplateProblem, render_message
+from aicmo.cam.templates.render import RenderedMessage, TemplateLimitExceeded, TemplateProblem, render_message
 from aicmo.cam.templates.variants import choose_variant
 
 
@@ -38,6 +38,7 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
 
     A step that cannot be written (an empty required field, an unknown variable) is stored SKIPPED with the reason,
     so the lead is flagged rather than sent a broken message. None if the lead already has this step.
+    A template past its bounds (TemplateLimitExceeded) is wrong for every lead: it is raised, not stored.
     """
     exists = db.scalar(select(OutreachMessageDB.id).where(
         OutreachMessageDB.campaign_id == campaign.id, OutreachMessageDB.lead_id == lead.id,
@@ -48,14 +49,22 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
     sender = SenderProfile.model_validate(campaign.settings.get("sender") or {})
     try:
         rendered, variant = write_step(step, index, lead, sender)
+    except TemplateLimitExceeded:
+        raise
     except TemplateProblem as problem:
-        return messages.create(db, lead_id=lead.id, body=step.body or "", subject=step.subject, now=now,
-                               campaign_id=campaign.id, step=index, channels=step.channels,
-                               status=MessageStatus.SKIPPED, error=f"template: {problem}", grade=lead.grade)
+        return skip_step(db, campaign, step, lead, index, now, problem)
     return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
                            campaign_id=campaign.id, step=index, channels=step.channels, variant=variant,
                            grade=lead.grade)
+
+
+def skip_step(db: Session, campaign: CampaignDB, step: SequenceStep, lead: LeadDB, index: int, now: datetime,
+              problem: TemplateProblem) -> OutreachMessageDB:
+    """Store the step SKIPPED for this lead, with the template's problem as the reason."""
+    return messages.create(db, lead_id=lead.id, body=step.body or "", subject=step.subject, now=now,
+                           campaign_id=campaign.id, step=index, channels=step.channels,
+                           status=MessageStatus.SKIPPED, error=f"template: {problem}", grade=lead.grade)
 
 
 def due_time(window_data: dict[str, object], lead: LeadDB, earliest: datetime, key: str) -> datetime:
@@ -86,4 +95,7 @@ def schedule_next(db: Session, message: OutreachMessageDB, lead: LeadDB, now: da
     if campaign is None or config is None or following >= len(config.steps):
         return
     delay = timedelta(hours=float(config.steps[following].get("delay_hours") or 0))
-    enqueue_step(db, campaign, config, lead, following, now + delay, now)
+    try:
+        enqueue_step(db, campaign, config, lead, following, now + delay, now)
+    except TemplateLimitExceeded as problem:  # the message before is sent: keep that, flag this step
+        skip_step(db, campaign, SequenceStep.model_validate(config.steps[following]), lead, following, now, problem)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB as M
+from aicmo.db.unit_of_work import checkpoint
 
 # Channels whose send is idempotent per message id, so a send in doubt may be repeated.
 IDEMPOTENT_CHANNELS = frozenset({Channel.LINKEDIN})
@@ -34,7 +35,7 @@ def claim_due(db: Session, *, owner: str, now: datetime, lease: timedelta, limit
         .values(status=MessageStatus.QUEUED, lease_owner=owner, lease_expires_at=now + lease, queued_at=now,
                 updated_at=now)
         .returning(M.id).execution_options(synchronize_session=False)).all()
-    db.commit()
+    checkpoint(db)
     return list(claimed)
 
 
@@ -50,7 +51,7 @@ def recover_expired(db: Session, now: datetime) -> tuple[int, int]:
         status=MessageStatus.FAILED, failed_at=now, last_error=IN_DOUBT, lease_owner=None, lease_expires_at=None,
         next_attempt_at=None, updated_at=now,
     ).execution_options(synchronize_session=False))
-    db.commit()
+    checkpoint(db)
     return int(getattr(requeued, "rowcount", 0) or 0), int(getattr(doubtful, "rowcount", 0) or 0)
 
 
@@ -59,7 +60,7 @@ def release(db: Session, *, owner: str, now: datetime) -> int:
     result = db.execute(update(M).where(M.lease_owner == owner, M.status == MessageStatus.QUEUED).values(
         status=MessageStatus.PENDING, lease_owner=None, lease_expires_at=None, updated_at=now,
     ).execution_options(synchronize_session=False))
-    db.commit()
+    checkpoint(db)
     return int(getattr(result, "rowcount", 0) or 0)
 
 

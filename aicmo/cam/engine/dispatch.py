@@ -51,6 +51,7 @@ from aicmo.cam.sequences.rules import REPLY_STATUSES, Move, Progress, RetryPolic
 from aicmo.cam.suppression import checks as suppression
 from aicmo.cam.webhooks.events import WebhookEvent, message_event
 from aicmo.clock import Clock, SystemClock
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings, get_settings
 
 log = logging.getLogger("aicmo.worker")
@@ -126,7 +127,7 @@ class Dispatcher:
                     loaded = Loaded.of(db, message_ids)
                     done = {message_id: step(db, message_id, loaded) for message_id in message_ids}
                     loaded.write_deferred(db)
-                    db.commit()
+                    checkpoint(db)
                 return done
             except BatchConflict as exc:
                 log.info("%s; taking them one by one", exc)
@@ -136,7 +137,7 @@ class Dispatcher:
         for message_id in message_ids:
             with self.sessions() as db:
                 done[message_id] = step(db, message_id, Loaded.of(db, [message_id]))
-                db.commit()
+                checkpoint(db)
         return done
 
     def _company_replied(self, db: Session, lead: LeadDB, campaign: CampaignDB | None) -> str | None:

@@ -14,6 +14,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences.rules import RetryPolicy
 from aicmo.clock import Clock, SystemClock
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -55,7 +56,7 @@ def _claim(sessions: sessionmaker[Session], dispatcher: Dispatcher, message_id: 
             OutreachMessageDB.id == message_id, OutreachMessageDB.status == MessageStatus.PENDING).values(
             status=MessageStatus.QUEUED, lease_owner=dispatcher.owner, queued_at=now,
             lease_expires_at=now + dispatcher.lease).returning(OutreachMessageDB.channel_attempts)).scalar()
-        db.commit()
+        checkpoint(db)
     return claimed
 
 

@@ -24,6 +24,7 @@ from aicmo.cam.inbox.models import InboxStateDB
 from aicmo.cam.outreach.email.store import MailboxSecretUnreadable, unreadable_secrets
 from aicmo.cam.outreach.models import MailboxDB
 from aicmo.clock import Clock, SystemClock
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.errors import AicmoError
 from aicmo.settings import Settings
 
@@ -94,7 +95,7 @@ def _read_new(sessions: sessionmaker[Session], reader: InboxReader, mailbox_id: 
             # UIDs of an older UIDVALIDITY mean nothing now: read the folder again; what was applied is skipped.
             state.uidvalidity, state.last_uid = validity, 0
         last_uid = state.last_uid
-        db.commit()
+        checkpoint(db)
     ours_bounced: list[int] = []
     while batch := reader.fetch_since(last_uid, limit=FETCH_BATCH):
         for fetched in batch:
@@ -126,7 +127,7 @@ def _apply_one(sessions: sessionmaker[Session], fetched: FetchedMessage, origin:
             record = apply(db, event, origin, settings, now)
             kind = record.kind if record is not None else InboundKind.UNMATCHED
             _state(db, mailbox_id, folder).last_uid = fetched.uid
-            db.commit()
+            checkpoint(db)
             return kind
         except IntegrityError:
             db.rollback()
@@ -138,7 +139,7 @@ def _apply_one(sessions: sessionmaker[Session], fetched: FetchedMessage, origin:
                                   detail=f"could not be applied: {type(exc).__name__}: {exc}")
             apply(db, failed, origin, settings, now)
             _state(db, mailbox_id, folder).last_uid = fetched.uid
-            db.commit()
+            checkpoint(db)
             return InboundKind.UNMATCHED
 
 
@@ -155,7 +156,7 @@ def _note_poll(sessions: sessionmaker[Session], mailbox_id: int, folder: str, no
     with sessions() as db:
         state = _state(db, mailbox_id, folder)
         state.last_polled_at, state.last_error = now, error
-        db.commit()
+        checkpoint(db)
 
 
 class PeriodicPoll:

@@ -13,6 +13,7 @@ from aicmo.cam.inbox.events import InboundEvent, InboundKind
 from aicmo.cam.inbox.models import InboundMessageDB
 from aicmo.cam.inbox.poller import PollResult, poll_all, poll_mailbox
 from aicmo.cam.inbox.schemas import InboundRead, WebhookOutcome
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings
 
 
@@ -41,7 +42,7 @@ def take_provider_events(db: Session, provider: str, events: list[InboundEvent],
     for event in events:
         try:
             record = apply(db, event, Origin(provider), settings, now)
-            db.commit()
+            checkpoint(db)
         except IntegrityError:  # the provider's retry raced its first delivery, which won
             db.rollback()
             record = None

@@ -12,6 +12,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.store import LeadStore
 from aicmo.cam.webhooks.events import WebhookEvent, emit, emit_many, lead_data
 from aicmo.db.base import utcnow
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.errors import LeadNotFound
 
 LEADS = LeadDB.__table__
@@ -75,7 +76,7 @@ class LeadGradeService:
                     changed.append({"lead": lead_data(graded), "previous_grade": row["previous_grade"]})
             LeadStore(db).update(updates)
             emit_many(db, WebhookEvent.LEAD_GRADED, changed, now)
-            db.commit()
+            checkpoint(db)
             done += len(rows)
             last_id = rows[-1]["id"]
             if progress:

@@ -20,6 +20,7 @@ from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
 from aicmo.cam.leads.rejects import Rejection, RejectsWriter
 from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.errors import ImportFileError
 from aicmo.settings import get_settings
 
@@ -104,7 +105,7 @@ def _start_log(db: Session, report: ImportReport) -> int:
     log = ImportLogDB(file_name=str(report.path), file_format=report.file_format, encoding=report.encoding,
                       dry_run=report.dry_run, state="running")
     db.add(log)
-    db.commit()
+    checkpoint(db)
     return log.id
 
 
@@ -126,7 +127,8 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     """Import a CSV/JSON/JSONL lead file; the function owns the session's transactions (one per batch)."""
     options = options or ImportOptions()
     profile = options.profile or load_profile()
-    with open_lead_file(path, options.max_columns) as lead_file:
+    with open_lead_file(path, max_depth=get_settings().import_json_max_depth,
+                        max_columns=options.max_columns) as lead_file:
         mapping = map_headers(lead_file.headers, options.overrides)
         report = ImportReport(path=lead_file.path, file_format=lead_file.format, encoding=lead_file.encoding,
                               warnings=list(lead_file.warnings), dry_run=options.dry_run,
@@ -141,7 +143,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
             rejects.close()
             report.rejects_path = rejects.path
             _record(db, report, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", str(exc))
-            db.commit()
+            checkpoint(db)
             raise
         rejects.close()
         report.rejects_path = rejects.path
@@ -149,7 +151,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     if options.dry_run:
         db.rollback()
     _record(db, report, "done")
-    db.commit()
+    checkpoint(db)
     return report
 
 
@@ -184,7 +186,7 @@ def _run(db: Session, lead_file: LeadFile, mapping: HeaderMapping, options: Impo
         written.clear()
         if not options.dry_run:
             _record(db, report, "running")
-            db.commit()
+            checkpoint(db)
         if progress:
             progress(lead_file.bytes_read(), lead_file.total_bytes)
 

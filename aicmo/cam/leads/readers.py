@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from aicmo.cam.leads.encoding import FALLBACKS, file_evidence
-from aicmo.cam.leads.json_records import flatten, jsonl_object, yajl_message
+from aicmo.cam.leads.json_records import flatten, json_array_records, json_lines_records
+from aicmo.cam.leads.nesting import MAX_DEPTH
 from aicmo.errors import ImportFileError
 
 SAMPLE_BYTES = 1 << 20  # the format and delimiter are decided on this much
@@ -48,8 +47,10 @@ class RawRow:
 class LeadFile:
     """An open lead file whose header (and first record) has been read; use open_lead_file to get one."""
 
-    def __init__(self, path: Path, raw: io.BufferedReader, max_columns: int | None = None) -> None:
+    def __init__(self, path: Path, raw: io.BufferedReader, max_depth: int = MAX_DEPTH,
+                 max_columns: int | None = None) -> None:
         self.path = path
+        self.max_depth = max_depth
         self._raw = raw
         self.max_columns = max_columns
         self.total_bytes = os.fstat(raw.fileno()).st_size
@@ -126,23 +127,16 @@ class LeadFile:
             raise ImportFileError(f"{self.path.name} line {reader.line_num} cannot be read: {exc}") from None
 
     def _json_rows(self) -> Iterator[RawRow]:
-        number = 0
         try:
-            for number, item in enumerate(ijson.items(_Utf8Source(self._text), "item"), 1):
-                if not isinstance(item, dict):
-                    raise ImportFileError(f"{self.path.name} record {number} is not a JSON object")
+            for number, item in json_array_records(self._text, self.path.name, self.max_depth):
                 yield RawRow(number, self._record(item))
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
-        except ijson.JSONError as exc:
-            raise ImportFileError(f"{self.path.name} is not valid JSON at record {number + 1}: "
-                                  f"{yajl_message(exc)}") from None
 
     def _jsonl_rows(self) -> Iterator[RawRow]:
         try:
-            for number, line in enumerate(self._text, 1):
-                if line.strip():
-                    yield RawRow(number, self._record(jsonl_object(self.path, number, line)))
+            for number, item in json_lines_records(self._text, self.path.name, self.max_depth):
+                yield RawRow(number, self._record(item))
         except UnicodeDecodeError as exc:
             raise self._decode_error(exc) from None
 
@@ -168,17 +162,9 @@ class LeadFile:
                                f"{self.encoding}; re-save the file as UTF-8")
 
 
-class _Utf8Source:
-    """Feeds ijson UTF-8 bytes whatever the file's encoding, so BOMs and fallbacks behave as for CSV."""
-
-    def __init__(self, text: io.TextIOWrapper) -> None:
-        self._text = text
-
-    def read(self, size: int = -1) -> bytes:
-        return self._text.read(size).encode("utf-8")
-
-
-def open_lead_file(path: Path | str, max_columns: int | None = None) -> LeadFile:
+def open_lead_file(path: Path | str, *, max_depth: int = MAX_DEPTH, max_columns: int | None = None) -> LeadFile:
+    """The file opened and its first record read; `max_depth` bounds how deep a JSON record may nest,
+    `max_columns` how many columns a header or row may have (None: no cap)."""
     path = Path(path)
     csv.field_size_limit(2**31 - 1)  # exports put whole email threads or notes in one cell
     try:
@@ -190,7 +176,7 @@ def open_lead_file(path: Path | str, max_columns: int | None = None) -> LeadFile
     except OSError as exc:
         raise ImportFileError(f"{path} cannot be read: {exc.strerror}") from None
     try:
-        return LeadFile(path, raw, max_columns)
+        return LeadFile(path, raw, max_depth, max_columns)
     except BaseException:
         raw.close()
         raise

@@ -1,35 +1,32 @@
 """Render a user's message template for one lead: spintax first, then Jinja in a sandbox.
 
 Templates are untrusted: they run in Jinja's immutable sandbox (no private attributes, no mutation, no
-unsafe calls), with caps on `*`, `**` and the output's size. A name the template uses must exist
-(StrictUndefined) and must not be empty: None, "" or blanks become `Missing`, which fails when printed but
-which the `default` filter (alias `or_else`) replaces. `{% if first_name %}` and `first_name or "x"` treat a
-missing value as false. Every failure is a `TemplateProblem` naming the field where it can.
+unsafe calls), within bounds of time, loop steps and size checked while they run (sandbox.py, bounds.py).
+A name the template uses must exist (StrictUndefined) and must not be empty: None, "" or blanks become
+`Missing`, which fails when printed but which the `default` filter (alias `or_else`) replaces.
+`{% if first_name %}` and `first_name or "x"` treat a missing value as false. Every failure is a
+`TemplateProblem` naming the field where it can.
 """
 
-import math
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NoReturn
+from typing import Any
 
-from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import Template, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context, StrictUndefined, Undefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import missing
 
+from aicmo.cam.templates.bounds import LimitExceeded, RenderLimits, bounded, check_time
 from aicmo.cam.templates.context import CONTEXT_NAMES, LEAD_FIELDS, SENDER_FIELDS
+from aicmo.cam.templates.sandbox import BoundedSandbox
 from aicmo.cam.templates.spintax import expand_all, spin, spintax_problems
+from aicmo.cam.templates.values import FieldFailure, Missing, StrictField, is_empty, wrap
 from aicmo.errors import AicmoError
+from aicmo.settings import get_settings
 
-__all__ = ["Missing", "RenderedMessage", "TemplateProblem", "check_template", "render_html", "render_message",
-           "render_template"]
-
-MAX_OUTPUT_CHARS = 1_000_000
-MAX_SEQUENCE_LENGTH = 100_000
-MAX_POWER_BITS = 4096
+__all__ = ["Missing", "RenderLimits", "RenderedMessage", "TemplateLimitExceeded", "TemplateProblem", "check_template",
+           "render_html", "render_message", "render_template"]
 
 
 class TemplateProblem(AicmoError):
@@ -43,126 +40,13 @@ class TemplateProblem(AicmoError):
         self.part = part
 
 
-class _FieldFailure(UndefinedError):
-    """Raised inside Jinja by an undefined or empty value; turned into a TemplateProblem outside."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class _Strict(StrictUndefined):
-    """StrictUndefined whose failure names the field (`lead.frist_name`) and keeps sandbox refusals."""
-
-    __slots__ = ()
-
-    def _field_path(self) -> str:
-        name = str(self._undefined_name)
-        owner = self._undefined_obj
-        return f"{owner._path}.{name}" if isinstance(owner, Record) else name
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
-        owner = self._undefined_obj
-        if isinstance(owner, Undefined):  # `x.__class__.__mro__`: the first failure is the one to report
-            owner._fail_with_undefined_error()
-        if self._undefined_exception is not UndefinedError:  # a sandbox refusal (SecurityError)
-            raise self._undefined_exception(self._undefined_message)
-        path = self._field_path()
-        if owner is missing or isinstance(owner, Record):
-            raise _FieldFailure(f"undefined variable {path!r} in template", path)
-        raise _FieldFailure(f"{self._undefined_message} in template", path)
-
-
-def _fail(self: _Strict, *args: Any, **kwargs: Any) -> NoReturn:
-    self._fail_with_undefined_error()
-
-
-# Jinja binds its operators to the base class's failure function; route them through ours. `repr` too, so that
-# `{{ [x.__class__] }}` or `{{ [first_name] }}` fails instead of printing "[Undefined]".
-for _name, _value in (*vars(Undefined).items(), *vars(StrictUndefined).items()):
-    if _value is Undefined._fail_with_undefined_error and _name.startswith("__"):
-        setattr(_Strict, _name, _fail)
-_Strict.__repr__ = _fail  # type: ignore[method-assign,assignment]
-
-
-class Missing(_Strict):
-    """A None or empty value in the context: an error when rendered, a fallback for `default`, false in `if`."""
-
-    __slots__ = ()
-
-    def __init__(self, field: str) -> None:
-        super().__init__(name=field)
-
-    @property
-    def field(self) -> str:
-        return str(self._undefined_name)
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
-        whose = "sender" if self.field.startswith("sender.") else "lead"
-        raise _FieldFailure(f"template needs {self.field}, which is empty for this {whose}", self.field)
-
-    def __bool__(self) -> bool:  # type: ignore[override]
-        return False
-
-    def __len__(self) -> int:  # type: ignore[override]
-        return 0
-
-    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
-        return iter(())
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or isinstance(value, Undefined) or (isinstance(value, str) and not value.strip())
-
-
-def _wrap(path: str, value: Any) -> Any:
-    if isinstance(value, Undefined):
-        return value
-    if _is_empty(value):
-        return Missing(path)
-    if isinstance(value, Mapping):
-        return Record(path, value)
-    return value
-
-
-class Record:
-    """A mapping seen by a template: `lead.first_name` and `lead["first_name"]`, with empty values Missing.
-
-    It has no public methods, so a field is never shadowed by one (`custom.items` is the custom field).
-    """
-
-    __slots__ = ("_path", "_values")
-
-    def __init__(self, path: str, values: Mapping[str, Any]) -> None:
-        self._path = path
-        self._values = values
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._values:
-            raise AttributeError(name)
-        return _wrap(f"{self._path}.{name}", self._values[name])
-
-    def __getitem__(self, key: Any) -> Any:
-        if not isinstance(key, str) or key not in self._values:
-            raise KeyError(key)
-        return _wrap(f"{self._path}.{key}", self._values[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._values
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __str__(self) -> str:
-        return str(dict(self._values))
+class TemplateLimitExceeded(TemplateProblem):
+    """A template that went past its bound of time, loop steps or output while rendering: wrong for every lead."""
 
 
 def _filter_default(value: Any, default_value: Any = "", boolean: bool = False) -> Any:
     """Jinja's `default`, except that None, "" and blanks are missing too."""
-    if _is_empty(value) or (boolean and not value):
+    if is_empty(value) or (boolean and not value):
         return default_value
     return value
 
@@ -191,23 +75,8 @@ def _filter_title_case(value: Any) -> str:
     return " ".join(_title_word(word) for word in str(value).split(" "))
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if (isinstance(sequence, (str, list, tuple)) and isinstance(count, int)
-                        and len(sequence) * count > MAX_SEQUENCE_LENGTH):
-                    raise SecurityError(f"repeating a sequence more than {MAX_SEQUENCE_LENGTH} times over")
-        if (operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
-                and right * max(math.log2(abs(left)), 1) > MAX_POWER_BITS):
-            raise SecurityError("number too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment(html: bool) -> _Sandbox:
-    env = _Sandbox(autoescape=html, undefined=_Strict, trim_blocks=True, lstrip_blocks=True,
+def _environment(html: bool) -> BoundedSandbox:
+    env = BoundedSandbox(autoescape=html, undefined=StrictField, trim_blocks=True, lstrip_blocks=True,
                    keep_trailing_newline=False)
     env.filters.update(default=_filter_default, d=_filter_default, or_else=_filter_default,
                        first_word=_filter_first_word, title_case=_filter_title_case)
@@ -229,27 +98,40 @@ def _syntax_problem(exc: TemplateSyntaxError, part: str) -> TemplateProblem:
                            line=exc.lineno, part=part)
 
 
-def _run(template: Template, context: dict[str, Any]) -> str:
+def configured_limits() -> RenderLimits:
+    """The bounds AICMO_TEMPLATE_* set on one rendering."""
+    settings = get_settings()
+    return RenderLimits(seconds=settings.template_render_seconds, steps=settings.template_max_steps,
+                        chars=settings.template_max_chars)
+
+
+def _run(template: Template, context: dict[str, Any], limits: RenderLimits) -> str:
     out: list[str] = []
     size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise SecurityError(f"output longer than {MAX_OUTPUT_CHARS} characters")
-        out.append(chunk)
+    with bounded(limits) as budget:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > limits.chars:
+                raise LimitExceeded(f"output longer than {limits.chars} characters")
+            check_time(budget)
+            out.append(chunk)
     return "".join(out)
 
 
-def render_template(source: str, context: Mapping[str, Any], *, html: bool = False, part: str = "body") -> str:
-    """Jinja only (no spintax): the rendered text, or TemplateProblem."""
+def render_template(source: str, context: Mapping[str, Any], *, html: bool = False, part: str = "body",
+                    limits: RenderLimits | None = None) -> str:
+    """Jinja only (no spintax): the rendered text, or TemplateProblem (TemplateLimitExceeded past its bounds)."""
     try:
         template = _compile(source, html)
     except TemplateSyntaxError as exc:
         raise _syntax_problem(exc, part) from None
-    wrapped = {name: _wrap(name, value) for name, value in context.items()}
+    wrapped = {name: wrap(name, value) for name, value in context.items()}
     try:
-        return _run(template, wrapped)
-    except _FieldFailure as exc:
+        return _run(template, wrapped, limits or configured_limits())
+    except LimitExceeded as exc:
+        raise TemplateLimitExceeded(f"{part} template exceeds its bounds: {exc}", line=_template_line(exc),
+                                    part=part) from None
+    except FieldFailure as exc:
         raise TemplateProblem(str(exc), field=exc.field, line=_template_line(exc), part=part) from None
     except SecurityError as exc:
         raise TemplateProblem(f"{part} template does something not allowed: {exc}", line=_template_line(exc),

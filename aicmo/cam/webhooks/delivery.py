@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.webhooks.models import WebhookDeliveryDB as D
 from aicmo.cam.webhooks.models import WebhookSubscriptionDB as S
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.net.pinned import PinnedTransport
 from aicmo.net.signing import SIGNATURE_HEADER, sign
 from aicmo.net.ssrf import AddressPolicy, Refused, check_url
@@ -109,7 +110,7 @@ def claim(db: Session, now: datetime, limit: int) -> list[Job]:
         Job(row.id, url, secret, row.event, body_of(row))
         for row, url, secret in db.execute(select(D, S.url, S.secret).join(S, S.id == D.subscription_id)
                                            .where(D.id.in_(ids)).order_by(D.id))]
-    db.commit()
+    checkpoint(db)
     return jobs
 
 
@@ -189,7 +190,7 @@ async def deliver_due(sessions: sessionmaker[Session], *, now: datetime, client:
     with sessions() as db:
         for job, outcome in zip(jobs, outcomes, strict=True):
             record(db, job, outcome, now, rand)
-        db.commit()
+        checkpoint(db)
     delivered = sum(outcome.ok for outcome in outcomes)
     log.info("webhooks attempted=%d delivered=%d", len(jobs), delivered)
     return len(jobs)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo.cam.webhooks.delivery import any_due, deliver_due, new_client
 from aicmo.cam.webhooks.service import prune_deliveries
 from aicmo.clock import Clock, SystemClock
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings
 
 log = logging.getLogger("aicmo.webhooks")
@@ -66,7 +67,7 @@ class PeriodicDelivery:
         self._pruned_at = now
         with self.sessions() as db:
             pruned = prune_deliveries(db, older_than=timedelta(days=days), now=now)
-            db.commit()
+            checkpoint(db)
         if pruned:
             log.info("webhook deliveries older than %d days pruned: %d", days, pruned)
         return pruned

@@ -25,6 +25,7 @@ from aicmo.cam.outreach.email.store import load_mailboxes
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.webhooks.scheduled import PeriodicDelivery
 from aicmo.clock import Clock, ManualClock
+from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class Worker:
             for campaign in db.scalars(select(CampaignDB).where(CampaignDB.status == campaigns.RUNNING)):
                 if campaigns.complete_if_done(db, campaign, now=self.clock.now()):
                     log.info("campaign=%s completed", campaign.name)
-            db.commit()
+            checkpoint(db)
 
 
 async def run_accelerated(worker: Worker, clock: ManualClock, *, until: datetime | None = None) -> WorkerReport:

@@ -1,6 +1,7 @@
 """The dashboard app, mounted under /app by aicmo.web.app: its session cookie, static files and error pages."""
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,10 +11,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicmo.errors import AicmoError
 from aicmo.settings import Settings
-from aicmo.web.dashboard import auth, campaigns, channels, leads, mailboxes, overview, tasks
+from aicmo.web.dashboard import auth, campaigns, channels, downloads, leads, mailboxes, overview, tasks
 from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import base_path, page
 from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
+from aicmo.web.dashboard.snapshots import Snapshots
+from aicmo.web.limits import UploadsNeedSession
 from aicmo.web.problems import status_of
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -25,10 +28,21 @@ def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") ->
     dashboard.state.host = host
     dashboard.state.settings = settings
     dashboard.state.imports = ImportJobs()
+    dashboard.state.snapshots = Snapshots(settings.dashboard_cache_seconds)
+    dashboard.add_middleware(UploadsNeedSession, sessions=lambda: host.state.sessions)  # inside the cookies
     dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, leads, campaigns, mailboxes, tasks, channels):
+    # The CSV downloads first: /leads/grades.csv is not a lead's page.
+    for module in (auth, downloads, overview, leads, campaigns, mailboxes, tasks, channels):
         dashboard.include_router(module.router)
+
+    @dashboard.middleware("http")
+    async def fresh_after_changes(request: Request, call_next: Any) -> Response:
+        # What the operator just did on the dashboard shows on the next page, not a minute later.
+        if request.method not in ("GET", "HEAD"):
+            dashboard.state.snapshots.clear()
+        response: Response = await call_next(request)
+        return response
 
     @dashboard.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:

@@ -2,23 +2,32 @@
 
 import json
 import tomllib
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from aicmo import operator_services as ops
-from aicmo.cam.analytics.service import Funnel
+from aicmo.cam.analytics.daily import DailySeries
+from aicmo.cam.analytics.service import CampaignReport, Funnel
 from aicmo.cam.attribution.rules import Model
+from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By
 from aicmo.cam.campaigns.schemas import CampaignRead
-from aicmo.web.dashboard.charts import funnel_chart
+from aicmo.cam.roi.schemas import RoiReport
+from aicmo.db.base import utcnow
+from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart
+from aicmo.web.dashboard.downloads import breakdown
 from aicmo.web.dashboard.render import back_to, flash, page
-from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
+from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep, sessions_of
+from aicmo.web.dashboard.snapshots import Snapshots
 
 router = APIRouter()
 MODELS = [model.value for model in Model]
 BYS = [by.value for by in By]
+BREAKDOWNS = (("step", "Step"), ("channel", "Channel"), ("grade", "Grade"), ("variant", "Step / variant"))
+WINDOWS = (7, 30, 90)  # days the daily chart can show
 EXAMPLE = """name = "Spring intro"
 [audience]
 grades = ["A", "B"]
@@ -32,6 +41,14 @@ channels = ["email", "linkedin"]
 subject = "A question about {{ company }}"
 body = "Hi {{ first_name | default('there') }}, ..."
 """
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    report: CampaignReport
+    attribution: AttributionReport
+    daily: DailySeries
+    roi: RoiReport
 
 
 class SpecError(ValueError):
@@ -84,19 +101,47 @@ def variant_rows(campaign: CampaignRead, by_variant: list[Funnel]) -> list[tuple
     return rows
 
 
+def breakdown_charts(report: CampaignReport) -> list[tuple[str, str, list[Funnel], FunnelChart]]:
+    """(key, heading, funnels, a bar per group of what reached the lead) per step, channel, grade and variant."""
+    charts = []
+    for by, heading in BREAKDOWNS:
+        funnels = breakdown(report, by)
+        charts.append((by, heading, funnels, bar_chart([(by, str(f.key), f.reached) for f in funnels])))
+    return charts
+
+
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
 def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
-                  by: str = "channel") -> HTMLResponse:
-    """Show a campaign's sequence, its funnel per channel, its A/B variants' reply rates, what earned its outcomes
-    (by the attribution model and grouping chosen), and its controls."""
+                  by: str = "channel", days: int = 30, fresh: bool = False) -> HTMLResponse:
+    """Show a campaign's sequence, what happened day by day, its funnel per step, channel, grade and variant, its
+    A/B variants' reply rates, what earned its outcomes (by the attribution model and grouping chosen), what it cost
+    against what it brought, and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
-    report = ops.get_campaign_report(db, campaign_id)
     chosen_model = Model(model) if model in MODELS else Model.LINEAR
     chosen_by = By(by) if by in BYS else By.CHANNEL
-    attribution = ops.get_attribution(db, campaign=campaign_id, model=chosen_model, by=chosen_by)
-    return page(request, "campaign.html", campaign=campaign, report=report, chart=funnel_chart(report.total),
-                variants=variant_rows(campaign, report.by_variant), attribution=attribution, models=MODELS,
-                bys=BYS)
+    window = days if days in WINDOWS else 30
+
+    sessions = sessions_of(request)
+
+    def figures() -> CampaignFigures:  # on the snapshots' own thread, so in a session of its own
+        with sessions() as own:
+            return CampaignFigures(ops.get_campaign_report(own, campaign_id),
+                                   ops.get_attribution(own, campaign=campaign_id, model=chosen_model, by=chosen_by),
+                                   ops.get_campaign_daily(own, campaign_id, days=window),
+                                   ops.get_roi(own, campaign=campaign_id, model=chosen_model))
+
+    snapshots: Snapshots = request.app.state.snapshots
+    if fresh:
+        snapshots.clear()
+    # The day is in the key: at midnight the window moves on even if nothing new was counted.
+    snapshot = snapshots.get(("campaign", campaign_id, chosen_model, chosen_by, window, utcnow().date()),
+                             ops.get_data_version(db), figures)
+    shown: CampaignFigures = snapshot.value
+    return page(request, "campaign.html", campaign=campaign, report=shown.report,
+                chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),
+                attribution=shown.attribution, roi=shown.roi, models=MODELS, bys=BYS,
+                computed_at=snapshot.computed_at, daily=shown.daily, daily_chart=daily_chart(shown.daily.days),
+                windows=WINDOWS, breakdowns=breakdown_charts(shown.report))
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])

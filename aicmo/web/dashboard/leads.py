@@ -12,6 +12,7 @@ from aicmo.cam.grading.profile import load_profile
 from aicmo.cam.leads.enums import Grade, LeadStatus
 from aicmo.cam.leads.importer import ImportOptions
 from aicmo.settings import Settings
+from aicmo.web.dashboard.charts import grade_chart
 from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import back_to, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep, sessions_of
@@ -31,7 +32,8 @@ def _jobs(request: Request) -> ImportJobs:
 def lead_list(request: Request, db: DbDep, key: KeyDep, grade: Annotated[list[str], Query()] = [],  # noqa: B006
               status: str = "", q: str = "", page_number: Annotated[int, Query(alias="page", ge=1)] = 1
               ) -> HTMLResponse:
-    """Show leads, best score first, filtered by grade, status and a search over names, emails and companies."""
+    """Show how many leads hold each grade, and the leads, best score first, filtered by grade, status and a
+    search over names, emails and companies."""
     grades = [g for g in grade if g in GRADES]
     statuses = [status] if status in STATUSES else []
     found = ops.list_leads(db, grades=grades, statuses=statuses, search=q.strip() or None, page=page_number,
@@ -42,8 +44,10 @@ def lead_list(request: Request, db: DbDep, key: KeyDep, grade: Annotated[list[st
     def link(number: int) -> str:
         return "?" + urlencode([*query, ("page", str(number))])
 
+    distribution = ops.get_grade_distribution(db)
     return page(request, "leads.html", leads=found, pages=pages, link=link, grades=GRADES, statuses=STATUSES,
-                chosen_grades=grades, chosen_status=status if statuses else "", q=q)
+                chosen_grades=grades, chosen_status=status if statuses else "", q=q, distribution=distribution,
+                grade_chart=grade_chart(distribution))
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)

@@ -4,16 +4,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from aicmo import operator_services as ops
+from aicmo.web.dashboard.charts import mailbox_charts
 from aicmo.web.dashboard.render import back_to, flash, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep
 
 router = APIRouter()
+DAYS = 30
 
 
 @router.get("/mailboxes", response_class=HTMLResponse)
 def mailbox_list(request: Request, db: DbDep, key: KeyDep) -> HTMLResponse:
-    """Show every mailbox's state, sends today, bounce and complaint rates, and the open alerts."""
-    return page(request, "mailboxes.html", mailboxes=ops.mailbox_status(db), alerts=ops.list_alerts(db))
+    """Show every mailbox's state, sends today, bounce and complaint rates now and per day against the guard's
+    thresholds, and the open alerts."""
+    charts = {daily.name: (daily, *mailbox_charts(daily)) for daily in ops.get_mailbox_daily(db, days=DAYS)}
+    return page(request, "mailboxes.html", mailboxes=ops.mailbox_status(db), alerts=ops.list_alerts(db),
+                charts=charts, days=DAYS)
 
 
 @router.post("/mailboxes/{name}/resume", dependencies=[CsrfDep])

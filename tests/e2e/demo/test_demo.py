@@ -49,6 +49,7 @@ def test_demo_reaches_leads_on_all_three_channels_with_fallback(tmp_path: Path) 
     with make_session_factory(make_engine(f"sqlite:///{run.database}"))() as db:
         assert_the_figures_agree_everywhere(db, run)
         assert_outcomes_and_attribution(db, run)
+        assert_roi(db, run)
 
 
 def assert_the_figures_agree_everywhere(db: Session, run: DemoRun) -> None:
@@ -85,3 +86,18 @@ def assert_outcomes_and_attribution(db: Session, run: DemoRun) -> None:
         report = ops.get_attribution(db, campaign=run.campaign_id, model=model, kinds=[OutcomeKind.WON])
         assert sum(row.outcomes for row in report.rows) == pytest.approx(kinds[OutcomeKind.WON])
         assert sum(row.value.get("EUR", 0) for row in report.rows) == pytest.approx(won)
+
+
+def assert_roi(db: Session, run: DemoRun) -> None:
+    """The demo's example costs are charged, and the ROI report's parts add up to its totals."""
+    report = ops.get_roi(db, campaign=run.campaign_id, model=Model.LINEAR)
+    outcomes = ops.list_outcomes(db, campaign_id=run.campaign_id, limit=10_000)
+    won = sum(o.value_cents or 0 for o in outcomes if o.kind is OutcomeKind.WON) / 100
+    assert (report.currency, report.total.revenue) == ("EUR", won)
+    assert report.total.cost > 0
+    assert report.total.cost == pytest.approx(sum(row.cost for row in report.channels))
+    assert sum(row.revenue for row in report.channels) == pytest.approx(won)
+    linkedin = next(row for row in report.channels if row.channel == "linkedin")
+    assert linkedin.tasks == run.tasks_done + run.tasks_failed and linkedin.units == 1
+    assert sum(grade.leads for grade in report.grades) == report.leads > 0
+    assert report.score_auc is not None and 0 <= report.score_auc <= 1

@@ -230,3 +230,16 @@ def test_retry_queues_a_skipped_message_again_by_the_short_id_the_list_shows(sen
     assert send_run["retry"].stdout.startswith("message ")
     assert send_run["retry"].stdout.rstrip().endswith("queued again on contact_form")
     assert row(send_run["retried"].stdout)[5] == "pending"
+
+
+def test_a_campaign_whose_template_runs_away_is_refused_in_one_line_and_enrols_nobody(tmp_path: Path) -> None:
+    space = leads_workspace(tmp_path)
+    (tmp_path / "runaway.json").write_text(
+        '{"name": "Runaway", "steps": [{"channels": ["email"], "subject": "Hi", "body": '
+        '"{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}Hi"}]}', "utf-8")
+    space.run("campaign", "create", "runaway.json")
+    refused = space.run("campaign", "start", "Runaway", ok=False)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        "error: steps.0: body template exceeds its bounds: more than 100000 loop steps and calls"]
+    assert "draft" in space.run("campaign", "status", "Runaway").stdout

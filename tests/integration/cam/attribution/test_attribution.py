@@ -5,12 +5,17 @@ import pytest
 from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
-from aicmo.cam.attribution.rules import NO_TOUCH, Model
+from aicmo.cam.attribution.rules import NO_TOUCH, NOTHING, START, Model
 from aicmo.cam.attribution.schemas import AttributionReport
-from aicmo.cam.attribution.service import By
+from aicmo.cam.attribution.service import By, Scope, _idle_transitions, _outcome_leads, attribution, attribution_by_kind
+from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outcomes.models import OutcomeKind
+from aicmo.cam.outreach import messages
+from aicmo.cam.outreach.domain import Channel
 from aicmo.errors import CampaignNotFound
-from tests.integration.cam.attribution.seed import seed_journeys
+from tests.factories import make_lead
+from tests.integration.cam.attribution.seed import day, seed_journeys
+from tests.support.history import sent
 
 
 def credits(report: AttributionReport) -> dict[str, float]:
@@ -66,3 +71,43 @@ def test_markov_reads_the_lead_who_never_converted(db: Session, q3: int) -> None
 def test_an_unknown_campaign_is_named(db: Session) -> None:
     with pytest.raises(CampaignNotFound, match="campaign Q9 not found"):
         ops.get_attribution(db, campaign="Q9")
+
+
+@pytest.mark.parametrize("model", list(Model))
+def test_reports_by_kind_from_one_read_equal_one_report_per_kind(db: Session, q3: int, model: Model) -> None:
+    kinds = frozenset({OutcomeKind.MEETING, OutcomeKind.WON, OutcomeKind.OPPORTUNITY})
+    together = attribution_by_kind(db, Scope(campaign_id=q3, kinds=kinds), model, By.CHANNEL)
+    assert sorted(together) == sorted(kinds)
+    for kind in kinds:
+        alone = attribution(db, Scope(campaign_id=q3, kinds=frozenset({kind})), model, By.CHANNEL)
+        assert together[kind] == alone
+    assert (together[OutcomeKind.MEETING].outcomes, together[OutcomeKind.WON].outcomes) == (2, 1)
+
+
+def test_the_database_counts_idle_journeys_with_repeats_merged(db: Session, q3: int) -> None:
+    # Besides Ivy (email, then nothing): Kai emailed twice, then on LinkedIn; Lea on LinkedIn, emailed twice, then
+    # on LinkedIn again. Neither had an outcome.
+    def lead(name: str) -> int:
+        return ops.create_lead(db, LeadCreate(**make_lead(first_name=name, email=f"{name}@{name}.io"))).id
+
+    def message(lead_id: int, step: int) -> messages.OutreachMessageDB:
+        return messages.create(db, lead_id=lead_id, body="Hi", subject="Hello", now=day(0), campaign_id=q3,
+                               step=step, channels=[Channel.EMAIL, Channel.LINKEDIN])
+
+    kai, lea = lead("kai"), lead("lea")
+    first = message(kai, 0)
+    sent(db, first, day(0), Channel.EMAIL)
+    sent(db, first, day(1), Channel.EMAIL)
+    sent(db, message(kai, 1), day(3), Channel.LINKEDIN)
+    first, second = message(lea, 0), message(lea, 1)
+    sent(db, first, day(0), Channel.LINKEDIN)
+    sent(db, first, day(1), Channel.EMAIL)
+    sent(db, second, day(2), Channel.EMAIL)
+    sent(db, second, day(4), Channel.LINKEDIN)
+    db.commit()
+    scope = Scope(campaign_id=q3)
+
+    counted = _idle_transitions(db, scope, By.CHANNEL, _outcome_leads(scope))
+
+    assert counted == {(START, "email"): 2, (START, "linkedin"): 1, ("email", NOTHING): 1, ("email", "linkedin"): 2,
+                       ("linkedin", "email"): 1, ("linkedin", NOTHING): 2}

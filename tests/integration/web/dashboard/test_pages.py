@@ -212,3 +212,18 @@ def test_invalid_limits_are_refused_naming_the_field(operator: httpx.Client, db:
 
     assert ops.get_channel_config(db, "linkedin") == before
     assert "retry_cap_seconds" in operator.get("/settings").text
+
+
+def test_a_campaign_page_counts_a_new_outcome_at_once_and_says_when_it_counted(operator: httpx.Client,
+                                                                                seeded: Seeded, db: Session) -> None:
+    before = operator.get(f"/campaigns/{seeded.campaign}")
+    assert "0 outcome(s) (meeting, opportunity, won)" in before.text
+
+    ops.add_outcome(db, OutcomeCreate(lead_id=seeded.replied_lead, kind=OutcomeKind.MEETING))
+    after = operator.get(f"/campaigns/{seeded.campaign}")
+
+    assert "1 outcome(s) (meeting, opportunity, won)" in after.text
+    assert re.search(r'<tr data-key="email"><td>email</td><td class="num">1.00</td>', after.text)
+    assert re.search(r'id="figures-as-of">Figures as of \S', after.text)
+    again = operator.get(f"/campaigns/{seeded.campaign}", params={"model": "first", "fresh": "1"})
+    assert 'data-model="first"' in again.text and "1 outcome(s)" in again.text

@@ -137,6 +137,19 @@ def test_a_json_record_with_more_fields_than_the_cap_is_refused_by_its_number(tm
         pass
 
 
+def test_the_column_cap_and_the_nesting_limit_apply_together(tmp_path: Path) -> None:
+    wide = json.dumps({f"k{i}": {"v": "w"} for i in range(60)})
+    path = write(tmp_path, "wide.json", f'[{{"email": "a@b.io"}},\n{wide}]')
+    with open_lead_file(path, max_depth=4, max_columns=50) as lead_file:
+        rows = list(lead_file.rows())
+    assert rows[0].values == {"email": "a@b.io"}
+    assert rows[1].values[REFUSED].startswith("60 columns")
+    deep = write(tmp_path, "deep.json", '[{"email": "a@b.io"},\n{"email": "c@d.io", "x": [[["deep"]]]}]')
+    with pytest.raises(ImportFileError) as info, open_lead_file(deep, max_depth=4, max_columns=50):
+        pass
+    assert str(info.value) == "deep.json line 2, column 28: JSON nested more than 4 levels deep"
+
+
 # --- CSV shape -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("delimiter", "name"),
@@ -304,9 +317,9 @@ def test_json_array_of_non_objects_names_the_record(tmp_path: Path) -> None:
     assert message == "mixed.json record 2 is not a JSON object"
 
 
-def test_malformed_json_names_the_record_where_it_broke(tmp_path: Path) -> None:
-    message = open_error(write(tmp_path, "broken.json", '[{"email": "a@example.com"}, {"email" "b"}]'))
-    assert message.startswith("broken.json is not valid JSON at record 2: ")
+def test_malformed_json_names_the_record_line_and_column_where_it_broke(tmp_path: Path) -> None:
+    message = open_error(write(tmp_path, "broken.json", '[{"email": "a@example.com"},\n {"email" "b"}]'))
+    assert message.startswith("broken.json is not valid JSON at record 2, line 2, column 11: ")
     assert "colon" in message
 
 
@@ -325,7 +338,7 @@ def test_reads_json_lines_skipping_blank_lines(tmp_path: Path) -> None:
 def test_json_lines_with_a_bad_line_names_the_line(tmp_path: Path) -> None:
     text = '{"email": "a@example.com"}\n\n{"email": "b@example.com",}\n'
     message = open_error(write(tmp_path, "bad.jsonl", text))
-    assert message.startswith("bad.jsonl line 3 is not valid JSON: ")
+    assert message == "bad.jsonl line 3, column 27 is not valid JSON: Expecting property name enclosed in double quotes"
 
 
 def test_json_lines_with_a_non_object_line_names_the_line(tmp_path: Path) -> None:
