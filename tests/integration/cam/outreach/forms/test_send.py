@@ -59,12 +59,12 @@ async def test_a_multipart_form_sends_its_csrf_token_and_session_cookie_back(
         site: FormSite, service: ContactFormOutreachService) -> None:
     site.page("/contact", pages.csrf_multipart("tok-123"), headers={"Set-Cookie": "session=s-42; Path=/; HttpOnly"})
 
-    def check_token(got: Received) -> Reply:
+    def answer_by_token(got: Received) -> Reply:
         if got.fields.get("csrf_token") != ["tok-123"] or "session=s-42" not in got.headers.get("cookie", ""):
             return Reply(403, "<p>CSRF verification failed</p>")
         return Reply(body="<p>Merci, votre message a bien été envoyé.</p>")
 
-    site.route("POST", "/secure", check_token)
+    site.route("POST", "/secure", answer_by_token)
     await send_to(service, site.url("/contact"))
     (post,) = site.posts
     assert post.content_type == MULTIPART
