@@ -8,10 +8,12 @@ PARALLEL := -n auto --dist loadfile
 
 .PHONY: demo test test-unit lint bench clean
 
+# setuptools reports every editable install with a note about same-named folders in the working directory (a warning
+# that asks nothing of us); the filter keeps it out of the set-up's output, and real warnings still show.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 ## Import and grade examples/leads.csv, then run a whole campaign against local servers (see README).

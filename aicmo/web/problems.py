@@ -58,6 +58,21 @@ def _located(error: Mapping[str, Any]) -> dict[str, str]:
     return {"field": ".".join(loc), "message": message}
 
 
+def _unreadable_json(exc: RequestValidationError) -> str | None:
+    """Where a body that is not JSON at all goes wrong, by line and column; None for any other error."""
+    errors = exc.errors()
+    if len(errors) != 1 or errors[0].get("type") != "json_invalid":
+        return None
+    # FastAPI names the character offset where decoding stopped as the error's place, and keeps the text read.
+    offset = errors[0].get("loc", ("body", 0))[-1]
+    text = exc.body if isinstance(exc.body, str) else ""
+    if not isinstance(offset, int) or not 0 <= offset <= len(text):
+        return "body is not valid JSON"
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f"body is not valid JSON: line {line}, column {column}"
+
+
 def install(app: FastAPI) -> None:
     """Every error the app answers with becomes problem+json."""
 
@@ -68,6 +83,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        unreadable = _unreadable_json(exc)
+        if unreadable is not None:
+            return problem(422, "Invalid request", unreadable, field=None,
+                           errors=[{"field": None, "message": unreadable}])
         errors = [_located(error) for error in exc.errors()]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
         return problem(422, "Invalid request", f"{first['field']}: {first['message']}", field=first["field"],

@@ -52,6 +52,23 @@ def test_an_invalid_lead_is_a_422_naming_the_field_at_fault(api: Api, fields: di
     assert api.client.get("/api/leads").json()["total"] == 0
 
 
+@pytest.mark.parametrize(("content", "place"), [
+    (b'{"email"}', "line 1, column 9"),
+    (b'{\n  "email": "jane@acme.io",\n  oops\n}', "line 3, column 3"),
+    (b'{"tags": ["a", "b"', "line 1, column 19"),
+])
+def test_a_body_that_is_not_json_is_a_422_saying_where_it_breaks(api: Api, content: bytes, place: str) -> None:
+    response = api.client.post("/api/leads", content=content, headers={"Content-Type": "application/json"})
+    body = problem_of(response, 422)
+    assert (body["detail"], body["field"]) == (f"body is not valid JSON: {place}", None)
+    assert body["errors"] == [{"field": None, "message": f"body is not valid JSON: {place}"}]
+
+
+def test_a_wrong_value_in_valid_json_still_names_its_field(api: Api) -> None:
+    body = problem_of(api.client.post("/api/leads", json={"email": "jane-at-acme.io"}), 422)
+    assert (body["field"], body["detail"].split(":")[0]) == ("email", "email")
+
+
 def test_an_update_changes_only_the_fields_given_and_regrades(api: Api) -> None:
     lead = add_lead(api, title="Intern")
     changed = api.client.patch(f"/api/leads/{lead['id']}", json={"title": "CTO", "status": "interested"})

@@ -20,7 +20,7 @@ def test_private_loopback_link_local_cgnat_multicast_reserved_and_metadata_addre
 
 @pytest.mark.parametrize("address", ["8.8.8.8", "93.184.216.34", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
 def test_global_unicast_addresses_are_public(address: str) -> None:
-    assert is_public(ipaddress.ip_address(address))
+    assert is_public(ipaddress.ip_address(address)) is True
 
 
 @pytest.mark.parametrize("url", [

@@ -38,8 +38,13 @@ def test_a_cap_of_three_grants_exactly_three_and_names_the_next_hour(db: Session
 def test_the_next_window_is_allowed_again(db: Session) -> None:
     for _ in range(3):
         limiter.reserve(db, [HOURLY], [], NOW)
-    assert isinstance(limiter.reserve(db, [HOURLY], [], NOW), Decision)
-    assert isinstance(limiter.reserve(db, [HOURLY], [], datetime(2024, 5, 15, 11, tzinfo=UTC)), Reservation)
+    eleven = datetime(2024, 5, 15, 11, tzinfo=UTC)
+    refused = Decision(False, retry_at=eleven, blocked_by="channel:email:hour: email per hour (cap 3)")
+    assert limiter.reserve(db, [HOURLY], [], NOW) == refused
+    assert limiter.reserve(db, [HOURLY], [], eleven) == Reservation(counters=(("channel:email:hour", eleven),))
+    db.commit()
+    assert counts(db) == {("channel:email:hour", datetime(2024, 5, 15, 10, tzinfo=UTC)): 3,
+                          ("channel:email:hour", eleven): 1}
 
 
 def test_the_last_microsecond_and_the_top_of_the_hour_count_in_different_windows(db: Session) -> None:

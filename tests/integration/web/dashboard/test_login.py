@@ -98,8 +98,7 @@ def test_over_https_the_session_cookie_is_also_secure(sessions: sessionmaker[Ses
 def test_logging_out_ends_the_session(operator: httpx.Client) -> None:
     response = submit(operator, "/", "/logout")
 
-    assert goes_to_login(response)
-    assert goes_to_login(operator.get("/"))
+    assert (goes_to_login(response), goes_to_login(operator.get("/"))) == (True, True)
 
 
 def test_a_form_without_the_sessions_csrf_token_is_refused_and_changes_nothing(operator: httpx.Client,

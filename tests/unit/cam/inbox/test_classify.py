@@ -188,15 +188,23 @@ def test_an_auto_reply_that_also_quotes_our_unsubscribe_words_is_still_an_auto_r
     assert classify(raw).kind == AUTO
 
 
-@pytest.mark.parametrize("raw", [
-    b"", b"\x00\x01\x02 not a mail", b"From: \x00\xff\xfe<<>>@@\nSubject: =?utf-8?q?broken\n\n",
-    b"From: a@b.example\nMessage-ID: <a@b>\nContent-Type: multipart/mixed\nSubject: Re: x\nIn-Reply-To: <o@s>\n\n"
-    b"no parts",
-    b"From: a@b.example\nMessage-ID: <a@b>\nContent-Type: text/plain; charset=x-nonsense\n"
-    b"Content-Transfer-Encoding: base64\nSubject: Re: x\nIn-Reply-To: <o@s>\n\n!!!not base64***",
+NOT_MAIL = (InboundKind.UNMATCHED, "not an email message: no mail headers", None)
+READ_AS_REPLY = (InboundKind.REPLY, "reply (In-Reply-To/References) from a@b.example", ("o@s",))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"", NOT_MAIL), (b"\x00\x01\x02 not a mail", NOT_MAIL),
+    (b"From: \x00\xff\xfe<<>>@@\nSubject: =?utf-8?q?broken\n\n",
+     (InboundKind.UNMATCHED, "no reply headers and no reply subject", None)),
+    (b"From: a@b.example\nMessage-ID: <a@b>\nContent-Type: multipart/mixed\nSubject: Re: x\nIn-Reply-To: <o@s>\n\n"
+     b"no parts", READ_AS_REPLY),
+    (b"From: a@b.example\nMessage-ID: <a@b>\nContent-Type: text/plain; charset=x-nonsense\n"
+     b"Content-Transfer-Encoding: base64\nSubject: Re: x\nIn-Reply-To: <o@s>\n\n!!!not base64***", READ_AS_REPLY),
 ], ids=["empty", "binary", "broken-headers", "multipart-without-boundary", "unknown-charset"])
-def test_malformed_input_is_classified_without_raising(raw: bytes) -> None:
-    assert classify(raw).detail
+def test_malformed_input_is_classified_without_raising(raw: bytes, expected: tuple[object, ...]) -> None:
+    event = classify(raw)
+    kind, detail, references = expected
+    assert (event.kind, event.detail, event.references or None) == (kind, detail, references)
 
 
 def test_damaged_copies_of_every_fixture_never_raise() -> None:

@@ -91,7 +91,7 @@ NOT_UNSUBSCRIBE = [
 
 @pytest.mark.parametrize("text", UNSUBSCRIBE)
 def test_short_direct_requests_to_be_removed_are_recognised_in_each_language(text: str) -> None:
-    assert asks_to_unsubscribe(text)
+    assert asks_to_unsubscribe(text) is True
 
 
 @pytest.mark.parametrize("text", NOT_UNSUBSCRIBE)

@@ -213,9 +213,13 @@ def test_a_file_without_email_linkedin_or_website_columns_is_refused_with_the_he
     )
 
 
-@pytest.mark.parametrize("reach", ["Email", "LinkedIn URL", "Website", "Contact Form", "Domain"])
-def test_any_one_reach_column_is_enough(reach: str) -> None:
-    map_headers(["First Name", reach])
+@pytest.mark.parametrize(("reach", "field"), [
+    ("Email", "email"), ("LinkedIn URL", "linkedin_url"), ("Website", "website"),
+    ("Contact Form", "contact_form_url"), ("Domain", "company_domain"),
+])
+def test_any_one_reach_column_is_enough(reach: str, field: str) -> None:
+    mapping = map_headers(["First Name", reach])
+    assert (mapping.fields, mapping.custom) == ({"first_name": ("First Name",), field: (reach,)}, ())
 
 
 # --- extract -------------------------------------------------------------------------------------------

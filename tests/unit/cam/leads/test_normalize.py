@@ -103,7 +103,7 @@ def test_unusual_addresses_go_to_email_validator(address: str) -> None:
     assert not fast_email_match(address)
 
 
-def _agrees_with_email_validator(text: str) -> None:
+def check_agrees_with_email_validator(text: str) -> None:
     value = text.lower()
     if not fast_email_match(value):
         return
@@ -120,19 +120,19 @@ def _agrees_with_email_validator(text: str) -> None:
 @example("x@ab--cd.com")
 @example("x@x.test")
 def test_fast_email_path_agrees_with_email_validator_on_generated_addresses(text: str) -> None:
-    _agrees_with_email_validator(text)
+    check_agrees_with_email_validator(text)
 
 
 @settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.from_regex(EMAIL_SHAPE, fullmatch=True))
 def test_fast_email_path_agrees_with_email_validator_on_its_own_shape(text: str) -> None:
-    _agrees_with_email_validator(text)
+    check_agrees_with_email_validator(text)
 
 
 @settings(max_examples=800)
 @given(st.text(alphabet=st.sampled_from("aZ0.-_+@'!~é\u212a") | st.characters(), max_size=40))
 def test_fast_email_path_agrees_with_email_validator_on_random_text(text: str) -> None:
-    _agrees_with_email_validator(text)
+    check_agrees_with_email_validator(text)
 
 
 # --- LinkedIn ------------------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_a_value_of_exactly_the_length_limit_is_accepted() -> None:
     assert lead(email="j@acme.com", title="t" * 1000)["title"] == "t" * 1000
 
 
-def _same_answer(fast: Callable[[str], str], general: Callable[[str], str], raw: str) -> None:
+def check_same_answer(fast: Callable[[str], str], general: Callable[[str], str], raw: str) -> None:
     try:
         expected: str | type[ValueError] = general(raw)
     except ValueError:
@@ -540,7 +540,7 @@ URLISH = st.text(st.sampled_from("aAzZ09.-_~/:?#%@ \tIiNnlkedcomhtps"), max_size
 @example("https://M.LinkedIn.com/IN/Jane.Doe~1/details?x=1")
 @example("linkedin.com/in/.")
 def test_the_linkedin_fast_path_gives_the_general_parsers_answer(raw: str) -> None:
-    _same_answer(canonical_linkedin_url, values.parsed_linkedin_url, raw)
+    check_same_answer(canonical_linkedin_url, values.parsed_linkedin_url, raw)
 
 
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -550,4 +550,4 @@ def test_the_linkedin_fast_path_gives_the_general_parsers_answer(raw: str) -> No
 @example("https://-acme-.com")
 @example("acme.local")
 def test_the_website_fast_path_gives_the_general_parsers_answer(raw: str) -> None:
-    _same_answer(website_domain, values.parsed_website_domain, raw)
+    check_same_answer(website_domain, values.parsed_website_domain, raw)

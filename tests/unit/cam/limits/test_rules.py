@@ -5,6 +5,7 @@ import pytest
 from aicmo.cam.limits.rules import (
     DEFAULT_LIMITS,
     ChannelLimits,
+    Decision,
     Gate,
     Limit,
     Period,
@@ -70,7 +71,7 @@ def test_a_count_at_the_cap_blocks_until_the_window_ends() -> None:
 
 
 def test_counts_of_other_windows_do_not_count() -> None:
-    assert decide([HOURLY], [], {("channel:email:hour", at(2024, 5, 15, 9)): 50}, {}, NOW).allowed
+    assert decide([HOURLY], [], {("channel:email:hour", at(2024, 5, 15, 9)): 50}, {}, NOW) == Decision(allowed=True)
 
 
 def test_a_cap_of_zero_blocks_even_with_no_count() -> None:

@@ -38,7 +38,7 @@ def test_the_default_window_is_weekdays_nine_to_five_utc() -> None:
 
 
 def test_a_weekday_afternoon_is_inside_the_window() -> None:
-    assert is_open(DEFAULT_WINDOW, utc(2026, 6, 3, 14, 30), UTC_ZONE, None)
+    assert is_open(DEFAULT_WINDOW, utc(2026, 6, 3, 14, 30), UTC_ZONE, None) is True
 
 
 @pytest.mark.parametrize("moment", [utc(2026, 6, 3, 8, 59, 59), utc(2026, 6, 3, 17, 0), utc(2026, 6, 6, 12, 0)])
@@ -158,7 +158,7 @@ def test_the_windows_holiday_country_is_used_when_the_leads_country_is_unknown()
 
 
 def test_no_holidays_are_skipped_without_any_holiday_country() -> None:
-    assert is_open(SendWindow(skip_holidays=True), utc(2026, 12, 25, 12, 0), LONDON, None)
+    assert is_open(SendWindow(skip_holidays=True), utc(2026, 12, 25, 12, 0), LONDON, None) is True
 
 
 def test_a_holiday_country_may_be_given_by_name() -> None:

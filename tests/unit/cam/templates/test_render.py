@@ -30,7 +30,7 @@ def lead_context(**fields: Any) -> dict[str, Any]:
 
 
 def test_a_template_problem_is_an_aicmo_error() -> None:
-    assert issubclass(TemplateProblem, AicmoError)
+    assert issubclass(TemplateProblem, AicmoError) is True
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])

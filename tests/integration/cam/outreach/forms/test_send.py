@@ -1,8 +1,6 @@
 """Sending real forms to a real local website, and checking what the site received."""
 
-import httpx
-
-from aicmo.cam.outreach.domain import Channel, SendStatus
+from aicmo.cam.outreach.domain import Channel, ErrorKind, SendStatus
 from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.cam.outreach.forms.model import MULTIPART, URLENCODED
 from aicmo.settings import Settings
@@ -61,12 +59,12 @@ async def test_a_multipart_form_sends_its_csrf_token_and_session_cookie_back(
         site: FormSite, service: ContactFormOutreachService) -> None:
     site.page("/contact", pages.csrf_multipart("tok-123"), headers={"Set-Cookie": "session=s-42; Path=/; HttpOnly"})
 
-    def check_token(got: Received) -> Reply:
+    def answer_by_token(got: Received) -> Reply:
         if got.fields.get("csrf_token") != ["tok-123"] or "session=s-42" not in got.headers.get("cookie", ""):
             return Reply(403, "<p>CSRF verification failed</p>")
         return Reply(body="<p>Merci, votre message a bien été envoyé.</p>")
 
-    site.route("POST", "/secure", check_token)
+    site.route("POST", "/secure", answer_by_token)
     await send_to(service, site.url("/contact"))
     (post,) = site.posts
     assert post.content_type == MULTIPART
@@ -75,12 +73,17 @@ async def test_a_multipart_form_sends_its_csrf_token_and_session_cookie_back(
                            "rgpd": ["1"]}
 
 
-async def test_a_form_without_its_csrf_token_is_refused_by_the_site(site: FormSite) -> None:
-    site.route("POST", "/secure", lambda got: Reply(403, "<p>CSRF verification failed</p>")
-               if "csrf_token" not in got.fields else Reply(body="ok"))
-    async with httpx.AsyncClient() as client:
-        answer = await client.post(site.url("/secure"), data={"msg": "hi"})
-    assert answer.status_code == 403
+async def test_a_site_refusing_the_csrf_token_it_gave_fails_the_channel_with_its_403(
+        site: FormSite, service: ContactFormOutreachService) -> None:
+    site.page("/contact", pages.csrf_multipart("tok-old"), headers={"Set-Cookie": "session=s-42; Path=/; HttpOnly"})
+    site.route("POST", "/secure", lambda got: Reply(body="<p>Merci !</p>")
+               if got.fields.get("csrf_token") == ["tok-new"] else Reply(403, "<p>CSRF verification failed</p>"))
+    result = await service.send(make_message(), make_lead(contact_form_url=site.url("/contact")))
+    assert (result.status, result.error_kind, result.response_code) == (SendStatus.FAILED, ErrorKind.CHANNEL_FAILED,
+                                                                        403)
+    assert "HTTP 403" in result.detail
+    (post,) = site.posts  # posted once, with the token and the session cookie the page gave, and not retried
+    assert (post.fields["csrf_token"], "session=s-42" in post.headers["cookie"]) == (["tok-old"], True)
 
 
 async def test_only_the_contact_form_is_submitted_on_a_page_with_search_and_newsletter_forms(

@@ -22,28 +22,30 @@ PIECES = ["<form", "<form method=post action='", "</form>", "<input name=", "<in
 soup = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=60).map("".join)
 
 
-def read_everything(page: Page) -> None:
+def check_reads_everything(page: Page) -> None:
     tree = page.tree()
     forms = read_forms(tree, page.url)
     form = best_contact_form(forms)
+    assert form is None or form in forms
     contact_links(tree, page.url)
     blocker(tree, form.js_only if form else page_js_only_reason(tree))
     before = signals(tree)
     for each in forms:
         with contextlib.suppress(CannotFill):
             fill(each, SENDER, "Subject", "Body")
-        classify(page, each, before)
+        outcome = classify(page, each, before)
+        assert (outcome.sent, outcome.detail != "") == (outcome.kind is None, True), outcome  # a failure says why
 
 
 @settings(max_examples=300, deadline=None)
 @given(body=soup)
 def test_tag_soup_never_breaks_the_form_reader(body: str) -> None:
-    read_everything(Page(url="https://acme.example/contact", status=200, content_type="text/html",
+    check_reads_everything(Page(url="https://acme.example/contact", status=200, content_type="text/html",
                          body=body.encode("utf-8", "surrogatepass")))
 
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.binary(max_size=2000), charset=st.sampled_from([None, "utf-8", "latin-1", "no-such-charset"]))
 def test_random_bytes_in_any_declared_charset_never_break_the_form_reader(body: bytes, charset: str | None) -> None:
-    read_everything(Page(url="https://acme.example/", status=200, content_type="text/html", charset=charset,
+    check_reads_everything(Page(url="https://acme.example/", status=200, content_type="text/html", charset=charset,
                          body=body))

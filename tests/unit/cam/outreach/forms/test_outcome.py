@@ -29,7 +29,7 @@ def answer(body: str, status: int = 200, content_type: str = "text/html") -> Out
 ])
 def test_a_confirmation_in_any_language_means_sent(body: str) -> None:
     outcome = answer(body)
-    assert outcome.sent, outcome.detail
+    assert outcome.sent is True, outcome.detail
     assert outcome.detail.startswith("confirmed: ")
 
 
@@ -51,7 +51,7 @@ def test_error_texts_the_form_page_already_had_are_not_taken_for_new_errors() ->
     before = signals(LexborHTMLParser(page))
     thanked = Page(url="https://acme.example/contact", status=200, content_type="text/html",
                    body=page.replace("<h1>Contact us</h1>", "<h1>Thank you!</h1>").encode())
-    assert classify(thanked, form, before).sent
+    assert classify(thanked, form, before).sent is True
 
 
 @pytest.mark.parametrize(("status", "kind"), [
