@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     guard_window_hours: float = Field(default=24.0, gt=0)  # ... and over the last hours
     guard_min_sends: int = Field(default=20, ge=0)  # fewer sends than this in a window say nothing yet
 
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto `serve` believes (comma-separated addresses or networks, as
+    # uvicorn's --forwarded-allow-ips; "*" for any). Empty: none, and the login limit counts the peer's address.
+    trusted_proxies: str = ""
+
     # The dashboard reuses a campaign page's figures this long while no new send, event, reply or outcome arrived
     # (0: computed on every view).
     dashboard_cache_seconds: float = Field(default=60.0, ge=0)

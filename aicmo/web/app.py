@@ -36,6 +36,7 @@ from aicmo.web import problems
 from aicmo.web.dashboard import create_dashboard
 from aicmo.web.deps import SessionDep
 from aicmo.web.limits import RequestLimits
+from aicmo.web.security_headers import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, sessions: sessionmaker[Session] | None = None) -> FastAPI:
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
                               "provider webhooks, which carry their own proof.")
     problems.install(app)
     app.add_middleware(RequestLimits, settings=settings)
+    app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.sessions = sessions
     app.include_router(unsubscribe_router)

@@ -1,5 +1,7 @@
 """`aicmo serve`: the HTTP server: REST API, dashboard, unsubscribe links, provider webhooks."""
 
+from typing import Any
+
 import typer
 
 from aicmo.bootstrap import session_factory
@@ -25,12 +27,19 @@ def serve_command(
     warn_if_default_secret(settings, "anyone could forge unsubscribe links")
     err_console.print(f"unsubscribe links point at {settings.public_base_url.rstrip('/')}/u/…", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info",
+                    **forwarding(settings.trusted_proxies))
     else:
-        _serve_processes(host, port, workers)
+        _serve_processes(host, port, workers, settings.trusted_proxies)
 
 
-def _serve_processes(host: str, port: int, workers: int) -> None:
+def forwarding(trusted_proxies: str) -> dict[str, Any]:
+    """uvicorn's proxy options: forwarded headers believed only from the configured proxies. uvicorn's own default
+    believes any local peer, so a client on the same machine could name any address and dodge the login limit."""
+    return {"proxy_headers": bool(trusted_proxies.strip()), "forwarded_allow_ips": trusted_proxies.strip() or ""}
+
+
+def _serve_processes(host: str, port: int, workers: int, trusted_proxies: str) -> None:
     """Several server processes on one listening socket; each builds its own app and database pool."""
     import socket
 
@@ -38,7 +47,7 @@ def _serve_processes(host: str, port: int, workers: int) -> None:
     from uvicorn.supervisors import Multiprocess
 
     config = Config("aicmo.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+                    log_level="info", **forwarding(trusted_proxies))
     # uvicorn binds this shared socket without naming TCP, and asyncio then leaves Nagle's algorithm on for every
     # connection: each keep-alive response waits ~40 ms for a delayed ACK (uvicorn issue 3149). Bind it as TCP.
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,

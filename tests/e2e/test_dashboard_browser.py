@@ -96,6 +96,10 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
                              "smtp_port": smtp.port, "smtp_security": SmtpSecurity.NONE})
         with worker_in_thread(sessions, SETTINGS), serve_app(create_app(SETTINGS, sessions)) as base_url:
             page = browser.new_page(viewport={"width": 1366, "height": 800}, base_url=f"{base_url}/app/")
+            # A script or style the page's security policy refused, or a file it could not load, shows here.
+            errors: list[str] = []
+            page.on("console", lambda message: errors.append(f"{message.text} {message.location}")
+                    if message.type == "error" else None)
 
             # Logging in: any page leads to the login form first.
             page.goto("leads")
@@ -201,6 +205,7 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
             expect(roi).to_have_attribute("data-model", "first")
             expect(roi.locator('tr[data-channel="total"] th').nth(3)).to_have_text("4,800.00")
 
+    assert errors == []
     assert sorted(recipient for envelope in smtp.envelopes for recipient in envelope.rcpt_tos) == [
         "ada@engines.io", "katherine@orbit.space"]
     assert len(shots) == 16
