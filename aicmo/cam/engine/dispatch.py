@@ -52,7 +52,7 @@ from aicmo.cam.suppression import checks as suppression
 from aicmo.cam.webhooks.events import WebhookEvent, message_event
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.unit_of_work import checkpoint
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 log = logging.getLogger("aicmo.worker")
 CONFIG_TTL_SECONDS = 2.0
@@ -75,11 +75,11 @@ def retry_policy(limits: ChannelLimits) -> RetryPolicy:
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  owner: str | None = None, lease: timedelta = timedelta(minutes=5),
-                 rand: Callable[[], float] = random.random, settings: Settings | None = None,
+                 rand: Callable[[], float] = random.random, settings: Settings,
                  policies: Mapping[Channel, RetryPolicy] | None = None) -> None:
         """`policies` replace the configured retry policy of the channels they name."""
         self.sessions = sessions
-        self.settings = settings or get_settings()
+        self.settings = settings
         self.registry = registry
         self.clock = clock or SystemClock()
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"

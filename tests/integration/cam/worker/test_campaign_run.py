@@ -17,6 +17,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from tests.integration.cam.worker.conftest import new_lead
 from tests.support.smtp_server import ScriptedSmtpServer
 
@@ -51,7 +52,7 @@ async def test_runs_every_step_in_order_inside_the_leads_send_window(
     campaign = campaigns.create(db, SEQUENCE, now=clock.now())
     assert auto.start(db, campaign.id, now=clock.now()) == 2
     db.commit()
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
 
     for lead, zone in ((london, ZoneInfo("Europe/London")), (tokyo, ZoneInfo("Asia/Tokyo"))):
         steps = messages_of(db, lead.id)
@@ -78,7 +79,7 @@ async def test_a_reply_cancels_the_remaining_steps(db: Session, sessions: sessio
     campaign = campaigns.create(db, SEQUENCE, now=clock.now())
     auto.start(db, campaign.id, now=clock.now())
     db.commit()
-    worker = Worker(sessions, channels, clock=clock)
+    worker = Worker(sessions, channels, clock=clock, settings=Settings())
     await run_accelerated(worker, clock, until=clock.now() + timedelta(hours=12))
     assert [m.status for m in messages_of(db, lead.id)] == [MessageStatus.SENT, MessageStatus.PENDING]
     db.get(LeadDB, lead.id).status = LeadStatus.REPLIED  # type: ignore[union-attr]
@@ -96,7 +97,7 @@ async def test_a_lead_missing_a_required_field_is_flagged_not_sent(
     campaign = campaigns.create(db, spec, now=clock.now())
     auto.start(db, campaign.id, now=clock.now())
     db.commit()
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
     [message] = messages_of(db, lead.id)
     assert message.status is MessageStatus.SKIPPED and "first_name" in (message.last_error or "")
     assert smtp_server.envelopes == []
@@ -114,7 +115,7 @@ async def test_a_reply_at_the_company_stops_everyone_there_when_the_campaign_say
     db.commit()
     ops.update_lead(db, first.id, LeadUpdate(status=LeadStatus.REPLIED))
     assert [m.status for m in messages_of(db, first.id)] == [MessageStatus.CANCELLED]
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
     [message] = messages_of(db, second.id)
     assert message.status is MessageStatus.CANCELLED and "acme.io replied" in (message.last_error or "")
     assert smtp_server.envelopes == []
