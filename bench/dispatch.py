@@ -210,8 +210,9 @@ async def run_worker(url: str, concurrency: int) -> float:
     """Seconds for one in-process worker to deliver everything due."""
     engine = make_engine(url)
     sessions = make_session_factory(engine)
-    registry = build_registry(sessions, Settings(database_url=url))
-    worker = Worker(sessions, registry, concurrency=concurrency)
+    settings = Settings(database_url=url)
+    registry = build_registry(sessions, settings)
+    worker = Worker(sessions, registry, concurrency=concurrency, settings=settings)
     try:
         started = time.perf_counter()
         await worker.run(once=True)

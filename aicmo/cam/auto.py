@@ -17,7 +17,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.service import has_tag
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
-from aicmo.cam.templates.render import TemplateLimitExceeded
+from aicmo.cam.templates.render import RenderLimits, TemplateLimitExceeded
 from aicmo.errors import CampaignStateError, InvalidCampaign
 
 
@@ -34,7 +34,8 @@ def audience_query(db: Session, audience: Audience, campaign_id: int) -> Select[
     return query.order_by(LeadDB.score.desc().nulls_last(), LeadDB.id)
 
 
-def enroll(db: Session, campaign: CampaignDB, now: datetime, grader: LeadGradeService | None = None) -> int:
+def enroll(db: Session, campaign: CampaignDB, now: datetime, grader: LeadGradeService | None = None, *,
+           limits: RenderLimits) -> int:
     """Enqueue the first step for every matching lead not yet in the campaign; return how many. Never commits."""
     config = db.scalar(select(SequenceConfigDB).where(SequenceConfigDB.campaign_id == campaign.id))
     if config is None or not config.steps:
@@ -51,18 +52,18 @@ def enroll(db: Session, campaign: CampaignDB, now: datetime, grader: LeadGradeSe
     if audience.limit is not None:
         query = query.limit(audience.limit)
     for lead in db.scalars(query):
-        if enqueue_step(db, campaign, config, lead, 0, now, now) is not None:
+        if enqueue_step(db, campaign, config, lead, 0, now, now, limits=limits) is not None:
             count += 1
     return count
 
 
-def start(db: Session, key: int | str, *, now: datetime) -> int:
+def start(db: Session, key: int | str, *, now: datetime, limits: RenderLimits) -> int:
     """Run the campaign: enrol matching leads (also those added since the last start); return how many joined."""
     campaign = campaigns.get(db, key)
     if campaign.status == campaigns.STOPPED:
         raise CampaignStateError(f"campaign {campaign.name!r} is stopped; create a new one to run again")
     try:  # the first lead is written before anything is stored, so a runaway template holds no write lock
-        joined = enroll(db, campaign, now)
+        joined = enroll(db, campaign, now, limits=limits)
     except TemplateLimitExceeded as problem:  # the caller rolls back: nothing is enrolled, the campaign not started
         raise InvalidCampaign("steps.0", str(problem)) from None
     campaign.status, campaign.updated_at = campaigns.RUNNING, now

@@ -33,9 +33,8 @@ def _fernet(secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def cipher(settings: Settings | None = None) -> MultiFernet:
+def cipher(settings: Settings) -> MultiFernet:
     """Seals with the current secret's key; opens with it or with the previous secret's."""
-    settings = settings or get_settings()
     secrets = [settings.secret_key, *([settings.previous_secret_key] if settings.previous_secret_key else [])]
     return MultiFernet([_fernet(secret) for secret in secrets])
 
@@ -44,11 +43,11 @@ def is_sealed(stored: str) -> bool:
     return stored.startswith(PREFIX)
 
 
-def seal(value: str, settings: Settings | None = None) -> str:
+def seal(value: str, settings: Settings) -> str:
     return PREFIX + cipher(settings).encrypt(value.encode("utf-8")).decode("ascii")
 
 
-def open_secret(stored: str, settings: Settings | None = None) -> str:
+def open_secret(stored: str, settings: Settings) -> str:
     """The plain value; a value stored before encryption (no prefix) as it is. InvalidToken if no key opens it."""
     if not is_sealed(stored):
         return stored
@@ -62,8 +61,7 @@ def _token(stored: str) -> bytes:
         raise InvalidToken from None
 
 
-def sealed_with_current_key(stored: str, settings: Settings | None = None) -> bool:
-    settings = settings or get_settings()
+def sealed_with_current_key(stored: str, settings: Settings) -> bool:
     try:
         _fernet(settings.secret_key).decrypt(_token(stored))
     except InvalidToken:
@@ -72,7 +70,11 @@ def sealed_with_current_key(stored: str, settings: Settings | None = None) -> bo
 
 
 class EncryptedText(TypeDecorator[str]):
-    """Text holding a secret: callers read and write plain strings, the database holds `enc:v1:` Fernet tokens."""
+    """Text holding a secret: callers read and write plain strings, the database holds `enc:v1:` Fernet tokens.
+
+    SQLAlchemy calls a column type with nothing but the value, so this is the one place below the entry points that
+    reads the process's settings (the keys AICMO_SECRET_KEY and AICMO_PREVIOUS_SECRET_KEY).
+    """
 
     impl = Text
     cache_ok = True
@@ -80,13 +82,13 @@ class EncryptedText(TypeDecorator[str]):
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or isinstance(value, UnreadableSecret):
             return value
-        return seal(value)
+        return seal(value, get_settings())
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         try:
-            return open_secret(value)
+            return open_secret(value, get_settings())
         except InvalidToken:
             return UnreadableSecret(value)
 

@@ -11,7 +11,9 @@ from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.cam.leads import service as leads
 from aicmo.cam.outreach.messages import cancel_for_company, cancel_for_lead
+from aicmo.cam.templates.render import configured_limits
 from aicmo.db.base import utcnow
+from aicmo.settings import get_settings
 
 
 def create_campaign(db: Session, data: CampaignCreate | dict[str, Any]) -> CampaignRead:
@@ -27,7 +29,7 @@ def list_campaigns(db: Session) -> list[CampaignRead]:
 
 def start_campaign(db: Session, campaign: int | str, *, now: datetime | None = None) -> int:
     """Start (or top up) a campaign: enqueue its first step for every matching lead; return how many joined."""
-    enrolled = auto.start(db, campaign, now=now or utcnow())
+    enrolled = auto.start(db, campaign, now=now or utcnow(), limits=configured_limits(get_settings()))
     db.commit()
     return enrolled
 

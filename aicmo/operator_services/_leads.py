@@ -68,10 +68,16 @@ def delete_lead(db: Session, lead_id: int) -> None:
     db.commit()
 
 
+def _configured(options: ImportOptions | None) -> ImportOptions:
+    settings = get_settings()
+    return replace(options or ImportOptions(), json_max_depth=settings.import_json_max_depth,
+                   max_columns=settings.import_max_columns, max_field_chars=settings.import_max_field_chars)
+
+
 def import_leads(db: Session, path: Path | str, options: ImportOptions | None = None,
                  progress: Progress | None = None) -> ImportReport:
     """Import a lead file batch by batch (each batch commits); see ImportReport for the outcome."""
-    return _import_leads(db, path, options, progress)
+    return _import_leads(db, path, _configured(options), progress)
 
 
 def grade_leads(db: Session, *, profile_path: Path | None = None, stale_only: bool = False,
@@ -120,7 +126,7 @@ def import_lead_upload(db: Session, upload: BinaryIO, filename: str,
     # Short enough that "import:<name>" fits the leads' 100-character source column.
     name = re.sub(r"[^\w.-]", "_", Path(filename).name).lstrip(".")[-80:] or "upload"
     # No rejects file beside a temporary copy; no worker processes forked from a threaded server.
-    options = replace(options or ImportOptions(), write_rejects=False, workers=0)
+    options = replace(_configured(options), write_rejects=False, workers=0)
     with tempfile.TemporaryDirectory(prefix="aicmo-upload-") as folder:
         path = Path(folder) / name
         with path.open("wb") as out:

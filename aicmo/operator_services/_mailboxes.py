@@ -69,6 +69,6 @@ def mailbox_status(db: Session, *, now: datetime | None = None) -> list[MailboxS
 
 def rotate_mailbox_secrets(db: Session) -> RotationReport:
     """Encrypt every stored mailbox secret again with the current AICMO_SECRET_KEY; a second run changes nothing."""
-    report = secret_rotation.rotate_secrets(db)
+    report = secret_rotation.rotate_secrets(db, get_settings())
     db.commit()
     return report

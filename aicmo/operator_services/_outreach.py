@@ -22,6 +22,7 @@ from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
 from aicmo.errors import LeadNotFound
 from aicmo.portal import run_sync
+from aicmo.settings import get_settings
 
 
 def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | None = None, *,
@@ -39,7 +40,8 @@ def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | N
     db.commit()
     if deliver:
         sessions = sessionmaker(db.get_bind(), expire_on_commit=False)
-        run_sync(lambda: deliver_now(sessions, message.id, registry, clock=clock))
+        settings = get_settings()
+        run_sync(lambda: deliver_now(sessions, message.id, registry, clock=clock, settings=settings))
         db.expire_all()
     return outreach.get_message(db, message.id)
 

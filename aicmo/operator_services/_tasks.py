@@ -15,6 +15,7 @@ from aicmo.cam.outreach import task_queue as tasks
 from aicmo.cam.outreach.linkedin import service as linkedin
 from aicmo.cam.outreach.tasks.models import TaskKind, TaskStatus
 from aicmo.cam.outreach.tasks.schemas import ContactFormTaskRead, LinkedInTaskRead, TaskRead
+from aicmo.settings import get_settings
 
 Shape = TypeVar("Shape", LinkedInTaskRead, ContactFormTaskRead)
 
@@ -73,7 +74,8 @@ def fail_linkedin_task(db: Session, task_id: int, detail: str | None = None) -> 
 def handle_linkedin_callback(db: Session, raw_body: bytes, signature_header: str | None,
                              now: datetime | None = None, *, secret: str | None = None) -> LinkedInTaskRead:
     """Complete a webhook task from the automation's signed callback; a bad signature or replay is refused."""
-    task = linkedin.handle_linkedin_callback(db, raw_body, signature_header, now, secret=secret)
+    key = secret if secret is not None else get_settings().linkedin_webhook_secret or ""
+    task = linkedin.handle_linkedin_callback(db, raw_body, signature_header, now, secret=key)
     db.commit()
     return _as(LinkedInTaskRead, task)
 

@@ -30,9 +30,10 @@ async def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     sessions = make_session_factory(make_engine(args.url))
-    registry = build_registry(sessions, Settings(database_url=args.url, smtp_timeout=10.0))
+    settings = Settings(database_url=args.url, smtp_timeout=10.0)
+    registry = build_registry(sessions, settings)
     worker = Worker(sessions, registry, concurrency=args.concurrency, lease=timedelta(seconds=args.lease),
-                    poll_seconds=0.1)
+                    poll_seconds=0.1, settings=settings)
     worker.install_signal_handlers()
     if args.barrier is not None:
         wait_at(args.barrier)

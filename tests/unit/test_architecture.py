@@ -128,3 +128,47 @@ def test_the_checkpoint_check_finds_a_checkpoint(tmp_path: Path) -> None:
     job = tmp_path / "job.py"
     job.write_text("from aicmo.db.unit_of_work import checkpoint\n\ndef run(db):\n    checkpoint(db)\n")
     assert _checkpoints(job) == [4]
+
+
+# Where the process's settings are read; everything below them is handed its Settings (or a value from them).
+SETTINGS_EDGES = {PACKAGE / path: reason for path, reason in {
+    "bootstrap.py": "builds the engine for the configured database",
+    "operator_services": "the one way in: reads what the domain calls below it are handed",
+    "cli": "the `aicmo` command and its shared command helpers",
+    "web": "`aicmo serve`: the app factory and its command",
+    "cam/worker/cli.py": "the worker's entry: builds the channels, the inbox poller and the loop",
+    "cam/leads/cli.py": "`aicmo leads`: import and grading defaults from the settings",
+    "cam/outreach/email/cli.py": "`aicmo mailboxes`: warns when the default secret seals the stored passwords",
+    "cam/templates/cli.py": "`aicmo templates preview`: renders within the configured bounds",
+    "cam/webhooks/cli.py": "`aicmo webhooks`: the configured retention",
+    "cam/analytics/mailbox_status_cli.py": "`aicmo mailboxes status`: the configured guard thresholds",
+    "cam/outreach/sequencer.py": "the seed's ChannelSequencer face wires the configured channels when given none",
+    "db/secrets.py": "EncryptedText: SQLAlchemy calls a column type with the value alone, so it reads the keys",
+    "db/migrations/versions/0009_encrypt_mailbox_secrets.py": "a migration Alembic runs with no caller to pass them",
+}.items()}
+
+
+def _settings_reads(path: Path) -> list[int]:
+    """The lines of a file that call `get_settings()` (as a name, under an alias, or as an attribute)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    names = {"get_settings"} | {alias.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                                for alias in node.names if alias.name == "get_settings" and alias.asname}
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id in names)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "get_settings"))]
+
+
+def test_only_the_edges_read_the_settings() -> None:
+    reads = {path: lines for path in PACKAGE.rglob("*.py") if (lines := _settings_reads(path))}
+    outside = {path: lines for path, lines in reads.items()
+               if not any(path == edge or edge in path.parents for edge in SETTINGS_EDGES)}
+    unused = {edge for edge in SETTINGS_EDGES if edge.suffix == ".py" and edge not in reads}
+    assert outside == {}
+    assert unused == set()
+
+
+def test_the_settings_check_finds_a_read(tmp_path: Path) -> None:
+    module = tmp_path / "dispatch.py"
+    module.write_text("from aicmo.settings import get_settings as configured\n\n"
+                      "def limits(settings=None):\n    return settings or configured()\n")
+    assert _settings_reads(module) == [4]

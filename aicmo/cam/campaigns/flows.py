@@ -15,11 +15,17 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.templates.context import message_context
-from aicmo.cam.templates.render import RenderedMessage, TemplateLimitExceeded, TemplateProblem, render_message
+from aicmo.cam.templates.render import (
+    RenderedMessage,
+    RenderLimits,
+    TemplateLimitExceeded,
+    TemplateProblem,
+    render_message,
+)
 from aicmo.cam.templates.variants import choose_variant
 
 
-def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile
+def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile, *, limits: RenderLimits
                ) -> tuple[RenderedMessage, str | None]:
     """The step's text for this lead and the A/B variant used; TemplateProblem if it cannot be written."""
     subject, body, variant = step.subject, step.body or "", None
@@ -29,11 +35,11 @@ def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfi
         chosen = next(v for v in step.variants if v.name == variant)
         subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
     context = message_context(lead, sender.model_dump())
-    return render_message(subject, body, context, seed=f"{lead.id}:{index}"), variant
+    return render_message(subject, body, context, seed=f"{lead.id}:{index}", limits=limits), variant
 
 
 def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,
-                 earliest: datetime, now: datetime) -> OutreachMessageDB | None:
+                 earliest: datetime, now: datetime, *, limits: RenderLimits) -> OutreachMessageDB | None:
     """Write step `index` for the lead and store it, due at a spread-out moment inside the send window.
 
     A step that cannot be written (an empty required field, an unknown variable) is stored SKIPPED with the reason,
@@ -48,7 +54,7 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
     step = SequenceStep.model_validate(config.steps[index])
     sender = SenderProfile.model_validate(campaign.settings.get("sender") or {})
     try:
-        rendered, variant = write_step(step, index, lead, sender)
+        rendered, variant = write_step(step, index, lead, sender, limits=limits)
     except TemplateLimitExceeded:
         raise
     except TemplateProblem as problem:
@@ -76,16 +82,18 @@ def due_time(window_data: dict[str, object], lead: LeadDB, earliest: datetime, k
     return windows.spread_slot(window, earliest, zone, windows.country_code(lead.country), key=key)
 
 
-def after_sent(db: Session, message: OutreachMessageDB, lead: LeadDB, result: SendResult, now: datetime) -> None:
+def after_sent(db: Session, message: OutreachMessageDB, lead: LeadDB, result: SendResult, now: datetime, *,
+               limits: RenderLimits) -> None:
     """What a sent message changes: the lead's state, and the campaign's next step for this lead."""
     if lead.status is LeadStatus.NEW:
         lead.status = LeadStatus.CONTACTED
     if result.channel is Channel.CONTACT_FORM and result.target and not lead.contact_form_url:
         lead.contact_form_url = result.target
-    schedule_next(db, message, lead, now)
+    schedule_next(db, message, lead, now, limits=limits)
 
 
-def schedule_next(db: Session, message: OutreachMessageDB, lead: LeadDB, now: datetime) -> None:
+def schedule_next(db: Session, message: OutreachMessageDB, lead: LeadDB, now: datetime, *,
+                  limits: RenderLimits) -> None:
     """Enqueue the campaign's following step for this lead, its delay counted from now."""
     if message.campaign_id is None:
         return
@@ -96,6 +104,6 @@ def schedule_next(db: Session, message: OutreachMessageDB, lead: LeadDB, now: da
         return
     delay = timedelta(hours=float(config.steps[following].get("delay_hours") or 0))
     try:
-        enqueue_step(db, campaign, config, lead, following, now + delay, now)
+        enqueue_step(db, campaign, config, lead, following, now + delay, now, limits=limits)
     except TemplateLimitExceeded as problem:  # the message before is sent: keep that, flag this step
         skip_step(db, campaign, SequenceStep.model_validate(config.steps[following]), lead, following, now, problem)

@@ -49,10 +49,11 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.sequences.rules import REPLY_STATUSES, Move, Progress, RetryPolicy, after_attempt, stop_reason
 from aicmo.cam.suppression import checks as suppression
+from aicmo.cam.templates.render import configured_limits
 from aicmo.cam.webhooks.events import WebhookEvent, message_event
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.unit_of_work import checkpoint
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 log = logging.getLogger("aicmo.worker")
 CONFIG_TTL_SECONDS = 2.0
@@ -75,11 +76,12 @@ def retry_policy(limits: ChannelLimits) -> RetryPolicy:
 class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  owner: str | None = None, lease: timedelta = timedelta(minutes=5),
-                 rand: Callable[[], float] = random.random, settings: Settings | None = None,
+                 rand: Callable[[], float] = random.random, settings: Settings,
                  policies: Mapping[Channel, RetryPolicy] | None = None) -> None:
         """`policies` replace the configured retry policy of the channels they name."""
         self.sessions = sessions
-        self.settings = settings or get_settings()
+        self.settings = settings
+        self.render_limits = configured_limits(settings)
         self.registry = registry
         self.clock = clock or SystemClock()
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
@@ -239,7 +241,7 @@ class Dispatcher:
         lead = db.get(LeadDB, message.lead_id)
         if status is MessageStatus.SKIPPED and lead is not None:
             # No channel of this step could reach the lead (e.g. a LinkedIn step, no profile): the next step may.
-            flows.schedule_next(db, message, lead, self.clock.now())
+            flows.schedule_next(db, message, lead, self.clock.now(), limits=self.render_limits)
         return status
 
     def _record(self, db: Session, message_id: str, plan: Plan, result: SendResult,
@@ -289,7 +291,7 @@ class Dispatcher:
         if step.move is Move.STOP_LEAD and lead is not None:
             messages.cancel_for_lead(db, lead.id, f"stopped: {result.detail}", now)
         if step.status is MessageStatus.SENT and lead is not None:
-            flows.after_sent(db, message, lead, result, now)
+            flows.after_sent(db, message, lead, result, now, limits=self.render_limits)
             message_event(db, WebhookEvent.MESSAGE_SENT, message, lead, now)
         return step.status
 

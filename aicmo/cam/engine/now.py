@@ -21,7 +21,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 async def deliver_now(sessions: sessionmaker[Session], message_id: str, registry: ChannelRegistry | None = None, *,
-                      clock: Clock | None = None, settings: Settings | None = None,
+                      clock: Clock | None = None, settings: Settings,
                       policies: Mapping[Channel, RetryPolicy] | None = None,
                       rand: Callable[[], float] = random.random, retry_sleep: Sleep | None = None) -> MessageStatus:
     """Claim the pending message and take it as far as it goes now; return its status after.
@@ -30,7 +30,7 @@ async def deliver_now(sessions: sessionmaker[Session], message_id: str, registry
     ends or waits for something other than a retry (a rate limit, a send window), which the worker carries on.
     """
     owned = registry is None
-    registry = registry or build_registry(sessions)
+    registry = registry or build_registry(sessions, settings)
     try:
         dispatcher = Dispatcher(sessions, registry, clock=clock or SystemClock(), settings=settings,
                                 policies=policies, rand=rand)

@@ -26,6 +26,7 @@ from aicmo.cam.sequences.rules import RetryPolicy
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.engine import unit_of_work
 from aicmo.errors import LeadNotFound, MessageStateError
+from aicmo.settings import Settings
 
 
 @dataclass
@@ -43,8 +44,8 @@ class ChannelSequencer:
     def __init__(self, registry: ChannelRegistry, *, sessions: sessionmaker[Session],
                  order: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, policies: dict[Channel, RetryPolicy] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 rand: Callable[[], float] = random.random, clock: Clock | None = None) -> None:
-        self.registry, self.sessions, self.order = registry, sessions, tuple(order)
+                 rand: Callable[[], float] = random.random, clock: Clock | None = None, settings: Settings) -> None:
+        self.registry, self.sessions, self.order, self.settings = registry, sessions, tuple(order), settings
         self.policies = policies or {}
         self.clock = clock or SystemClock()
         self._sleep, self._rand = sleep, rand
@@ -58,7 +59,7 @@ class ChannelSequencer:
         with unit_of_work(self.sessions) as db:
             self._store(db, msg, contact)
         status = await deliver_now(self.sessions, msg.id, self.registry, clock=self.clock, policies=self.policies,
-                                   rand=self._rand, retry_sleep=self._sleep)
+                                   rand=self._rand, retry_sleep=self._sleep, settings=self.settings)
         with self.sessions() as db:
             stored = db.get(OutreachMessageDB, msg.id)
             channel = stored.channel if stored is not None else None

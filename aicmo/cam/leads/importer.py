@@ -14,6 +14,7 @@ from aicmo.cam.grading.profile import GradingProfile, load_profile
 from aicmo.cam.leads.batch import BatchResult, LeadBatch
 from aicmo.cam.leads.headers import HeaderMapping, map_headers
 from aicmo.cam.leads.models import ImportLogDB, LeadDB
+from aicmo.cam.leads.nesting import MAX_DEPTH
 from aicmo.cam.leads.parallel import PreparedBatch, collection_paused, default_workers, prepared_batches
 from aicmo.cam.leads.prepare import PrepareContext
 from aicmo.cam.leads.readers import LeadFile, RawRow, open_lead_file
@@ -22,7 +23,6 @@ from aicmo.cam.leads.store import import_page_cache
 from aicmo.db.base import utcnow
 from aicmo.db.unit_of_work import checkpoint
 from aicmo.errors import ImportFileError
-from aicmo.settings import get_settings
 
 Progress = Callable[[int, int], None]
 SHOWN_REJECTIONS = 1000
@@ -45,9 +45,11 @@ class ImportOptions:
     write_rejects: bool = True
     # Processes that normalise and grade rows while this one writes; None: by file size and CPU count.
     workers: int | None = None
-    # Columns a file or a row may have, and characters kept of a custom field's value.
-    max_columns: int = field(default_factory=lambda: get_settings().import_max_columns)
-    max_field_chars: int = field(default_factory=lambda: get_settings().import_max_field_chars)
+    # Columns a file or a row may have, characters kept of a custom field's value, and how deep a JSON record may
+    # nest: the operator layer sets them from AICMO_IMPORT_MAX_COLUMNS, _MAX_FIELD_CHARS and _JSON_MAX_DEPTH.
+    max_columns: int = 2_000
+    max_field_chars: int = 100_000
+    json_max_depth: int = MAX_DEPTH
 
 
 @dataclass
@@ -127,8 +129,7 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
     """Import a CSV/JSON/JSONL lead file; the function owns the session's transactions (one per batch)."""
     options = options or ImportOptions()
     profile = options.profile or load_profile()
-    with open_lead_file(path, max_depth=get_settings().import_json_max_depth,
-                        max_columns=options.max_columns) as lead_file:
+    with open_lead_file(path, max_depth=options.json_max_depth, max_columns=options.max_columns) as lead_file:
         mapping = map_headers(lead_file.headers, options.overrides)
         report = ImportReport(path=lead_file.path, file_format=lead_file.format, encoding=lead_file.encoding,
                               warnings=list(lead_file.warnings), dry_run=options.dry_run,

@@ -9,7 +9,7 @@ from aicmo.cam.outreach.forms.channel import ContactFormOutreachService
 from aicmo.cam.outreach.forms.model import SenderIdentity
 from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.registry import ChannelRegistry
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 
 def sender_identity(settings: Settings) -> SenderIdentity | None:
@@ -19,11 +19,10 @@ def sender_identity(settings: Settings) -> SenderIdentity | None:
                           phone=settings.sender_phone, website=settings.sender_website)
 
 
-def build_registry(sessions: sessionmaker[Session], settings: Settings | None = None, *,
+def build_registry(sessions: sessionmaker[Session], settings: Settings, *,
                    tls_context: ssl.SSLContext | None = None) -> ChannelRegistry:
     """Every channel that is configured: email (from the stored mailboxes), LinkedIn always, contact forms
     once a sender identity is set."""
-    settings = settings or get_settings()
     registry = ChannelRegistry()
     # Registered even without mailboxes: one added later is picked up by a running worker.
     registry.register(EmailOutreachService.from_db(sessions, tls_context=tls_context, settings=settings))

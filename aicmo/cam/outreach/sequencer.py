@@ -14,21 +14,24 @@ from aicmo.cam.outreach.domain import Channel, OutreachMessage
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.portal import run_sync
+from aicmo.settings import Settings, get_settings
 
 __all__ = ["ChannelSequencer", "SequenceResult"]
 
 
 class ChannelSequencer(engine.ChannelSequencer):
     def __init__(self, registry: ChannelRegistry | None = None, *, sessions: sessionmaker[Session] | None = None,
-                 order: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, **options: Any) -> None:
-        """Without arguments: the configured database and every channel configured in the settings."""
+                 order: Sequence[Channel] = DEFAULT_CHANNEL_ORDER, settings: Settings | None = None,
+                 **options: Any) -> None:
+        """Without arguments: the configured settings, database and every channel configured in them."""
+        settings = settings or get_settings()
         if sessions is None:
             from aicmo.bootstrap import session_factory
             sessions = session_factory()
         if registry is None:
             from aicmo.cam.outreach.channels import build_registry
-            registry = build_registry(sessions)
-        super().__init__(registry, sessions=sessions, order=order, **options)
+            registry = build_registry(sessions, settings)
+        super().__init__(registry, sessions=sessions, order=order, settings=settings, **options)
 
     def execute_sequence(self, msg: OutreachMessage, email: str | None = None, linkedin_id: str | None = None,
                          form_url: str | None = None) -> SequenceResult:

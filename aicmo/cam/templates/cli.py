@@ -3,9 +3,10 @@ from pathlib import Path
 import typer
 
 from aicmo.cam.templates.context import SENDER_FIELDS, message_context
-from aicmo.cam.templates.render import render_message
+from aicmo.cam.templates.render import configured_limits, render_message
 from aicmo.cli.context import console, fail, open_session, reports_errors
 from aicmo.operator_services import get_lead
+from aicmo.settings import get_settings
 
 app = typer.Typer(help="Message templates: see what a lead would receive.", no_args_is_help=True)
 
@@ -51,7 +52,8 @@ def preview_command(
     with open_session() as db:
         lead = get_lead(db, lead_id)
     context = message_context(lead, _sender(sender))
-    message = render_message(subject, template, context, seed=variant_seed or str(lead_id))
+    message = render_message(subject, template, context, seed=variant_seed or str(lead_id),
+                             limits=configured_limits(get_settings()))
     if message.subject is not None:
         console.print(f"Subject: {message.subject}", markup=False, highlight=False, soft_wrap=True)
         console.print()

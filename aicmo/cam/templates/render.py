@@ -23,7 +23,7 @@ from aicmo.cam.templates.sandbox import BoundedSandbox
 from aicmo.cam.templates.spintax import expand_all, spin, spintax_problems
 from aicmo.cam.templates.values import FieldFailure, Missing, StrictField, is_empty, wrap
 from aicmo.errors import AicmoError
-from aicmo.settings import get_settings
+from aicmo.settings import Settings
 
 __all__ = ["Missing", "RenderLimits", "RenderedMessage", "TemplateLimitExceeded", "TemplateProblem", "check_template",
            "render_html", "render_message", "render_template"]
@@ -98,9 +98,8 @@ def _syntax_problem(exc: TemplateSyntaxError, part: str) -> TemplateProblem:
                            line=exc.lineno, part=part)
 
 
-def configured_limits() -> RenderLimits:
+def configured_limits(settings: Settings) -> RenderLimits:
     """The bounds AICMO_TEMPLATE_* set on one rendering."""
-    settings = get_settings()
     return RenderLimits(seconds=settings.template_render_seconds, steps=settings.template_max_steps,
                         chars=settings.template_max_chars)
 
@@ -119,7 +118,7 @@ def _run(template: Template, context: dict[str, Any], limits: RenderLimits) -> s
 
 
 def render_template(source: str, context: Mapping[str, Any], *, html: bool = False, part: str = "body",
-                    limits: RenderLimits | None = None) -> str:
+                    limits: RenderLimits) -> str:
     """Jinja only (no spintax): the rendered text, or TemplateProblem (TemplateLimitExceeded past its bounds)."""
     try:
         template = _compile(source, html)
@@ -127,7 +126,7 @@ def render_template(source: str, context: Mapping[str, Any], *, html: bool = Fal
         raise _syntax_problem(exc, part) from None
     wrapped = {name: wrap(name, value) for name, value in context.items()}
     try:
-        return _run(template, wrapped, limits or configured_limits())
+        return _run(template, wrapped, limits)
     except LimitExceeded as exc:
         raise TemplateLimitExceeded(f"{part} template exceeds its bounds: {exc}", line=_template_line(exc),
                                     part=part) from None
@@ -164,22 +163,25 @@ class RenderedMessage:
     body: str
 
 
-def render_message(subject: str | None, body: str, context: Mapping[str, Any], *, seed: str) -> RenderedMessage:
+def render_message(subject: str | None, body: str, context: Mapping[str, Any], *, seed: str,
+                   limits: RenderLimits) -> RenderedMessage:
     """Spintax (chosen by `seed`), then Jinja, for subject and body; lines right-trimmed, subject one line."""
     rendered_subject = None
     if subject is not None:
-        rendered_subject = _normalise(render_template(spin(_source(subject), seed), context, part="subject"))
+        rendered_subject = _normalise(render_template(spin(_source(subject), seed), context, part="subject",
+                                                    limits=limits))
         rendered_subject = rendered_subject.strip()
         if "\n" in rendered_subject:
             raise TemplateProblem("the subject must be a single line, but the template renders several",
                                   field="subject", part="subject")
-    rendered_body = _normalise(render_template(spin(_source(body), seed), context, part="body"))
+    rendered_body = _normalise(render_template(spin(_source(body), seed), context, part="body", limits=limits))
     return RenderedMessage(subject=rendered_subject, body=rendered_body)
 
 
-def render_html(body: str, context: Mapping[str, Any], *, seed: str) -> str:
+def render_html(body: str, context: Mapping[str, Any], *, seed: str, limits: RenderLimits) -> str:
     """An HTML body: like the text body, but every value printed is HTML-escaped."""
-    return _normalise(render_template(spin(_source(body), seed), context, html=True, part="html body"))
+    return _normalise(render_template(spin(_source(body), seed), context, html=True, part="html body",
+                                      limits=limits))
 
 
 def _unknown_fields(tree: nodes.Template, declared: set[str]) -> set[str]:

@@ -35,7 +35,7 @@ from aicmo.net.pinned import PinnedTransport
 from aicmo.net.signing import SIGNATURE_HEADER, sign
 from aicmo.net.ssrf import AddressPolicy, Refused, check_url
 from aicmo.retry import RetryPolicy, backoff
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 log = logging.getLogger("aicmo.webhooks")
 EVENT_HEADER, DELIVERY_HEADER = "X-Aicmo-Event", "X-Aicmo-Delivery"
@@ -172,14 +172,14 @@ def record(db: Session, job: Job, outcome: Outcome, now: datetime, rand: Callabl
         row.next_attempt_at = now + backoff(POLICY, row.attempts, rand)
 
 
-async def deliver_due(sessions: sessionmaker[Session], *, now: datetime, client: httpx.AsyncClient, limit: int = 50,
-                      settings: Settings | None = None, rand: Callable[[], float] = random.random) -> int:
+async def deliver_due(sessions: sessionmaker[Session], *, now: datetime, client: httpx.AsyncClient, settings: Settings,
+                      limit: int = 50, rand: Callable[[], float] = random.random) -> int:
     """Claim up to `limit` due deliveries, POST them a few at a time, record every outcome; return how many."""
     with sessions() as db:
         jobs = claim(db, now, limit)
     if not jobs:
         return 0
-    policy = address_policy(settings or get_settings())
+    policy = address_policy(settings)
     gate = asyncio.Semaphore(PARALLEL)
 
     async def one(job: Job) -> Outcome:

@@ -14,21 +14,20 @@ from aicmo.bootstrap import session_factory
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.worker.loop import Worker, WorkerReport
 from aicmo.cli.context import console, open_session, reports_errors, warn_if_default_secret
-from aicmo.settings import get_settings
+from aicmo.settings import Settings, get_settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 async def _run(sessions: sessionmaker[Session], *, once: bool, concurrency: int, batch: int, poll: float,
-               lease: timedelta) -> WorkerReport:
-    registry = build_registry(sessions)
+               lease: timedelta, settings: Settings) -> WorkerReport:
+    registry = build_registry(sessions, settings)
     try:
         from aicmo.cam.inbox.poller import PeriodicPoll  # the IMAP reader loads only when a worker runs
 
-        settings = get_settings()
         inbox = PeriodicPoll(sessions, settings, interval=settings.inbox_poll_seconds)
         worker = Worker(sessions, registry, concurrency=concurrency, batch=batch, poll_seconds=poll, lease=lease,
-                        inbox=inbox)
+                        inbox=inbox, settings=settings)
         worker.install_signal_handlers()  # SIGTERM / Ctrl-C: finish the messages in hand, hand back the rest
         return await worker.run(once=once)
     finally:
@@ -56,7 +55,7 @@ def worker_command(
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     report = asyncio.run(_run(sessions, once=once, concurrency=concurrency, batch=batch or settings.worker_batch,
                               poll=poll or settings.worker_poll_seconds,
-                              lease=timedelta(seconds=settings.worker_lease_seconds)))
+                              lease=timedelta(seconds=settings.worker_lease_seconds), settings=settings))
     console.print(_summary(report), highlight=False)
     if report.in_doubt:
         console.print("messages in doubt were not re-sent: see `aicmo messages list --status failed`, then "

@@ -47,7 +47,7 @@ class Worker:
     def __init__(self, sessions: sessionmaker[Session], registry: ChannelRegistry, *, clock: Clock | None = None,
                  concurrency: int = 1, batch: int = 50, poll_seconds: float = 5.0,
                  lease: timedelta = timedelta(minutes=5), owner: str | None = None,
-                 inbox: "PeriodicPoll | None" = None, settings: Settings | None = None,
+                 inbox: "PeriodicPoll | None" = None, settings: Settings,
                  webhooks: PeriodicDelivery | None = None, rand: Callable[[], float] = random.random) -> None:
         """`rand` draws the jitter of retry backoffs (fixed in tests that compare schedules)."""
         if concurrency < 1:

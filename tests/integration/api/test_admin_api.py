@@ -15,6 +15,7 @@ from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.outreach.models import MailboxDB
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from tests.integration.api.conftest import Api
 from tests.integration.cam.worker.conftest import TUESDAY_10, new_lead, registry_for
 
@@ -86,7 +87,7 @@ async def open_tasks(api: Api, count: int) -> None:
                             channels=[Channel.LINKEDIN])
         db.commit()
     registry = registry_for(api.sessions)
-    await Worker(api.sessions, registry, clock=clock).run(once=True)
+    await Worker(api.sessions, registry, clock=clock, settings=Settings()).run(once=True)
     await registry.aclose()
 
 

@@ -11,6 +11,7 @@ from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker
+from aicmo.settings import Settings
 from tests.integration.api.conftest import Api, add_lead
 from tests.integration.api.test_leads_api import problem_of
 
@@ -32,7 +33,7 @@ def work_once(api: Api) -> None:
 
     async def run() -> None:
         try:
-            await Worker(api.sessions, registry).run(once=True)
+            await Worker(api.sessions, registry, settings=Settings()).run(once=True)
         finally:
             await registry.aclose()
 

@@ -50,7 +50,7 @@ def test_the_upgrade_encrypts_plain_secrets_and_the_downgrade_restores_them(empt
     upgrade(empty_database, "0009")
     sealed = secrets(empty_database)
     assert all(str(value).startswith(PREFIX) for value in sealed.values())
-    assert {column: open_secret(str(value)) for column, value in sealed.items()} == PLAIN
+    assert {column: open_secret(str(value), get_settings()) for column, value in sealed.items()} == PLAIN
     upgrade(empty_database, "0009")  # already there: nothing sealed twice
     assert secrets(empty_database) == sealed
 

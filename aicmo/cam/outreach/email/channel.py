@@ -22,7 +22,7 @@ from aicmo.cam.outreach.email.mailbox import Mailbox
 from aicmo.cam.outreach.email.smtp_client import MailboxConnection
 from aicmo.cam.outreach.email.store import latest_event, load_mailboxes, mailbox_event_rate
 from aicmo.cam.outreach.unsubscribe import make_token
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ class EmailOutreachService(OutreachServiceBase):
 
     def __init__(self, mailboxes: Sequence[Mailbox], sessions: sessionmaker[Session], *,
                  tls_context: ssl.SSLContext | None = None, timeout: float | None = None,
-                 settings: Settings | None = None, local_hostname: str | None = None) -> None:
-        settings = settings or get_settings()
+                 settings: Settings, local_hostname: str | None = None) -> None:
         self._mailboxes = {mailbox.name: mailbox for mailbox in mailboxes}
         if len(self._mailboxes) != len(mailboxes):
             raise ValueError("mailbox names must be unique")
@@ -69,7 +68,7 @@ class EmailOutreachService(OutreachServiceBase):
 
     @classmethod
     def from_db(cls, sessions: sessionmaker[Session], *, tls_context: ssl.SSLContext | None = None,
-                timeout: float | None = None, settings: Settings | None = None,
+                timeout: float | None = None, settings: Settings,
                 local_hostname: str | None = None) -> "EmailOutreachService":
         """The service over every mailbox stored in the database."""
         with sessions() as db:

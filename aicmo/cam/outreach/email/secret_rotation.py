@@ -25,7 +25,7 @@ def _stored(column: str) -> Label[str]:
     return type_coerce(getattr(MailboxDB, column), Text).label(column)
 
 
-def rotate_secrets(db: Session, settings: Settings | None = None) -> RotationReport:
+def rotate_secrets(db: Session, settings: Settings) -> RotationReport:
     """Seal every stored secret with the current key; running it again changes nothing. Never commits."""
     report = RotationReport()
     rows = db.execute(select(MailboxDB.id, MailboxDB.name, *(_stored(c) for c in SECRET_COLUMNS))

@@ -35,7 +35,7 @@ from aicmo.db.base import utcnow
 from aicmo.db.engine import unit_of_work
 from aicmo.net.pinned import PinnedTransport
 from aicmo.net.ssrf import AddressPolicy
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 __all__ = ["MANUAL_TASK", "ContactFormOutreachService", "FormCheck", "SenderIdentity"]
 
@@ -56,10 +56,9 @@ class ContactFormOutreachService(OutreachServiceBase):
     channel = Channel.CONTACT_FORM
 
     def __init__(self, sender: SenderIdentity, *, sessions: sessionmaker[Session] | None = None,
-                 settings: Settings | None = None, trusted_networks: Iterable[str] = (),
+                 settings: Settings, trusted_networks: Iterable[str] = (),
                  client: httpx.AsyncClient | None = None) -> None:
         """`trusted_networks` lists private networks (CIDR) that may be fetched even without allow_private_network."""
-        settings = settings or get_settings()
         self.sender = sender
         self._sessions = sessions
         self._cap = settings.form_submissions_per_domain

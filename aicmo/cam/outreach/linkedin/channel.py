@@ -20,7 +20,7 @@ from aicmo.cam.outreach.tasks import store
 from aicmo.cam.outreach.tasks.models import LinkedInTaskKind, OperatorTaskDB, TaskKind, TaskStatus
 from aicmo.db.engine import unit_of_work
 from aicmo.errors import LeadNotFound
-from aicmo.settings import Settings, get_settings
+from aicmo.settings import Settings
 
 
 def make_provider(settings: Settings) -> LinkedInProvider:
@@ -57,9 +57,7 @@ class LinkedInOutreachService(OutreachServiceBase):
         self.note_limit = note_limit
 
     @classmethod
-    def from_settings(cls, sessions: sessionmaker[Session], settings: Settings | None = None
-                      ) -> "LinkedInOutreachService":
-        settings = settings or get_settings()
+    def from_settings(cls, sessions: sessionmaker[Session], settings: Settings) -> "LinkedInOutreachService":
         return cls(sessions, make_provider(settings), note_limit=settings.linkedin_note_limit)
 
     def can_reach(self, lead: LeadRead) -> str | None:

@@ -19,7 +19,6 @@ from aicmo.cam.outreach.tasks.schemas import TaskRead
 from aicmo.db.base import utcnow
 from aicmo.errors import InvalidCallback
 from aicmo.net.signing import TOLERANCE_SECONDS, verify
-from aicmo.settings import get_settings
 
 CALLBACK_OUTCOMES = {"sent": True, "failed": False}
 
@@ -44,12 +43,11 @@ def _callback(raw_body: bytes) -> tuple[int, bool, str | None, str | None]:
 
 
 def handle_linkedin_callback(db: Session, raw_body: bytes, signature_header: str | None,
-                             now: datetime | None = None, *, secret: str | None = None,
+                             now: datetime | None = None, *, secret: str,
                              tolerance: float = TOLERANCE_SECONDS) -> TaskRead:
     """Complete a webhook task from the automation's signed callback {"task_id", "status": sent|failed, "id",
     "detail"}; a bad or stale signature, a replay or an unknown task is refused with a typed error."""
-    key = secret if secret is not None else get_settings().linkedin_webhook_secret or ""
-    verify(key, raw_body, signature_header, now=(now or utcnow()).timestamp(), tolerance=tolerance)
+    verify(secret, raw_body, signature_header, now=(now or utcnow()).timestamp(), tolerance=tolerance)
     task_id, done, external_id, detail = _callback(raw_body)
     task = store.lock(db, task_id, TaskKind.LINKEDIN)
     if task.provider != WebhookProvider.name:

@@ -12,6 +12,7 @@ from cryptography.fernet import InvalidToken
 
 from aicmo.db.migrate import MigrationFailed
 from aicmo.db.secrets import is_sealed, open_secret, seal
+from aicmo.settings import get_settings
 
 revision: str = '0009'
 down_revision: str | None = '0008'
@@ -37,14 +38,14 @@ def _rewrite(change: Callable[[str, str, str], str | None]) -> None:
 
 
 def _sealed(mailbox: str, column: str, value: str) -> str | None:
-    return None if is_sealed(value) else seal(value)
+    return None if is_sealed(value) else seal(value, get_settings())
 
 
 def _opened(mailbox: str, column: str, value: str) -> str | None:
     if not is_sealed(value):
         return None
     try:
-        return open_secret(value)
+        return open_secret(value, get_settings())
     except InvalidToken:
         raise MigrationFailed(f"mailbox {mailbox!r}: its {column} cannot be decrypted with AICMO_SECRET_KEY; "
                               "set AICMO_PREVIOUS_SECRET_KEY to the secret it was stored with") from None

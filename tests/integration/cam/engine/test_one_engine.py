@@ -14,6 +14,7 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.sequencer import ChannelSequencer
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from tests.conftest import empty_tables
 from tests.integration.cam.worker.conftest import TUESDAY_10, add_mailbox, new_lead, registry_for
 from tests.support.smtp_server import GREYLISTED, MAILBOX_FULL, NO_SUCH_USER, SPAM, ScriptedSmtpServer
@@ -76,7 +77,7 @@ async def _through_the_worker(db: Session, sessions: sessionmaker[Session], serv
         ops.send_outreach_message(db, lead_id, "Hi there", "Hello", deliver=False, clock=clock)
     registry = registry_for(sessions)
     try:
-        await run_accelerated(Worker(sessions, registry, clock=clock, rand=lambda: 0.5), clock)
+        await run_accelerated(Worker(sessions, registry, clock=clock, rand=lambda: 0.5, settings=Settings()), clock)
     finally:
         await registry.aclose()
     return _seen(db, ids)
@@ -90,7 +91,8 @@ async def _through_the_sequencer(db: Session, sessions: sessionmaker[Session], s
         clock.advance(timedelta(seconds=seconds))
 
     registry: ChannelRegistry = registry_for(sessions)
-    sequencer = ChannelSequencer(registry, sessions=sessions, sleep=sleep, rand=lambda: 0.5, clock=clock)
+    sequencer = ChannelSequencer(registry, sessions=sessions, sleep=sleep, rand=lambda: 0.5, clock=clock,
+                                 settings=Settings())
     try:
         for lead_id in ids.values():
             await sequencer.aexecute_sequence(OutreachMessage(lead_id=lead_id, subject="Hello", body="Hi there"))

@@ -19,6 +19,7 @@ from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB as M
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from aicmo.web.app import create_app
 from tests.integration.cam.worker.conftest import SETTINGS, add_mailbox, clock, new_lead, registry_for, sessions
 from tests.support.http_app import serve_app
@@ -56,7 +57,7 @@ async def test_after_a_one_click_unsubscribe_and_a_domain_suppression_nothing_mo
     ops.start_campaign(db, campaign.id, now=clock.now())
     registry = registry_for(sessions)
     try:
-        await Worker(sessions, registry, clock=clock).run(once=True)
+        await Worker(sessions, registry, clock=clock, settings=Settings()).run(once=True)
         assert len(smtp_server.envelopes) == 3
         path = one_click_path(sent_to(smtp_server, "amy@north.io")[0])
         with serve_app(create_app(WEB_SETTINGS, sessions)) as base_url:
@@ -68,7 +69,7 @@ async def test_after_a_one_click_unsubscribe_and_a_domain_suppression_nothing_mo
         ops.suppress(db, "south.io", reason="customer")
 
         clock.advance(timedelta(days=4))
-        await run_accelerated(Worker(sessions, registry, clock=clock), clock)
+        await run_accelerated(Worker(sessions, registry, clock=clock, settings=Settings()), clock)
     finally:
         await registry.aclose()
 
@@ -101,7 +102,7 @@ async def test_a_provider_bounce_webhook_falls_back_and_a_retry_of_it_changes_no
     ops.start_campaign(db, campaign.id, now=clock.now())
     registry = registry_for(sessions)
     try:
-        await Worker(sessions, registry, clock=clock).run(once=True)
+        await Worker(sessions, registry, clock=clock, settings=Settings()).run(once=True)
     finally:
         await registry.aclose()
     message_id = message_from_bytes(smtp_server.envelopes[0].content)["Message-ID"]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aicmo import operator_services as ops
 from aicmo.cam.leads.importer import ImportOptions, import_leads, summary_line
 from aicmo.cam.leads.models import LeadDB
 from aicmo.settings import get_settings
@@ -89,12 +90,16 @@ def test_a_ten_megabyte_field_is_cut_and_an_over_wide_row_refused_each_by_its_li
     assert notes == {"Notes": "x" * 1000}
 
 
-def test_the_column_and_field_caps_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AICMO_IMPORT_MAX_COLUMNS", "7")
-    monkeypatch.setenv("AICMO_IMPORT_MAX_FIELD_CHARS", "9")
+def test_the_column_and_field_caps_come_from_the_settings(db: Session, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AICMO_IMPORT_MAX_COLUMNS", "3")
+    monkeypatch.setenv("AICMO_IMPORT_MAX_FIELD_CHARS", "4")
     get_settings.cache_clear()
     try:
-        options = ImportOptions()
+        report = ops.import_leads(db, write(tmp_path, "caps.csv",
+                                            "Email,Notes\njane@acme.io,abcdefgh\nmia@wong.co,a,b,c\n"))
     finally:
         get_settings.cache_clear()
-    assert (options.max_columns, options.max_field_chars) == (7, 9)
+    assert [f.message() for f in report.flags] == ["line 2: Notes: too long (8 characters); cut to 4"]
+    assert [r.message() for r in report.rejections] == [
+        "line 3: 4 columns, more than the 3 allowed (AICMO_IMPORT_MAX_COLUMNS)"]

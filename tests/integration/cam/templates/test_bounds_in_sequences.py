@@ -11,6 +11,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.templates.render import RenderLimits
 from tests.factories import make_lead
 from tests.support.history import sent
 
@@ -28,7 +29,7 @@ def test_a_later_step_past_its_bounds_is_stored_skipped_with_the_reason(db: Sess
     sent(db, first, NOW)
     stored = db.get(LeadDB, lead.id)
     assert stored is not None
-    schedule_next(db, first, stored, NOW)
+    schedule_next(db, first, stored, NOW, limits=RenderLimits())
     db.commit()
     second = db.scalars(select(OutreachMessageDB).where(OutreachMessageDB.sequence_step == 1)).one()
     assert second.status is MessageStatus.SKIPPED

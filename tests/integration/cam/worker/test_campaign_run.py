@@ -15,8 +15,10 @@ from aicmo.cam.leads.schemas import LeadUpdate
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.outreach.registry import ChannelRegistry
+from aicmo.cam.templates.render import RenderLimits
 from aicmo.cam.worker.loop import Worker, run_accelerated
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from tests.integration.cam.worker.conftest import new_lead
 from tests.support.smtp_server import ScriptedSmtpServer
 
@@ -49,9 +51,9 @@ async def test_runs_every_step_in_order_inside_the_leads_send_window(
     tokyo = new_lead(db, email="ken@east.jp", first_name="Ken", company_name="East KK", time_zone="Asia/Tokyo",
                      linkedin_url="https://www.linkedin.com/in/ken-east")
     campaign = campaigns.create(db, SEQUENCE, now=clock.now())
-    assert auto.start(db, campaign.id, now=clock.now()) == 2
+    assert auto.start(db, campaign.id, now=clock.now(), limits=RenderLimits()) == 2
     db.commit()
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
 
     for lead, zone in ((london, ZoneInfo("Europe/London")), (tokyo, ZoneInfo("Asia/Tokyo"))):
         steps = messages_of(db, lead.id)
@@ -76,9 +78,9 @@ async def test_a_reply_cancels_the_remaining_steps(db: Session, sessions: sessio
                                                   clock: ManualClock) -> None:
     lead = new_lead(db, first_name="Amy", linkedin_url="https://www.linkedin.com/in/amy-north")
     campaign = campaigns.create(db, SEQUENCE, now=clock.now())
-    auto.start(db, campaign.id, now=clock.now())
+    auto.start(db, campaign.id, now=clock.now(), limits=RenderLimits())
     db.commit()
-    worker = Worker(sessions, channels, clock=clock)
+    worker = Worker(sessions, channels, clock=clock, settings=Settings())
     await run_accelerated(worker, clock, until=clock.now() + timedelta(hours=12))
     assert [m.status for m in messages_of(db, lead.id)] == [MessageStatus.SENT, MessageStatus.PENDING]
     db.get(LeadDB, lead.id).status = LeadStatus.REPLIED  # type: ignore[union-attr]
@@ -94,9 +96,9 @@ async def test_a_lead_missing_a_required_field_is_flagged_not_sent(
     spec = {**SEQUENCE, "steps": [{"subject": "Hi", "body": "Hello {{ first_name }}"}]}
     lead = new_lead(db, first_name=None, last_name=None, email="info@acme.io")
     campaign = campaigns.create(db, spec, now=clock.now())
-    auto.start(db, campaign.id, now=clock.now())
+    auto.start(db, campaign.id, now=clock.now(), limits=RenderLimits())
     db.commit()
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
     [message] = messages_of(db, lead.id)
     assert message.status is MessageStatus.SKIPPED and "first_name" in (message.last_error or "")
     assert smtp_server.envelopes == []
@@ -110,11 +112,11 @@ async def test_a_reply_at_the_company_stops_everyone_there_when_the_campaign_say
     spec = {**SEQUENCE, "stop_company_on_reply": True, "send_window": {"always": True},
             "steps": [{"channels": ["email"], "subject": "Hi", "body": "Hi {{ first_name }}"}]}
     campaign = campaigns.create(db, spec, now=clock.now())
-    auto.start(db, campaign.id, now=clock.now())
+    auto.start(db, campaign.id, now=clock.now(), limits=RenderLimits())
     db.commit()
     ops.update_lead(db, first.id, LeadUpdate(status=LeadStatus.REPLIED))
     assert [m.status for m in messages_of(db, first.id)] == [MessageStatus.CANCELLED]
-    await run_accelerated(Worker(sessions, channels, clock=clock), clock)
+    await run_accelerated(Worker(sessions, channels, clock=clock, settings=Settings()), clock)
     [message] = messages_of(db, second.id)
     assert message.status is MessageStatus.CANCELLED and "acme.io replied" in (message.last_error or "")
     assert smtp_server.envelopes == []

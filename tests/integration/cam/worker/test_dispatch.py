@@ -18,6 +18,7 @@ from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
+from aicmo.settings import Settings
 from tests.integration.cam.worker.conftest import new_lead
 from tests.support.smtp_server import GREYLISTED, NO_SUCH_USER, ScriptedSmtpServer
 
@@ -41,7 +42,7 @@ async def test_sends_by_email_and_records_the_attempt(db: Session, sessions: ses
                                                       clock: ManualClock) -> None:
     lead = new_lead(db)
     message_id = enqueue(db, lead.id, clock)
-    report = await Worker(sessions, channels, clock=clock).run(once=True)
+    report = await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     message = status_of(db, message_id)
     assert (report.processed, message.status, message.channel) == (1, MessageStatus.SENT, Channel.EMAIL)
     assert message.sent_at == clock.now() and message.provider_message_id == f"<{message_id}@seller.example>"
@@ -58,7 +59,7 @@ async def test_falls_back_to_linkedin_when_email_hard_bounces(db: Session, sessi
     smtp_server.scripts["gone@acme.io"] = NO_SUCH_USER
     lead = new_lead(db, email="gone@acme.io", linkedin_url="https://www.linkedin.com/in/jane-doe")
     message_id = enqueue(db, lead.id, clock)
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     message = status_of(db, message_id)
     assert (message.status, message.channel) == (MessageStatus.SENT, Channel.LINKEDIN)
     history = ops.get_outreach_history(db, lead.id)
@@ -75,7 +76,7 @@ async def test_a_linkedin_task_marked_failed_falls_back_again_and_ends_bounced(
     smtp_server.scripts["gone@acme.io"] = NO_SUCH_USER
     lead = new_lead(db, email="gone@acme.io", linkedin_url="https://www.linkedin.com/in/jane-doe")
     message_id = enqueue(db, lead.id, clock, channels=[Channel.EMAIL, Channel.LINKEDIN])
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     task = db.scalar(select(OperatorTaskDB).where(OperatorTaskDB.message_id == message_id))
     assert task is not None
     ops.fail_linkedin_task(db, task.id, "profile not found")
@@ -89,7 +90,7 @@ async def test_retries_a_greylisted_email_with_backoff_then_sends(db: Session, s
     smtp_server.scripts["jane@acme.io"] = GREYLISTED
     lead = new_lead(db)
     message_id = enqueue(db, lead.id, clock, channels=[Channel.EMAIL])
-    worker = Worker(sessions, channels, clock=clock)
+    worker = Worker(sessions, channels, clock=clock, settings=Settings())
     await worker.run(once=True)
     waiting = status_of(db, message_id)
     assert waiting.status is MessageStatus.PENDING and waiting.channel_attempts == 1
@@ -105,7 +106,7 @@ async def test_skips_channels_the_lead_cannot_be_reached_on_and_says_why(
         db: Session, sessions: sessionmaker[Session], channels: ChannelRegistry, clock: ManualClock) -> None:
     lead = new_lead(db, email=None, linkedin_url=None, website="https://acme.io")
     message_id = enqueue(db, lead.id, clock)
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     message = status_of(db, message_id)
     assert message.status is MessageStatus.SKIPPED
     reasons = [a.detail for a in ops.get_outreach_history(db, lead.id)]
@@ -120,7 +121,7 @@ async def test_a_replied_lead_gets_nothing_more(db: Session, sessions: sessionma
     message_id = enqueue(db, lead.id, clock)
     db.get(LeadDB, lead.id).status = LeadStatus.REPLIED  # type: ignore[union-attr]
     db.commit()
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     assert status_of(db, message_id).status is MessageStatus.CANCELLED
     assert smtp_server.envelopes == []
 
@@ -135,7 +136,7 @@ async def test_a_warming_mailbox_sends_no_more_than_its_ramp_allows_each_day(
     ids = [enqueue(db, new_lead(db, email=f"p{i}@acme{i}.io", last_name=f"P{i}").id, clock) for i in range(7)]
     registry = registry_for(sessions)
     try:
-        worker = Worker(sessions, registry, clock=clock)
+        worker = Worker(sessions, registry, clock=clock, settings=Settings())
         await worker.run(once=True)
         assert len(smtp_server.envelopes) == 2  # day 0: the ramp's start
         waiting = status_of(db, ids[-1])
@@ -154,7 +155,7 @@ async def test_a_mailbox_added_while_the_worker_runs_is_used_without_a_restart(
     from tests.integration.cam.worker.conftest import SETTINGS, add_mailbox
     registry = build_registry(sessions, SETTINGS)  # no mailbox yet
     try:
-        worker = Worker(sessions, registry, clock=clock)
+        worker = Worker(sessions, registry, clock=clock, settings=Settings())
         first = enqueue(db, new_lead(db, linkedin_url=None).id, clock, channels=[Channel.EMAIL])
         await worker.run(once=True)
         assert status_of(db, first).status is MessageStatus.SKIPPED

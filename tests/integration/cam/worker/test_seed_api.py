@@ -9,6 +9,7 @@ from aicmo.cam.outreach.domain import Channel, MessageStatus, OutreachMessage, S
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.sequencer import ChannelSequencer
 from aicmo.cam.sequences.rules import RetryPolicy
+from aicmo.settings import Settings
 from tests.integration.cam.worker.conftest import add_mailbox, new_lead, registry_for
 from tests.support.smtp_server import GREYLISTED, NO_SUCH_USER, ScriptedSmtpServer
 from tests.support.threaded import smtp_in_thread
@@ -19,7 +20,7 @@ async def test_execute_sequence_falls_back_from_a_bounced_email_to_linkedin(
         smtp_server: ScriptedSmtpServer) -> None:
     smtp_server.scripts["gone@acme.io"] = NO_SUCH_USER
     lead = new_lead(db, email="jane@acme.io")
-    seq = ChannelSequencer(channels, sessions=sessions)
+    seq = ChannelSequencer(channels, sessions=sessions, settings=Settings())
     msg = OutreachMessage(lead_id=lead.id, subject="Hello", body="Hi Jane")
     result = await seq.aexecute_sequence(msg, "gone@acme.io", "jane-doe", None)
     assert (result.status, result.channel) == (MessageStatus.SENT, Channel.LINKEDIN)
@@ -43,7 +44,7 @@ async def test_execute_sequence_retries_a_transient_failure_with_backoff(
 
     policy = RetryPolicy(base=timedelta(seconds=10), cap=timedelta(seconds=60), max_retries=3)
     seq = ChannelSequencer(channels, sessions=sessions, policies={Channel.EMAIL: policy}, sleep=sleep,
-                           rand=lambda: 1.0)
+                           rand=lambda: 1.0, settings=Settings())
     result = await seq.aexecute_sequence(OutreachMessage(lead_id=lead.id, subject="Hi", body="Hello"))
     assert (result.status, result.channel) == (MessageStatus.SENT, Channel.EMAIL)
     assert slept == [10.0, 20.0] and len(result.attempts) == 3

@@ -17,6 +17,7 @@ from aicmo.cam.outreach.linkedin.channel import LinkedInOutreachService
 from aicmo.cam.outreach.linkedin.tasks import TaskProvider
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.worker.loop import Worker
+from aicmo.settings import Settings
 from tests.factories import make_lead
 from tests.integration.web.dashboard.support import A_GRADE, CAMPAIGN, SETTINGS
 from tests.support.threaded import smtp_in_thread
@@ -46,7 +47,7 @@ def channels(sessions: sessionmaker[Session]) -> ChannelRegistry:
 async def deliver_due(sessions: sessionmaker[Session]) -> None:
     registry = channels(sessions)
     try:
-        await Worker(sessions, registry, poll_seconds=0.1).run(once=True)
+        await Worker(sessions, registry, poll_seconds=0.1, settings=Settings()).run(once=True)
     finally:
         await registry.aclose()
 

@@ -5,6 +5,7 @@ import pytest
 from aicmo.cam.templates.context import message_context
 from aicmo.cam.templates.render import (
     RenderedMessage,
+    RenderLimits,
     TemplateProblem,
     check_template,
     render_html,
@@ -14,12 +15,12 @@ from aicmo.errors import AicmoError
 
 
 def body(template: str, context: dict[str, Any] | None = None, seed: str = "s") -> str:
-    return render_message(None, template, context or {}, seed=seed).body
+    return render_message(None, template, context or {}, seed=seed, limits=RenderLimits()).body
 
 
 def problem(template: str, context: dict[str, Any] | None = None, subject: str | None = None) -> TemplateProblem:
     with pytest.raises(TemplateProblem) as caught:
-        render_message(subject, template, context or {}, seed="s")
+        render_message(subject, template, context or {}, seed="s", limits=RenderLimits())
     return caught.value
 
 
@@ -117,7 +118,7 @@ def test_a_misspelt_name_in_a_condition_is_still_an_error() -> None:
 def test_sandbox_escape_attempts_are_refused(template: str) -> None:
     context = lead_context(tags=["t"], custom_fields={"k": "v"})
     with pytest.raises(TemplateProblem):
-        render_message(None, template, context, seed="s")
+        render_message(None, template, context, seed="s", limits=RenderLimits())
 
 
 def test_a_sandbox_refusal_says_so() -> None:
@@ -138,12 +139,12 @@ def test_a_runtime_failure_is_a_template_problem() -> None:
 def test_subject_and_body_are_rendered_with_spintax_and_fields() -> None:
     context = lead_context()
     message = render_message("{Quick|Short} question for {{ company }}", "{Hi|Hello} {{ first_name }}!", context,
-                             seed="lead-1")
+                             seed="lead-1", limits=RenderLimits())
     assert isinstance(message, RenderedMessage)
     assert message.subject in ("Quick question for Acme", "Short question for Acme")
     assert message.body in ("Hi Jane!", "Hello Jane!")
     assert render_message("{Quick|Short} question for {{ company }}", "{Hi|Hello} {{ first_name }}!", context,
-                          seed="lead-1") == message
+                          seed="lead-1", limits=RenderLimits()) == message
 
 
 def test_a_subject_that_renders_several_lines_is_rejected() -> None:
@@ -153,7 +154,7 @@ def test_a_subject_that_renders_several_lines_is_rejected() -> None:
 
 
 def test_subject_is_none_when_not_given() -> None:
-    assert render_message(None, "b", {}, seed="s").subject is None
+    assert render_message(None, "b", {}, seed="s", limits=RenderLimits()).subject is None
 
 
 def test_line_endings_are_normalised_and_lines_right_trimmed() -> None:
@@ -168,7 +169,8 @@ def test_block_tags_leave_no_blank_lines() -> None:
 
 def test_text_bodies_are_not_html_escaped_but_html_bodies_are() -> None:
     assert body("{{ c }}", {"c": "Smith & <Sons>"}) == "Smith & <Sons>"
-    assert render_html("<p>{{ c }}</p>", {"c": "Smith & <Sons>"}, seed="s") == "<p>Smith &amp; &lt;Sons&gt;</p>"
+    html = render_html("<p>{{ c }}</p>", {"c": "Smith & <Sons>"}, seed="s", limits=RenderLimits())
+    assert html == "<p>Smith &amp; &lt;Sons&gt;</p>"
 
 
 def test_first_word_title_case_lower_and_upper_filters() -> None:
@@ -184,7 +186,7 @@ def test_first_word_title_case_lower_and_upper_filters() -> None:
 def test_unicode_names_render(first_name: str, company: str) -> None:
     context = message_context({"first_name": first_name, "company_name": company})
     rendered = render_message("{Hi|Hello} {{ first_name }}", "{{ first_name | upper }} at {{ company }}", context,
-                              seed="é")
+                              seed="é", limits=RenderLimits())
     assert rendered.subject in (f"Hi {first_name}", f"Hello {first_name}")
     assert rendered.body == f"{first_name.upper()} at {company.rsplit(' ', 1)[0]}"
 
@@ -227,5 +229,6 @@ def test_compiled_templates_are_cached() -> None:
 
 def test_undefined_values_inside_a_list_do_not_print_as_placeholders() -> None:
     with pytest.raises(TemplateProblem, match="not allowed"):
-        render_message(None, "{{ (tags | map(attribute='__class__')) | list }}", {"tags": ["t"]}, seed="s")
+        render_message(None, "{{ (tags | map(attribute='__class__')) | list }}", {"tags": ["t"]}, seed="s",
+                       limits=RenderLimits())
     assert problem("{{ [first_name] }}", {"first_name": None}).field == "first_name"

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aicmo.cam.templates.render import render_message
+from aicmo.cam.templates.render import RenderLimits, render_message
 from aicmo.cam.templates.spintax import expand_all, spin, spintax_problems
 
 SEEDS = [f"lead-{n}" for n in range(200)]
@@ -37,7 +37,7 @@ def test_groups_in_one_text_are_chosen_independently() -> None:
 def test_a_jinja_filter_pipe_is_not_spintax() -> None:
     text = '{{ x | default("a|b") }} and {{ y|upper }}'
     assert spin(text, "s") == text
-    assert render_message(None, text, {"x": None, "y": "q"}, seed="s").body == "a|b and Q"
+    assert render_message(None, text, {"x": None, "y": "q"}, seed="s", limits=RenderLimits()).body == "a|b and Q"
 
 
 def test_jinja_blocks_and_comments_are_left_untouched() -> None:
@@ -46,7 +46,8 @@ def test_jinja_blocks_and_comments_are_left_untouched() -> None:
         out = spin(text, seed)
         assert out.startswith("{% if vip %}") and "{% else %}" in out
         assert out.endswith("{# a|b #}{{ {'k': 'v|w'}['k'] }}")
-        assert render_message(None, text, {"vip": True}, seed=seed).body in ("VIP v|w", "Dear v|w")
+        rendered = render_message(None, text, {"vip": True}, seed=seed, limits=RenderLimits())
+        assert rendered.body in ("VIP v|w", "Dear v|w")
 
 
 def test_raw_blocks_are_left_untouched() -> None:
@@ -55,7 +56,7 @@ def test_raw_blocks_are_left_untouched() -> None:
 
 def test_escaped_braces_are_literal_braces() -> None:
     assert spin(r"\{Hi|Hello\}", "s", jinja_safe=False) == "{Hi|Hello}"
-    assert render_message(None, r"write \{Hi|Hello\} or \{\{ name \}\}", {}, seed="s").body == \
+    assert render_message(None, r"write \{Hi|Hello\} or \{\{ name \}\}", {}, seed="s", limits=RenderLimits()).body == \
         "write {Hi|Hello} or {{ name }}"
 
 

@@ -17,6 +17,7 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB
 from aicmo.cam.worker.loop import Worker
 from aicmo.clock import ManualClock
 from aicmo.operator_services import get_form_task, list_form_tasks
+from aicmo.settings import Settings
 from tests.integration.cam.outreach.forms import pages
 from tests.integration.cam.outreach.tasks.builders import (
     BODY,
@@ -42,7 +43,7 @@ async def send_through_worker(db: Session, sessions: sessionmaker[Session], site
                               clock: ManualClock) -> tuple[int, str]:
     lead = lead_behind_captcha(db, site)
     message_id = enqueue(db, lead.id, clock)
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
     db.expire_all()
     return lead.id, message_id
 
@@ -56,7 +57,7 @@ async def test_a_form_a_machine_must_not_send_becomes_one_open_task_and_the_mess
     site.page("/contact", page)
     message_id = enqueue(db, lead.id, clock)
 
-    await Worker(sessions, channels, clock=clock).run(once=True)
+    await Worker(sessions, channels, clock=clock, settings=Settings()).run(once=True)
 
     [task] = list_form_tasks(db)
     assert (task.status, task.lead_id, task.message_id, task.form_url, task.reason) == (
@@ -104,7 +105,8 @@ async def test_the_same_message_meeting_the_form_again_keeps_its_one_task(
         db: Session, sessions: sessionmaker[Session], site: FormSite) -> None:
     lead = lead_behind_captcha(db, site, linkedin_url=None)
     channel = form_channel(sessions)
-    sequencer = ChannelSequencer(ChannelRegistry([channel]), sessions=sessions, order=[Channel.CONTACT_FORM])
+    sequencer = ChannelSequencer(ChannelRegistry([channel]), sessions=sessions, order=[Channel.CONTACT_FORM],
+                                 settings=Settings())
     message = OutreachMessage(lead_id=lead.id, subject=SUBJECT, body=BODY, channel=Channel.CONTACT_FORM)
     try:
         first = await sequencer.aexecute_sequence(message)
