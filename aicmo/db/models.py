@@ -1,7 +1,7 @@
 """Every ORM model, imported in one place so Alembic and create_all see the whole schema."""
 
 from aicmo.cam.alerts.models import AlertDB
-from aicmo.cam.auth.models import ApiKeyDB, LoginFailureDB
+from aicmo.cam.auth.models import ApiKeyDB, DashboardSessionDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.costs.models import ChannelCostDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
@@ -21,8 +21,8 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "DeliveryEventDB", "ImportLogDB",
-    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
-    "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
-    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "DashboardSessionDB",
+    "DeliveryEventDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB",
+    "MailboxDB", "OperatorTaskDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB",
+    "RateGateDB", "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -34,10 +34,13 @@ from aicmo.errors import (
 from aicmo.operator_services._access import (
     LoginBlocked,
     authenticate_api_key,
+    close_dashboard_session,
     create_api_key,
     get_live_api_key,
+    get_session_api_key,
     list_api_keys,
     log_in,
+    open_dashboard_session,
     revoke_api_key,
 )
 from aicmo.operator_services._campaigns import (
@@ -186,6 +189,7 @@ __all__ = [
     "add_mailbox",
     "add_outcome",
     "authenticate_api_key",
+    "close_dashboard_session",
     "complete_form_task",
     "complete_linkedin_task",
     "complete_task",
@@ -223,6 +227,7 @@ __all__ = [
     "get_outreach_history",
     "get_queue_status",
     "get_roi",
+    "get_session_api_key",
     "get_suppression",
     "get_task",
     "get_trends",
@@ -252,6 +257,7 @@ __all__ = [
     "log_in",
     "mailbox_health",
     "mailbox_status",
+    "open_dashboard_session",
     "pause_campaign",
     "pause_mailbox",
     "poll_inbox",

@@ -1,8 +1,11 @@
 """API keys, and the dashboard's sign-in with one: failed attempts rate-limited per client."""
 
+from datetime import timedelta
+
 from sqlalchemy.orm import Session
 
 from aicmo.cam.auth import service as api_keys
+from aicmo.cam.auth import sessions
 from aicmo.cam.auth.service import ApiKeyError, ApiKeyRead, NewKey
 
 
@@ -50,3 +53,22 @@ def authenticate_api_key(db: Session, secret: str | None) -> ApiKeyRead | None:
     if db.dirty:
         db.commit()
     return key
+
+
+def open_dashboard_session(db: Session, key_id: int, lasts: timedelta) -> str:
+    """A dashboard session for the key; the token its cookie carries."""
+    token = sessions.start(db, key_id, lasts)
+    db.commit()
+    return token
+
+
+def get_session_api_key(db: Session, token: str) -> ApiKeyRead | None:
+    """The live key of a live session, else None (logged out, expired, or its key revoked)."""
+    key_id = sessions.live_key_id(db, token)
+    return None if key_id is None else get_live_api_key(db, key_id)
+
+
+def close_dashboard_session(db: Session, token: str) -> None:
+    """End the session everywhere its cookie went."""
+    sessions.end(db, token)
+    db.commit()

@@ -106,15 +106,15 @@ class UploadsNeedSession:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].endswith(UPLOAD_SUFFIX) and scope["method"] == "POST":
-            key_id = scope.get("session", {}).get("key_id")
-            if not isinstance(key_id, int) or not await to_thread.run_sync(self._live, key_id):
+            token = scope.get("session", {}).get("sid")
+            if not isinstance(token, str) or not await to_thread.run_sync(self._live, token):
                 login = scope.get("root_path", "") + "/login"
                 await RedirectResponse(login, status_code=303, headers={"Connection": "close"})(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _live(self, key_id: int) -> bool:
+    def _live(self, token: str) -> bool:
         with self.sessions()() as db:
-            return ops.get_live_api_key(db, key_id) is not None
+            return ops.get_session_api_key(db, token) is not None
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aicmo import operator_services as ops
 from aicmo.web.dashboard.render import back_to, base_path, page
-from aicmo.web.dashboard.session import CsrfDep, DbDep, start_session
+from aicmo.web.dashboard.session import CsrfDep, DbDep, end_session, start_session
 
 router = APIRouter()
 
@@ -31,12 +31,12 @@ def log_in(request: Request, db: DbDep, api_key: Annotated[str, Form()] = "") ->
         return page(request, "login.html", status=429, error=str(blocked))
     if key is None:
         return page(request, "login.html", status=401, error="That API key is wrong or was revoked.")
-    start_session(request, key)
+    start_session(request, db, key)
     return RedirectResponse(base_path(request) + "/", status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfDep])
-def log_out(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+def log_out(request: Request, db: DbDep) -> Response:
+    """End the session, here and wherever its cookie was copied."""
+    end_session(request, db)
     return back_to(request, "/login")

@@ -52,7 +52,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     flashes = request.session.pop("flash", []) if "flash" in request.session else []
     html = environment().get_template(template).render(
         base=base_path(request), nav=NAV, current=request.url.path.removeprefix(base_path(request)).rstrip("/"),
-        csrf=csrf_token(request), flashes=flashes, logged_in="key_id" in request.session, **context)
+        csrf=csrf_token(request), flashes=flashes, logged_in="sid" in request.session, **context)
     return HTMLResponse(html, status_code=status)
 
 

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -62,20 +63,29 @@ DbDep = Annotated[Session, Depends(get_db)]
 
 
 def current_key(request: Request, db: DbDep) -> ApiKeyRead:
-    """The logged-in API key; a missing session, or a key revoked since, leads to the login page."""
-    key_id = request.session.get("key_id")
-    key = ops.get_live_api_key(db, key_id) if isinstance(key_id, int) else None
+    """The logged-in API key; no session, one that ended (logged out, expired) or a key revoked since, leads to the
+    login page."""
+    token = request.session.get("sid")
+    key = ops.get_session_api_key(db, token) if isinstance(token, str) else None
     if key is None:
         request.session.clear()
         raise LoginRequired
     return key
 
 
-def start_session(request: Request, key: ApiKeyRead) -> None:
+def start_session(request: Request, db: Session, key: ApiKeyRead) -> None:
     """A fresh session for this key: nothing from before the login (a planted token) carries over."""
     request.session.clear()
-    request.session["key_id"] = key.id
+    request.session["sid"] = ops.open_dashboard_session(db, key.id, timedelta(hours=SESSION_HOURS))
     request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def end_session(request: Request, db: Session) -> None:
+    """Log out here and wherever this session's cookie was copied."""
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        ops.close_dashboard_session(db, token)
+    request.session.clear()
 
 
 def csrf_token(request: Request) -> str:

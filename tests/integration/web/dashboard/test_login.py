@@ -2,15 +2,19 @@
 
 import json
 from base64 import b64encode
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
+from aicmo.cam.auth.models import DashboardSessionDB
 from aicmo.cam.auth.service import MAX_FAILURES
+from aicmo.db.base import utcnow
 from aicmo.settings import Settings
 from aicmo.web.app import create_app
 from aicmo.web.dashboard.session import COOKIE
@@ -101,6 +105,30 @@ def test_logging_out_ends_the_session(operator: httpx.Client) -> None:
     assert (goes_to_login(response), goes_to_login(operator.get("/"))) == (True, True)
 
 
+def test_logging_out_ends_every_copy_of_the_cookie(operator: httpx.Client, dashboard_url: str) -> None:
+    saved = dict(operator.cookies.items())
+    with httpx.Client(base_url=dashboard_url, cookies=saved) as copy:
+        assert copy.get("/").status_code == 200  # the copied cookie works while the session lives
+
+        submit(operator, "/", "/logout")
+
+        assert goes_to_login(copy.get("/"))
+        assert goes_to_login(copy.post("/leads/import", files={"file": ("x.csv", b"email\nx@y.io\n")}))
+
+
+def test_a_session_ends_with_its_twelve_hours_and_with_its_key(operator: httpx.Client, db: Session) -> None:
+    assert operator.get("/").status_code == 200
+    db.execute(update(DashboardSessionDB).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    assert goes_to_login(operator.get("/"))
+
+
+def test_revoking_the_key_ends_its_sessions(operator: httpx.Client, db: Session) -> None:
+    ops.revoke_api_key(db, "operator")
+
+    assert goes_to_login(operator.get("/"))
+
+
 def test_a_form_without_the_sessions_csrf_token_is_refused_and_changes_nothing(operator: httpx.Client,
                                                                                db: Session) -> None:
     campaign = ops.create_campaign(db, {"name": "Held", "steps": [{"channels": ["email"], "body": "Hi"}]})
@@ -126,7 +154,8 @@ def test_with_the_default_secret_key_a_cookie_signed_with_it_is_no_session(sessi
                                                                           api_key: str, db: Session) -> None:
     default = Settings()
     key_id = ops.list_api_keys(db)[0].id
-    forged = TimestampSigner(default.secret_key).sign(b64encode(json.dumps({"key_id": key_id}).encode()))
+    cookie = {"key_id": key_id, "sid": "made-up"}
+    forged = TimestampSigner(default.secret_key).sign(b64encode(json.dumps(cookie).encode()))
 
     with TestClient(create_app(default, sessions), base_url="http://testserver/app") as client:
         client.cookies.set(COOKIE, forged.decode(), path="/app")
