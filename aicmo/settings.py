@@ -1,3 +1,6 @@
+import os
+import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET_KEY
     # The secret key before the last change: stored mailbox secrets sealed with it stay readable until rotated.
     previous_secret_key: str | None = None
+    # Where the key made on first use is kept when AICMO_SECRET_KEY is not set: by default beside the SQLite file
+    # (aicmo.db.key), or in ~/.config/aicmo/secret.key for another database.
+    secret_key_file: Path | None = None
     smtp_timeout: float = Field(default=30.0, gt=0)
     http_timeout: float = Field(default=10.0, gt=0)
     http_max_bytes: int = Field(default=2_000_000, gt=0)
@@ -114,10 +120,73 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings from the environment, with a secret key of their own (see `with_own_secret_key`)."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         raise SettingsError("invalid setting " + "; ".join(map(_described, exc.errors(include_url=False)))) from None
+    return with_own_secret_key(settings)
+
+
+def key_file(settings: Settings) -> Path:
+    """Where the key made on first use is kept: AICMO_SECRET_KEY_FILE, beside an SQLite database's file, or in the
+    user's configuration directory."""
+    if settings.secret_key_file is not None:
+        return settings.secret_key_file
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(f"{url.database}.key")
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "aicmo" / "secret.key"
+
+
+def with_own_secret_key(settings: Settings) -> Settings:
+    """With AICMO_SECRET_KEY unset, a random key made on first use and kept in `key_file` (mode 0600), so that
+    the database file alone opens nothing and nobody can forge an unsubscribe link. The old public default becomes
+    the previous key: mailbox secrets sealed with it still open (until `aicmo mailboxes rotate-secrets`) and
+    unsubscribe links sent with it still work."""
+    if settings.secret_key != DEFAULT_SECRET_KEY:
+        return settings
+    path = key_file(settings)
+    try:
+        key = _kept_key(path)
+    except OSError as exc:
+        raise SettingsError(f"cannot keep the secret key in {path} ({exc.strerror}): set AICMO_SECRET_KEY, or "
+                            "AICMO_SECRET_KEY_FILE to a writable place") from None
+    return settings.model_copy(update={"secret_key": key,
+                                       "previous_secret_key": settings.previous_secret_key or DEFAULT_SECRET_KEY})
+
+
+def _kept_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process is making it: use theirs once written
+            _wait_for_content(path)
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(secrets.token_urlsafe(48) + "\n")
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise SettingsError(f"the secret key kept in {path} is too short: delete the file to make a new one, or "
+                            "set AICMO_SECRET_KEY")
+    return key
+
+
+def _wait_for_content(path: Path) -> None:
+    for _ in range(100):
+        if path.stat().st_size:
+            return
+        time.sleep(0.01)
+
+
+def kept_key_file(settings: Settings) -> Path | None:
+    """The file the settings' secret key is kept in, when it was made there rather than set."""
+    path = key_file(settings)
+    try:
+        return path if path.read_text(encoding="ascii").strip() == settings.secret_key else None
+    except OSError:
+        return None
 
 
 def _described(error: Any) -> str:

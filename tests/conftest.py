@@ -6,6 +6,7 @@ AICMO_REQUIRE_POSTGRES=1, which makes that a failure (CI sets it).
 """
 
 import os
+import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from aicmo.db.models import Base
 
 POSTGRES_URL = os.environ.get("AICMO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("AICMO_REQUIRE_POSTGRES") == "1"
+# A secret key the code under test makes on first use is kept here, never in the checkout or the home directory.
+os.environ.setdefault("AICMO_SECRET_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="aicmo-test-key-")) / "secret.key"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from aicmo.bootstrap import session_factory
 from aicmo.errors import AicmoError
-from aicmo.settings import DEFAULT_SECRET_KEY, Settings
+from aicmo.settings import Settings, kept_key_file
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,11 +44,13 @@ def open_session() -> Iterator[Session]:
         yield session
 
 
-def warn_if_default_secret(settings: Settings, consequence: str) -> None:
-    """A warning on standard error, naming what the publicly known default AICMO_SECRET_KEY exposes."""
-    if settings.secret_key == DEFAULT_SECRET_KEY:
-        err_console.print(f"[yellow]warning:[/] AICMO_SECRET_KEY is the default: {consequence}; set a long random "
-                          "secret (every aicmo process must use the same one)", highlight=False, soft_wrap=True)
+def note_kept_secret_key(settings: Settings) -> None:
+    """A note on standard error when the secret key was made on first use and kept beside the data: every process
+    that shares the data needs the same key."""
+    path = kept_key_file(settings)
+    if path is not None:
+        err_console.print(f"[dim]secret key: kept in {path} (made on first use); a process on another machine "
+                          "needs the same AICMO_SECRET_KEY[/]", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -5,7 +5,7 @@ from typing import Any
 import typer
 
 from aicmo.bootstrap import session_factory
-from aicmo.cli.context import err_console, reports_errors, warn_if_default_secret
+from aicmo.cli.context import err_console, note_kept_secret_key, reports_errors
 from aicmo.settings import get_settings
 
 
@@ -24,7 +24,7 @@ def serve_command(
     settings = get_settings()
     # Opened before listening, so a database that cannot be used is reported here and not on the first request.
     sessions = session_factory(settings.database_url)
-    warn_if_default_secret(settings, "anyone could forge unsubscribe links")
+    note_kept_secret_key(settings)
     err_console.print(f"unsubscribe links point at {settings.public_base_url.rstrip('/')}/u/…", highlight=False)
     if workers == 1:
         uvicorn.run(create_app(settings, sessions), host=host, port=port, log_level="info",

@@ -1,11 +1,19 @@
 """Settings come from AICMO_ environment variables; a value aicmo cannot use is refused by its name."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from aicmo.errors import SettingsError
-from aicmo.settings import get_settings
+from aicmo.settings import (
+    DEFAULT_SECRET_KEY,
+    Settings,
+    get_settings,
+    kept_key_file,
+    key_file,
+    with_own_secret_key,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +65,45 @@ def test_a_database_url_of_no_known_kind_is_refused_without_showing_its_password
 def test_a_phone_region_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AICMO_DEFAULT_PHONE_REGION", " gb ")
     assert get_settings().default_phone_region == "GB"
+
+
+def test_without_a_secret_key_one_is_made_once_and_kept_beside_the_sqlite_file(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'crm.db'}", secret_key_file=None)
+
+    first, again = with_own_secret_key(settings), with_own_secret_key(settings)
+
+    kept = tmp_path / "crm.db.key"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert first.secret_key == again.secret_key == kept.read_text().strip() != DEFAULT_SECRET_KEY
+    assert len(first.secret_key) >= 32
+    assert first.previous_secret_key == DEFAULT_SECRET_KEY  # what was sealed or signed with it before still opens
+    assert kept_key_file(first) == kept
+
+
+def test_a_set_secret_key_is_kept_as_it_is_and_no_file_is_made(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'crm.db'}", secret_key="an-operator-chosen-secret",
+                        secret_key_file=None)
+
+    assert with_own_secret_key(settings) is settings
+    assert not (tmp_path / "crm.db.key").exists()
+    assert kept_key_file(settings) is None
+
+
+def test_another_database_keeps_its_key_in_the_configuration_directory(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    settings = Settings(database_url="postgresql+psycopg://aicmo@db.internal/crm", secret_key_file=None)
+
+    assert key_file(settings) == tmp_path / "config" / "aicmo" / "secret.key"
+    assert key_file(Settings(database_url="sqlite://", secret_key_file=tmp_path / "k")) == tmp_path / "k"
+
+
+def test_a_key_that_cannot_be_kept_or_is_too_short_is_one_clear_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    with pytest.raises(SettingsError, match=r"cannot keep the secret key in .*file/secret\.key .*set AICMO_SECRET_KEY"):
+        with_own_secret_key(Settings(secret_key_file=blocked / "secret.key"))
+    short = tmp_path / "short.key"
+    short.write_text("abc\n")
+    with pytest.raises(SettingsError, match="too short: delete the file to make a new one"):
+        with_own_secret_key(Settings(secret_key_file=short))

@@ -15,6 +15,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.service import find_current
 from aicmo.cam.outreach.unsubscribe import verify_token
 from aicmo.cam.suppression.schemas import masked
+from aicmo.settings import Settings
 from aicmo.web.deps import SessionDep, SettingsDep
 from aicmo.web.pages import render
 
@@ -41,9 +42,11 @@ def _not_found() -> HTMLResponse:
     return _page("not_found.html", 404)
 
 
-def _target(db: Session, token: str, secret: str) -> tuple[str, LeadDB] | None:
-    """The message and the lead a genuine token names, if the lead still exists (or was merged into another)."""
-    verified = verify_token(token, secret)
+def _target(db: Session, token: str, settings: Settings) -> tuple[str, LeadDB] | None:
+    """The message and the lead a genuine token names, if the lead still exists (or was merged into another). A link
+    signed with the previous secret key still works: it went out in an email before the key changed."""
+    keys = [settings.secret_key, *([settings.previous_secret_key] if settings.previous_secret_key else [])]
+    verified = next((found for key in keys if (found := verify_token(token, key)) is not None), None)
     if verified is None:
         return None
     message_id, lead_id = verified
@@ -58,7 +61,7 @@ def _shown(lead: LeadDB) -> str:
 @router.get("/u/{token}", response_class=HTMLResponse)
 def unsubscribe_page(token: str, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """Show which address the link unsubscribes and a button to confirm; changes nothing."""
-    target = _target(db, token, settings.secret_key)
+    target = _target(db, token, settings)
     if target is None:
         return _not_found()
     return _page("unsubscribe.html", address=_shown(target[1]), field=BUTTON_FIELD, field_value=BUTTON_VALUE)
@@ -69,7 +72,7 @@ def unsubscribe(token: str, db: SessionDep, settings: SettingsDep,
                 one_click: Annotated[str | None, Form(alias=ONE_CLICK_FIELD)] = None,
                 confirm: Annotated[str | None, Form(alias=BUTTON_FIELD)] = None) -> Response:
     """Unsubscribe the lead the token names: RFC 8058 one-click, or the page's button. Repeating it is harmless."""
-    target = _target(db, token, settings.secret_key)
+    target = _target(db, token, settings)
     if target is None:
         return _not_found()
     is_one_click = one_click == ONE_CLICK_VALUE

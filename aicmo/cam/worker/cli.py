@@ -13,7 +13,7 @@ from aicmo import operator_services as ops
 from aicmo.bootstrap import session_factory
 from aicmo.cam.outreach.channels import build_registry
 from aicmo.cam.worker.loop import Worker, WorkerReport
-from aicmo.cli.context import console, open_session, reports_errors, warn_if_default_secret
+from aicmo.cli.context import console, note_kept_secret_key, open_session, reports_errors
 from aicmo.settings import Settings, get_settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -50,7 +50,7 @@ def worker_command(
 ) -> None:
     """Deliver queued messages through their channels until stopped (Ctrl-C or SIGTERM stop cleanly)."""
     settings = get_settings()
-    warn_if_default_secret(settings, "anyone could forge the unsubscribe links in the emails it sends")
+    note_kept_secret_key(settings)
     sessions = session_factory()  # brings an embedded SQLite schema up to date first, quietly
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     report = asyncio.run(_run(sessions, once=once, concurrency=concurrency, batch=batch or settings.worker_batch,

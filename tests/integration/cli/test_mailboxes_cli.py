@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -21,7 +22,7 @@ from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.models import DeliveryEventDB, OutreachAttemptDB
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.secrets import is_sealed, open_secret
-from aicmo.settings import Settings
+from aicmo.settings import DEFAULT_SECRET_KEY, Settings, with_own_secret_key
 from tests.factories import make_lead
 from tests.integration.cam.outreach.email.test_mailboxes import small_dkim_key
 from tests.support.in_process import run_in_process
@@ -57,18 +58,20 @@ def table(out: str) -> dict[str, dict[str, str]]:
     return {row["name"]: row for row in rows}
 
 
-def opened(stored: str | None) -> str | None:
-    """A secret as the commands stored it: encrypted with the key of the default secret, which they run with."""
+def opened(stored: str | None, space: Path) -> str | None:
+    """A secret as the commands stored it: encrypted with the key they made and kept beside the database."""
     if stored is None:
         return None
     assert is_sealed(stored), stored
-    return open_secret(stored, Settings(secret_key="change-me", previous_secret_key=None))
+    # The commands run with the AICMO_ environment of a user's shell: their key is kept beside the database.
+    kept = with_own_secret_key(Settings(database_url=f"sqlite:///{space / 'aicmo.db'}", secret_key_file=None))
+    return open_secret(stored, Settings(secret_key=kept.secret_key, previous_secret_key=None))
 
 
 def stored(space: Path) -> dict[str, tuple[str | None, int, str | None]]:
     with sqlite3.connect(space / "aicmo.db") as connection:
         rows = connection.execute("SELECT name, smtp_password, daily_cap, paused_reason FROM mailboxes").fetchall()
-    return {name: (opened(password), cap, reason) for name, password, cap, reason in rows}
+    return {name: (opened(password, space), cap, reason) for name, password, cap, reason in rows}
 
 
 ADD_SALES = ("mailboxes", "add", "sales", "--from", "sales@seller.example", "--from-name", "John Seller",
@@ -206,7 +209,7 @@ def imap_stored(space: Path) -> dict[str, tuple[Any, ...]]:
     with sqlite3.connect(space / "aicmo.db") as connection:
         rows = connection.execute("SELECT name, imap_host, imap_port, imap_security, imap_username, imap_password, "
                                   "imap_folder, bounce_folder, smtp_password FROM mailboxes").fetchall()
-    return {name: (*rest[:4], opened(rest[4]), *rest[5:7], opened(rest[7])) for name, *rest in rows}
+    return {name: (*rest[:4], opened(rest[4], space), *rest[5:7], opened(rest[7], space)) for name, *rest in rows}
 
 
 @dataclass
@@ -425,24 +428,28 @@ def test_after_a_secret_change_without_the_previous_one_list_still_works_and_the
     assert open_secret(token, Settings(secret_key="second-secret", previous_secret_key=None)) == ENV_PASSWORD
 
 
-DEFAULT_KEY_WARNING = "AICMO_SECRET_KEY is the default"
+KEPT_KEY_NOTE = "secret key: kept in"
 
 
-def test_storing_a_password_under_the_default_secret_key_warns_and_a_set_key_does_not(tmp_path: Path) -> None:
-    password = {"SALES_SMTP_PASSWORD": ENV_PASSWORD}
-    (tmp_path / "default").mkdir()
-    default = run(tmp_path / "default", *ADD_SALES, env=password)
-    assert DEFAULT_KEY_WARNING in default.stderr
-    assert "sealed with a key anyone can derive" in default.stderr
-    (tmp_path / "own").mkdir()
-    own = run(tmp_path / "own", *ADD_SALES, env=password | {"AICMO_SECRET_KEY": "a-long-random-secret"})
-    assert DEFAULT_KEY_WARNING not in own.stderr
-    (tmp_path / "plain").mkdir()
-    plain = run(tmp_path / "plain", "mailboxes", "add", "plain", "--from", "p@seller.example", "--smtp-host", "mx")
-    assert DEFAULT_KEY_WARNING not in plain.stderr  # nothing secret stored
+def test_without_a_secret_key_one_is_made_kept_and_reused(tmp_path: Path) -> None:
+    password = {"SALES_SMTP_PASSWORD": ENV_PASSWORD, "AICMO_SECRET_KEY_FILE": str(tmp_path / "keys" / "secret.key")}
+    added = run(tmp_path, *ADD_SALES, env=password)
+    key_file = tmp_path / "keys" / "secret.key"
+    assert f"{KEPT_KEY_NOTE} {key_file}" in added.stderr
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text().strip()
+    assert len(key) >= 32
+    with sqlite3.connect(tmp_path / "aicmo.db") as connection:
+        [token] = connection.execute("SELECT smtp_password FROM mailboxes").fetchone()
+    assert open_secret(token, Settings(secret_key=key, previous_secret_key=None)) == ENV_PASSWORD
+    with pytest.raises(InvalidToken):  # the public default opens nothing stored since
+        open_secret(token, Settings(secret_key=DEFAULT_SECRET_KEY, previous_secret_key=None))
+    assert KEPT_KEY_NOTE in run(tmp_path, "worker", "--once", env=password).stderr
+    assert key_file.read_text().strip() == key  # the same key, every time
 
 
-def test_the_worker_warns_when_it_would_sign_unsubscribe_links_with_the_default_key(tmp_path: Path) -> None:
-    done = run(tmp_path, "worker", "--once")
-    assert DEFAULT_KEY_WARNING in done.stderr and "forge the unsubscribe links" in done.stderr
-    assert DEFAULT_KEY_WARNING not in run(tmp_path, "worker", "--once", env={"AICMO_SECRET_KEY": "s3cret"}).stderr
+def test_a_set_secret_key_is_used_and_nothing_is_kept(tmp_path: Path) -> None:
+    own = run(tmp_path, *ADD_SALES, env={"SALES_SMTP_PASSWORD": ENV_PASSWORD,
+                                         "AICMO_SECRET_KEY": "a-long-random-secret"})
+    assert KEPT_KEY_NOTE not in own.stderr
+    assert KEPT_KEY_NOTE not in own.stderr and not (tmp_path / "aicmo.db.key").exists()

@@ -182,3 +182,15 @@ def test_a_post_without_a_known_body_changes_nothing(db: Session, client: httpx.
 def test_health_answers_ok(client: httpx.Client) -> None:
     response = client.get("/health")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_a_link_signed_with_the_previous_key_still_unsubscribes(db: Session, engine: Engine,
+                                                                mailed: Mailed) -> None:
+    # The secret key changed (the public default gave way to a kept one) after this email went out.
+    changed = Settings(secret_key="a-newer-secret-key-" + "x" * 20, previous_secret_key=SECRET,
+                       public_base_url="https://app.example.com")
+    with serve_app(create_app(changed, make_session_factory(engine))) as base_url, \
+            httpx.Client(base_url=base_url, timeout=30.0) as http:
+        response = http.post(f"/u/{mailed.token}", data=ONE_CLICK)
+    assert (response.status_code, response.text) == (200, "Unsubscribed.\n")
+    assert state(db, mailed) == unsubscribed(mailed, "one-click (RFC 8058)")

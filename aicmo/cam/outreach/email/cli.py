@@ -21,7 +21,7 @@ from aicmo.cam.analytics.mailbox_status import MailboxStatus
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxRead, default_imap_port
 from aicmo.cam.outreach.email.status import MailboxHealth
-from aicmo.cli.context import console, err_console, fail, open_session, reports_errors, warn_if_default_secret
+from aicmo.cli.context import console, err_console, fail, note_kept_secret_key, open_session, reports_errors
 from aicmo.settings import get_settings
 
 app = typer.Typer(help="Sender mailboxes for email: add, list, change, pause, resume, remove, status, rotate-secrets.",
@@ -233,8 +233,7 @@ def add_command(
 
 def _warn_unencrypted(mailbox: MailboxRead) -> None:
     if mailbox.has_password or mailbox.has_imap_password or mailbox.dkim:
-        warn_if_default_secret(get_settings(), "the stored passwords and DKIM key are sealed with a key anyone "
-                                               "can derive")
+        note_kept_secret_key(get_settings())
     if mailbox.smtp_security is SmtpSecurity.NONE and mailbox.has_password:
         err_console.print("[yellow]warning:[/] security none sends the password unencrypted", highlight=False)
     if (mailbox.imap_host and mailbox.imap_security is SmtpSecurity.NONE
