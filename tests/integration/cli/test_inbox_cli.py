@@ -1,5 +1,6 @@
 """`aicmo inbox poll` and `aicmo inbox list` through the installed command, against a real Dovecot."""
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,10 +11,16 @@ from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
 from tests.integration.cam.inbox.builders import sent_email
 from tests.integration.cam.inbox.conftest import dovecot, imap_account
-from tests.integration.cli.test_mailboxes_cli import run
+from tests.integration.cli.test_mailboxes_cli import run as run_command
 from tests.support.dovecot import ImapAccount
+from tests.support.workspace import Done
 
 __all__ = ["dovecot", "imap_account"]
+
+
+def run(space: Path, *args: str, ok: bool = True) -> Done:
+    """The command, with the secret key this process sealed the mailbox's password with when it stored it."""
+    return run_command(space, *args, ok=ok, env={"AICMO_SECRET_KEY_FILE": os.environ["AICMO_SECRET_KEY_FILE"]})
 
 
 def database_with_a_sent_email(space: Path, account: ImapAccount) -> str:
