@@ -3,11 +3,10 @@ server behind the sender mailbox and the worker delivering in the background."""
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from aicmo import operator_services as ops
 from aicmo.cam.outcomes.models import OutcomeKind
@@ -20,10 +19,8 @@ from aicmo.web.app import create_app
 from tests.e2e.running import worker_in_thread
 from tests.factories import APOLLO_MIN_HEADERS, csv_text
 from tests.support.http_app import serve_app
-from tests.support.system_packages import ensure_debian_packages
 from tests.support.threaded import smtp_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WAIT_LIMIT = 30.0  # seconds; a bound on waiting for the worker, not something measured
 HEADERS = [*APOLLO_MIN_HEADERS, "Seniority", "Departments"]
@@ -51,16 +48,6 @@ delay_hours = 0
 body = "Hi {{ first_name }}, I wrote to you about {{ company }}: happy to connect."
 """
 SETTINGS = Settings(secret_key="browser-test-secret", public_base_url="http://127.0.0.1/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        ensure_debian_packages({"chromium": CHROMIUM})
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def reload_until(page: Page, ready: Callable[[], bool]) -> None:

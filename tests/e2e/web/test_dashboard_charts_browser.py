@@ -3,12 +3,11 @@ campaign with a week of history (sends, deliveries, replies, a bounce, meetings)
 $AICMO_SCREENSHOTS when set, else to the test's temporary directory."""
 
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo import operator_services as ops
@@ -26,22 +25,10 @@ from aicmo.web.app import create_app
 from tests.factories import make_lead
 from tests.support.history import answered, refused, sent
 from tests.support.http_app import serve_app
-from tests.support.system_packages import ensure_debian_packages
 
-CHROMIUM = "/usr/bin/chromium"
 SETTINGS = Settings(secret_key="charts-browser-secret", public_base_url="http://127.0.0.1/")
 SERIES = ["sent", "delivered", "replied", "positive_replies", "meetings", "bounced"]
 CAMPAIGN = {"name": "Charts", "steps": [{"channels": ["email", "linkedin"], "body": "Hi"}, {"body": "Again"}]}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        ensure_debian_packages({"chromium": CHROMIUM})
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
