@@ -43,6 +43,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pg_fill import copy_rows
 from sqlalchemy import text
 
 from aicmo import operator_services as ops
@@ -69,15 +70,6 @@ def fresh_schema() -> str:
     upgrade(engine)
     engine.dispose()
     return sqlalchemy_url()
-
-
-def _copy(connection: psycopg.Connection[Any], table: str, columns: list[str], rows: Any) -> int:
-    count = 0
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def lead_start(start: datetime, lead: int) -> datetime:
@@ -123,29 +115,29 @@ def fill(leads: int, attempts: int, outcomes: int) -> float:
     for kind, row in _history(leads, attempts, rand, start):
         rows[kind].append(row)
     with psycopg.connect(ADMIN_URL, options=f"-csearch_path={SCHEMA}") as connection:
-        _copy(connection, "campaigns", ["id", "name", "status", "settings", "created_at", "updated_at"],
+        copy_rows(connection, "campaigns", ["id", "name", "status", "settings", "created_at", "updated_at"],
               [(1, "Big", "running", "{}", start, start)])
-        _copy(connection, "leads", ["id", "first_name", "email", "email_status", "company_name", "company_domain",
+        copy_rows(connection, "leads", ["id", "first_name", "email", "email_status", "company_name", "company_domain",
                                     "tags", "custom_fields", "status", "grade", "score", "grade_reasons",
                                     "linkedin_status", "created_at", "updated_at"],
               ((i, f"First{i}", f"lead{i}@company{i}.io", "valid_syntax", f"Company {i}", f"company{i}.io", "[]",
                 "{}", "contacted", "ABCD"[i % 4], 90 - (i % 4) * 20, "[]", "none", start, start)
                for i in range(1, leads + 1)))
-        _copy(connection, "outreach_messages", ["id", "lead_id", "campaign_id", "sequence_step", "channel_order",
+        copy_rows(connection, "outreach_messages", ["id", "lead_id", "campaign_id", "sequence_step", "channel_order",
                                                 "channel_index", "channel", "subject", "body", "template_variant",
                                                 "status", "attempts", "channel_attempts", "created_at",
                                                 "updated_at", "lead_grade"], rows["message"])
-        _copy(connection, "outreach_attempts", ["message_id", "lead_id", "campaign_id", "channel", "status",
+        copy_rows(connection, "outreach_attempts", ["message_id", "lead_id", "campaign_id", "channel", "status",
                                                 "error_kind", "response_code", "started_at"], rows["attempt"])
         attempt_ids = dict(connection.execute(
             "SELECT message_id, min(id) FROM outreach_attempts WHERE status = 'failed' GROUP BY message_id"))
-        _copy(connection, "delivery_events", ["kind", "lead_id", "message_id", "channel", "occurred_at",
+        copy_rows(connection, "delivery_events", ["kind", "lead_id", "message_id", "channel", "occurred_at",
                                               "attempt_id"],
               ((kind, lead, message, channel, at, attempt_ids.get(message) if refused else None)
                for kind, lead, message, channel, at, refused in rows["event"]))
         reached = sorted({row[1] for row in rows["attempt"] if row[4] == "sent"})
         chosen = rand.sample(reached, min(outcomes, len(reached)))
-        _copy(connection, "outcomes", ["lead_id", "kind", "value_cents", "currency", "occurred_at", "source",
+        copy_rows(connection, "outcomes", ["lead_id", "kind", "value_cents", "currency", "occurred_at", "source",
                                        "created_at", "updated_at"],
               ((lead, kind, rand.choice([240000, 480000, 960000]) if kind in ("opportunity", "won", "lost") else None,
                 "EUR" if kind in ("opportunity", "won", "lost") else None, lead_start(start, lead) + timedelta(days=12),

@@ -27,6 +27,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pg_fill import copy_rows
+
 from aicmo import operator_services as ops
 from aicmo.db.engine import make_engine, make_session_factory
 from aicmo.db.migrate import upgrade
@@ -56,25 +58,16 @@ def fresh_schema() -> str:
     return url
 
 
-def _copy(connection: psycopg.Connection[Any], table: str, columns: list[str], rows: Any) -> int:
-    count = 0
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def fill(leads: int, messages: int) -> tuple[int, float]:
     """Insert the data with COPY; return how many leads have a timeline, and the seconds it took."""
     started = time.perf_counter()
     rand = random.Random(7)
     now = datetime.now(UTC)
     with psycopg.connect(ADMIN_URL, options=f"-csearch_path={SCHEMA}") as connection:
-        _copy(connection, "campaigns", ["id", "name", "status", "settings", "created_at", "updated_at"],
+        copy_rows(connection, "campaigns", ["id", "name", "status", "settings", "created_at", "updated_at"],
               ((c, f"campaign {c}", "running", "{}", now, now) for c in range(1, CAMPAIGNS + 1)))
         grades = ["A", "B", "C", "D"]
-        _copy(connection, "leads", ["id", "first_name", "last_name", "email", "email_status", "company_name",
+        copy_rows(connection, "leads", ["id", "first_name", "last_name", "email", "email_status", "company_name",
                                     "company_domain", "tags", "custom_fields", "status", "grade", "score",
                                     "grade_reasons", "linkedin_status", "created_at", "updated_at"],
               ((i, f"First{i}", f"Last{i}", f"lead{i}@company{i % 20000}.io", "valid_syntax", f"Company {i % 20000}",
@@ -99,14 +92,14 @@ def fill(leads: int, messages: int) -> tuple[int, float]:
                                            row[0], row[13] + timedelta(hours=1)))
                 yield row
 
-        _copy(connection, "outreach_messages", ["id", "lead_id", "campaign_id", "sequence_step", "channel_order",
+        copy_rows(connection, "outreach_messages", ["id", "lead_id", "campaign_id", "sequence_step", "channel_order",
                                                 "channel_index", "channel", "subject", "body", "template_variant",
                                                 "status", "attempts", "channel_attempts", "created_at",
                                                 "updated_at", "lead_grade"], message_rows())
         timelines = len({row[1] for row in attempt_rows})
-        _copy(connection, "outreach_attempts", ["message_id", "lead_id", "campaign_id", "channel", "status",
+        copy_rows(connection, "outreach_attempts", ["message_id", "lead_id", "campaign_id", "channel", "status",
                                                 "target", "started_at"], iter(attempt_rows))
-        _copy(connection, "inbound_messages", ["source", "kind", "address", "subject", "text", "lead_id",
+        copy_rows(connection, "inbound_messages", ["source", "kind", "address", "subject", "text", "lead_id",
                                                "message_id", "received_at"], iter(reply_rows))
         connection.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.leads', 'id'), {leads})")
         connection.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.campaigns', 'id'), {CAMPAIGNS})")
