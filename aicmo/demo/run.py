@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo import operator_services as ops
 from aicmo.cam.engine.claim import next_due
 from aicmo.cam.leads.enums import LinkedInStatus
-from aicmo.cam.leads.importer import ImportReport
+from aicmo.cam.leads.importer import ImportOptions, ImportReport
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadUpdate
 from aicmo.cam.outcomes.schemas import OutcomeImportResult
@@ -60,7 +60,13 @@ class DemoRun:
     deals: OutcomeImportResult
 
 
+def rejects_file(database: Path) -> Path:
+    """Where the demo writes the rows its import rejected: beside its database, not beside the example file."""
+    return database.with_name(f"{database.stem}.rejects.csv")
+
+
 def fresh_database(path: Path) -> sessionmaker[Session]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
@@ -68,8 +74,10 @@ def fresh_database(path: Path) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-def prepare(db: Session, leads_file: Path, site_base: str, smtp: tuple[str, int]) -> tuple[ImportReport, int]:
-    imported = ops.import_leads(db, leads_file)
+def prepare(db: Session, database: Path, leads_file: Path, site_base: str,
+            smtp: tuple[str, int]) -> tuple[ImportReport, int]:
+    rejects_file(database).unlink(missing_ok=True)
+    imported = ops.import_leads(db, leads_file, ImportOptions(rejects_file=rejects_file(database)))
     with_sites = db.execute(select(LeadDB.id, LeadDB.company_domain).where(LeadDB.company_domain.is_not(None))).all()
     for lead_id, domain in with_sites:
         ops.update_lead(db, lead_id, LeadUpdate(contact_form_url=f"{site_base}/{domain}/contact"))
@@ -103,7 +111,7 @@ async def run(database: Path, leads_file: Path, *, on_day: object = None) -> Dem
     try:
         sessions = fresh_database(database)
         with sessions() as db:
-            imported, campaign_id = prepare(db, leads_file, base, smtp)
+            imported, campaign_id = prepare(db, database, leads_file, base, smtp)
             start = utcnow()
             ops.start_campaign(db, campaign_id, now=start)
         settings = Settings(database_url=f"sqlite:///{database}", sender_name="Alex Rivera", sender_email=SENDER,

@@ -1,6 +1,7 @@
 """The demo's closing report: what went out on which channel, per grade and per status, and where it all is."""
 
 from collections import Counter
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -88,7 +89,21 @@ def print_roi(console: Console, db: Session, run: DemoRun) -> None:
                   f"{report.currency}.")
 
 
-def print_summary(console: Console, db: Session, run: DemoRun) -> None:
+MEANING = {MessageStatus.SENT: "a channel accepted it", MessageStatus.DELIVERED: "the provider confirmed delivery",
+           MessageStatus.REPLIED: "the lead answered"}
+
+
+def _why(db: Session, where: Any, status: str) -> str:
+    """What a status means, or the reasons its messages give, most common first."""
+    if status in MEANING:
+        return MEANING[MessageStatus(status)]
+    reasons = db.execute(select(OutreachMessageDB.last_error, func.count()).where(
+        where, OutreachMessageDB.status == status).group_by(OutreachMessageDB.last_error)
+        .order_by(func.count().desc())).all()
+    return "; ".join(f"{reason or 'no reason given'} ({count})" for reason, count in reasons)
+
+
+def print_summary(console: Console, db: Session, run: DemoRun, command: str = "aicmo") -> None:
     where = OutreachMessageDB.campaign_id == run.campaign_id
     by_channel = _table("Messages that went out, per channel", "channel", "step 1", "step 2", "step 3", "total")
     rows = db.execute(select(OutreachMessageDB.channel, OutreachMessageDB.sequence_step, func.count()).where(
@@ -125,10 +140,10 @@ def print_summary(console: Console, db: Session, run: DemoRun) -> None:
         grades.add_row(str(grade), str(total), str(enrolled), str(reached), str(invalid))
     console.print(grades)
 
-    statuses = _table("Messages per status", "status", "messages")
+    statuses = _table("Messages per status", "status", "messages", "why (the reasons stored with them)")
     for status, count in db.execute(select(OutreachMessageDB.status, func.count()).where(where).group_by(
             OutreachMessageDB.status).order_by(func.count().desc())):
-        statuses.add_row(str(status), str(count))
+        statuses.add_row(str(status), str(count), _why(db, where, status))
     console.print(statuses)
 
     console.print(f"Local mail server: {len(run.sink.received)} accepted, {len(run.sink.rejected)} rejected as "
@@ -137,9 +152,9 @@ def print_summary(console: Console, db: Session, run: DemoRun) -> None:
     print_activity(console, db, run)
     print_outcomes(console, db, run)
     print_roi(console, db, run)
-    console.print(f"Simulated {run.days} days. Database: [bold]{run.database}[/] — look around with\n"
-                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo campaign status {run.campaign_id}\n"
-                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo history --lead 1\n"
-                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo report attribution "
-                  f"--campaign {run.campaign_id} --model shapley --by variant\n"
-                  f"  AICMO_DATABASE_URL=sqlite:///{run.database} aicmo report roi --campaign {run.campaign_id}")
+    url = f"AICMO_DATABASE_URL=sqlite:///{run.database}"
+    console.print(f"Simulated {run.days} days. Look around the demo's database with:\n"
+                  f"  {url} {command} campaign status {run.campaign_id}\n"
+                  f"  {url} {command} history --lead 1\n"
+                  f"  {url} {command} report attribution --campaign {run.campaign_id} --model shapley --by variant\n"
+                  f"  {url} {command} report roi --campaign {run.campaign_id}", highlight=False, soft_wrap=True)

@@ -43,6 +43,7 @@ class ImportOptions:
     default_region: str | None = None
     profile: GradingProfile | None = None
     write_rejects: bool = True
+    rejects_file: Path | None = None  # where rejected rows go; beside the input file when None
     # Processes that normalise and grade rows while this one writes; None: by file size and CPU count.
     workers: int | None = None
     # Columns a file or a row may have, characters kept of a custom field's value, and how deep a JSON record may
@@ -136,7 +137,8 @@ def import_leads(db: Session, path: Path | str, options: ImportOptions | None = 
                               mapping=dict(mapping.fields))
         report.import_id = _start_log(db, report)
         report.flag([Rejection(line, None, BAD_UTF8, {}) for line in lead_file.bad_lines])
-        rejects = RejectsWriter(lead_file.path, lead_file.headers, enabled=options.write_rejects)
+        rejects = RejectsWriter(lead_file.path, lead_file.headers, enabled=options.write_rejects,
+                                target=options.rejects_file)
         try:
             _run(db, lead_file, mapping, options, profile, report, rejects, progress)
         except BaseException as exc:

@@ -23,8 +23,9 @@ def rejects_path_for(path: Path) -> Path:
 class RejectsWriter:
     """Write rejected rows, with their line and reason, to a CSV beside the input so they can be fixed."""
 
-    def __init__(self, source: Path, headers: Sequence[str], *, enabled: bool = True) -> None:
-        self.target = rejects_path_for(source)
+    def __init__(self, source: Path, headers: Sequence[str], *, enabled: bool = True,
+                 target: Path | None = None) -> None:
+        self.target = target or rejects_path_for(source)
         self.headers = list(headers)
         self.enabled = enabled
         self.path: Path | None = None
