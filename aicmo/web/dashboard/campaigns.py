@@ -131,11 +131,11 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
                                    ops.get_roi(own, campaign=campaign_id, model=chosen_model))
 
     snapshots: Snapshots = request.app.state.snapshots
-    if fresh:
-        snapshots.clear()
     # The day is in the key: at midnight the window moves on even if nothing new was counted.
-    snapshot = snapshots.get(("campaign", campaign_id, chosen_model, chosen_by, window, utcnow().date()),
-                             ops.get_data_version(db), figures)
+    shown_as = ("campaign", campaign_id, chosen_model, chosen_by, window, utcnow().date())
+    if fresh:  # "count again now": this page only; the others keep theirs
+        snapshots.forget(shown_as)
+    snapshot = snapshots.get(shown_as, ops.get_data_version(db), figures)
     shown: CampaignFigures = snapshot.value
     return page(request, "campaign.html", campaign=campaign, report=shown.report,
                 chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),

@@ -73,6 +73,11 @@ class Snapshots:
                 self._taken[key] = snapshot
         return snapshot
 
+    def forget(self, key: Hashable) -> None:
+        """The next view of `key` waits for a new count."""
+        with self._guard:
+            self._taken.pop(key, None)
+
     def clear(self) -> None:
         with self._guard:
             self._taken.clear()

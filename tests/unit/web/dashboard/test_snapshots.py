@@ -80,6 +80,16 @@ def test_keys_do_not_share_snapshots_and_clear_forgets_them_all() -> None:
     assert snapshots.get(("campaign", 1), (1,), compute).value == 3
 
 
+def test_forgetting_one_key_counts_it_again_and_keeps_the_others() -> None:
+    snapshots = Snapshots(60, Clock())
+    _calls, compute = counting()
+    snapshots.get(("campaign", 1), (1,), compute)
+    snapshots.get(("campaign", 2), (1,), compute)
+    snapshots.forget(("campaign", 1))
+    assert snapshots.get(("campaign", 1), (1,), compute).value == 3
+    assert snapshots.get(("campaign", 2), (1,), compute).value == 2
+
+
 def test_zero_seconds_counts_every_time() -> None:
     snapshots = Snapshots(0, Clock())
     calls, compute = counting()
