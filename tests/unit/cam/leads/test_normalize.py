@@ -30,7 +30,15 @@ from aicmo.cam.leads.normalize import (
     split_tags,
     website_domain,
 )
-from aicmo.cam.leads.values import EMAIL_SHAPE, contact_form_url, fast_email_match, time_zone_name
+from aicmo.cam.leads.values import (
+    EMAIL_SHAPE,
+    LINKEDIN_SHAPE,
+    WEBSITE_SHAPE,
+    contact_form_url,
+    fast_email_match,
+    time_zone_name,
+)
+from tests.unit.cam.leads.shapes import email_shaped, linkedin_shaped, website_shaped
 
 LEAD_KEYS = {
     "first_name", "last_name", "email", "email_status", "title", "seniority", "department", "company_name",
@@ -124,9 +132,17 @@ def test_fast_email_path_agrees_with_email_validator_on_generated_addresses(text
 
 
 @settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.from_regex(EMAIL_SHAPE, fullmatch=True))
+@given(email_shaped)
 def test_fast_email_path_agrees_with_email_validator_on_its_own_shape(text: str) -> None:
     check_agrees_with_email_validator(text)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.tuples(st.just(EMAIL_SHAPE), email_shaped), st.tuples(st.just(LINKEDIN_SHAPE), linkedin_shaped),
+                 st.tuples(st.just(WEBSITE_SHAPE), website_shaped)))
+def test_the_shape_strategies_draw_only_values_of_their_shape(shape_and_value: tuple[str, str]) -> None:
+    shape, value = shape_and_value
+    assert re.fullmatch(shape, value, re.IGNORECASE), value
 
 
 @settings(max_examples=800)
@@ -535,7 +551,7 @@ URLISH = st.text(st.sampled_from("aAzZ09.-_~/:?#%@ \tIiNnlkedcomhtps"), max_size
 
 
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.one_of(st.from_regex(values.LINKEDIN_SHAPE, fullmatch=True), URLISH,
+@given(st.one_of(linkedin_shaped, URLISH,
                  URLISH.map(lambda tail: "https://www.linkedin.com/in/" + tail)))
 @example("https://M.LinkedIn.com/IN/Jane.Doe~1/details?x=1")
 @example("linkedin.com/in/.")
@@ -544,7 +560,7 @@ def test_the_linkedin_fast_path_gives_the_general_parsers_answer(raw: str) -> No
 
 
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.one_of(st.from_regex(values.WEBSITE_SHAPE, fullmatch=True), URLISH,
+@given(st.one_of(website_shaped, URLISH,
                  URLISH.map(lambda tail: "https://www.acme." + tail)))
 @example("HTTP://WWW.Acme.CO.UK:8080/about?x=1#top")
 @example("https://-acme-.com")

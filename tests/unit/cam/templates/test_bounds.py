@@ -7,7 +7,7 @@ import pytest
 
 from aicmo.cam.templates.render import RenderLimits, TemplateLimitExceeded, TemplateProblem, render_template
 
-LIMITS = RenderLimits(seconds=5.0, steps=100_000, chars=1_000_000)
+LIMITS = RenderLimits(seconds=5.0, steps=100_000, chars=100_000)
 MEMORY_CAP = 50_000_000  # bytes one refused rendering may have taken at its peak
 
 GROWING = {
