@@ -25,6 +25,7 @@ from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
 from aicmo.cam.outreach.models import DeliveryEventDB as E
 from aicmo.cam.outreach.models import OutreachAttemptDB as A
 from aicmo.cam.outreach.models import OutreachMessageDB as M
+from aicmo.db.engine import allow_sort_memory
 
 NO_CAMPAIGN = "(no campaign)"
 
@@ -198,6 +199,7 @@ def _report(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope:
 def attribution(db: Session, scope: Scope, model: Model, by: By, *,
                 half_life: timedelta = timedelta(days=7)) -> AttributionReport:
     """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
+    allow_sort_memory(db)
     converted = _outcome_leads(scope)
     idle = _idle_transitions(db, scope, by, converted) if model is Model.MARKOV else None
     return _report(_outcomes(db, scope), _touches(db, scope, by, converted), scope, model, by, half_life, idle)
@@ -207,6 +209,7 @@ def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
                         half_life: timedelta = timedelta(days=7)) -> dict[OutcomeKind, AttributionReport]:
     """One report per outcome kind of the scope, each as `attribution` would give it for that kind alone, from one
     read of the outcomes and their touches."""
+    allow_sort_memory(db)
     outcomes = _outcomes(db, scope)
     converted = _outcome_leads(scope)
     touches = _touches(db, scope, by, converted)
