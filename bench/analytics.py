@@ -217,8 +217,10 @@ def serving(url: str, cache_seconds: float) -> Iterator[str]:
                 if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the server did not start") from None
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    said = server.communicate()[1].decode(errors="replace").strip().splitlines()[-5:]
+                    raise SystemExit("the server did not start:\n" + "\n".join(said)) from None
                 time.sleep(0.2)
         yield base
     finally:
