@@ -29,8 +29,9 @@ class Bounce:
 DELIVERED_ACTIONS = ("delivered", "relayed", "expanded", "deliverable")
 _ENHANCED = re.compile(r"(?<![\w.=/])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
 _FAILURE_CODE = re.compile(r"(?<![\w.=/])([45])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-# A reply code stands alone: not inside a token such as "rsa-sha256", a version, an id or a phone number.
-_BASIC = re.compile(r"(?<![\w.=/+-])([245])\d\d(?![\w.]|:\d)")
+# A failure reply code stands alone: not inside a token such as "rsa-sha256", a version, an id or a phone number.
+# 2xx replies are a transcript's successful steps ("220 ready"), never why delivery failed.
+_BASIC = re.compile(r"(?<![\w.=/+-])([45])\d\d(?![\w.]|:\d)")
 # Header lines of a quoted original ("X-Mailer: Mailman v2.0.13", "ARC-Seal: a=rsa-sha256") hold no status code.
 _HEADER_LINE = re.compile(r"^[ \t]*(?!(?:status|diagnostic-code|reply|reason|error)\b)[A-Za-z][\w-]*:[ \t].*$|^[ \t]+\S.*=.*$", re.MULTILINE)
 _DAEMONS = ("mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "microsoftexchange", "mdaemon")
