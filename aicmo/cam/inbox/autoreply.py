@@ -50,7 +50,7 @@ _WORDING = re.compile(
 )
 
 
-def auto_reply_reason(msg: Message, subject: str, text: str, *, replying: bool) -> str | None:
+def auto_reply_reason(msg: Message, subject: str, text: str) -> str | None:
     """Why this message is an automatic answer, or None when nothing says it is."""
     submitted = header_text(msg, "Auto-Submitted").lower()
     kind = submitted.split(";")[0].split("(")[0].strip()
@@ -59,7 +59,7 @@ def auto_reply_reason(msg: Message, subject: str, text: str, *, replying: bool) 
         return f"Auto-Submitted: {submitted}"
     # Exchange marks its out-of-office answers only in headers; the subject and text are in the user's language.
     suppress = header_text(msg, "X-Auto-Response-Suppress").lower()
-    if "all" in suppress.replace(",", " ").split() or "oof" in suppress.replace(",", " ").split():
+    if set(suppress.replace(",", " ").split()) & {"all", "oof"}:
         return f"X-Auto-Response-Suppress: {suppress}"
     if header_text(msg, "X-MS-Exchange-Inbox-Rules-Loop"):
         return "X-MS-Exchange-Inbox-Rules-Loop: sent by a mailbox rule"

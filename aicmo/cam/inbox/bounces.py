@@ -33,7 +33,8 @@ _FAILURE_CODE = re.compile(r"(?<![\w.=/])([45])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)
 # 2xx replies are a transcript's successful steps ("220 ready"), never why delivery failed.
 _BASIC = re.compile(r"(?<![\w.=/+-])([45])\d\d(?![\w.]|:\d)")
 # Header lines of a quoted original ("X-Mailer: Mailman v2.0.13", "ARC-Seal: a=rsa-sha256") hold no status code.
-_HEADER_LINE = re.compile(r"^[ \t]*(?!(?:status|diagnostic-code|reply|reason|error)\b)[A-Za-z][\w-]*:[ \t].*$|^[ \t]+\S.*=.*$", re.MULTILINE)
+_HEADER_LINE = re.compile(
+    r"^[ \t]*(?!(?:status|diagnostic-code|reply|reason|error)\b)[A-Za-z][\w-]*:[ \t].*$|^[ \t]+\S.*=.*$", re.MULTILINE)
 _DAEMONS = ("mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "microsoftexchange", "mdaemon")
 _DAEMON_NAMES = re.compile(r"^\W*(?:mail delivery (?:system|subsystem)|mail administrator|system administrator)\b",
                            re.IGNORECASE)
@@ -60,7 +61,9 @@ _COPY = re.compile(
 # A multi-line SMTP reply repeats "550-5.1.1" at the start of every line.
 _REPLY_HEAD = re.compile(r"([245]\d\d)[- ]([245]\.\d{1,3}\.\d{1,3})\s+")
 _REPLY_REPEAT = re.compile(r"\s*(?<!\S)[245]\d\d[- ][245]\.\d{1,3}\.\d{1,3}\s+")
-_QUOTED_ID = re.compile(r"^[ \t]*(message-id|in-reply-to|references)[ \t]*:[ \t]*(.+)$", re.IGNORECASE | re.MULTILINE)
+# The returned message's ids, quoted in the text: as headers, '>'-quoted lines, or "Original Message-Id: <…>".
+_QUOTED_ID = re.compile(r"^[ \t>]*(?:original[ \t-]+)?(message-id|in-reply-to|references)[ \t]*:[ \t]*(.+)$",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def read_bounce(msg: Message) -> Bounce | None:
@@ -213,7 +216,8 @@ def _from_rejection(msg: Message) -> Bounce | None:
     if not any(word in disposition for word in ("deleted", "denied", "failed", "rejected")):
         return None
     address = address_of(_after_type(header_text(parsed, "Final-Recipient"))) or _prose_failures(msg)[0]
-    references = tuple(dict.fromkeys((*original_references(msg), *message_ids(header_text(parsed, "Original-Message-ID")))))
+    quoted = message_ids(header_text(parsed, "Original-Message-ID"))
+    references = tuple(dict.fromkeys((*original_references(msg), *quoted)))
     report = notification_text(msg)
     return Bounce("failed", address, _permanent("failed", None, report), None, _short(report), references, False)
 

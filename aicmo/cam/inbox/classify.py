@@ -57,7 +57,7 @@ def _classify(msg: Message) -> InboundEvent:
         return _bounce_event(bounce, own_id, subject)
     replying = message_ids(header_text(msg, "In-Reply-To"), header_text(msg, "References"))
     text = own_words(msg)
-    reason = auto_reply_reason(msg, subject, text, replying=bool(replying))
+    reason = auto_reply_reason(msg, subject, text)
     if reason is not None:
         return InboundEvent(InboundKind.AUTO_REPLY, references=replying, address=sender, subject=subject, text=text,
                             return_date=return_date(f"{subject}\n\n{text}", _sent(msg)), rfc_message_id=own_id,
