@@ -26,7 +26,8 @@ def report(title: str, figures: Figures) -> list[str]:
     for want in CATEGORIES:
         lines.append(f"  {want:<11}" + "".join(f"{figures.confusion[(want, got)]:>11}" for got in CATEGORIES))
     lines += [
-        f"  people's replies read as automatic: {figures.replies_read_as_automatic}",
+        f"  people's replies read as automatic: {figures.replies_read_as_automatic}; automatic messages read as"
+        f" a person's reply: {figures.automatic_read_as_replies}",
         f"  bounce recipient right: {figures.recipient_right}/{figures.recipient_total}"
         f" = {figures.recipient_accuracy:.3f}",
         f"  hard/soft agreement (real status code): {figures.hardness_right}/{figures.hardness_total}"

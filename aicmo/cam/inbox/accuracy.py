@@ -59,6 +59,10 @@ class Figures:
         return sum(self.confusion[("reply", got)] for got in AUTOMATIC)
 
     @property
+    def automatic_read_as_replies(self) -> int:
+        return sum(self.confusion[(want, "reply")] for want in AUTOMATIC)
+
+    @property
     def recipient_accuracy(self) -> float:
         return self.recipient_right / self.recipient_total if self.recipient_total else 1.0
 

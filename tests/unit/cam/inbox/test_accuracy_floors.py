@@ -55,6 +55,7 @@ def test_complaints_and_auto_replies_are_found_and_no_person_is_read_as_a_machin
     assert figures.recall("complaint") >= 0.95, figures.misses
     assert figures.recall("auto_reply") >= auto_reply_floor, figures.misses
     assert figures.replies_read_as_automatic == 0, figures.misses
+    assert figures.automatic_read_as_replies == 0, figures.misses  # a machine's answer would stop the sequence
 
 
 @pytest.mark.parametrize("corpus", ["tuning", "held_out"])
