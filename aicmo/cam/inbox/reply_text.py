@@ -53,6 +53,7 @@ _BLOCK_SENT = re.compile(
 )
 # A header line of a quoted message: a word or two and a colon ("Od:", "Från:", "Надіслано:"), then a value.
 _HEADER_FIELD = re.compile(r"^\*?[^\W\d_][^\W\d_ .-]*(?:[ -][^\W\d_]+)?\s?\*?:\s*\S")
+_DATE_OR_ADDRESS = re.compile(r"\d|@")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _QUOTE_SELECTORS = (".gmail_quote, .gmail_signature, .yahoo_quoted, .moz-cite-prefix, .moz-signature, blockquote,"
                     ' div[name="quote"]')  # the last is how GMX and web.de quote
@@ -171,7 +172,8 @@ def _line_breaks(run: re.Match[str]) -> str:
 def strip_quoted(text: str) -> str:
     """The sender's own text: above the quoted history, or below it when the quote comes first (bottom-posting).
 
-    The history starts at an attribution line (in any language: a line ending in a colon just before a quote),
+    The history starts at an attribution line (in any language: a line ending in a colon,
+    naming a date, time or address, just before a quote),
     a separator, a header block (From/Sent… in any language), a signature or a mobile footer; lines quoted with
     '>' are dropped.
     """
@@ -207,8 +209,9 @@ def _wrapped_attribution(before: str, lines: list[str], index: int) -> bool:
 
 
 def _quote_follows(line: str, following: list[str]) -> bool:
-    """Whether the line introduces a quote: it ends in a colon and the next lines written are quoted with '>'."""
-    if not line.endswith((":", "\uff1a")) or line.startswith(">"):
+    """Whether the line attributes a quote: it ends in a colon, names a date, time or address (which "You asked:"
+    before an inline answer does not), and the next lines written are quoted with '>'."""
+    if not line.endswith((":", "\uff1a")) or line.startswith(">") or not _DATE_OR_ADDRESS.search(line):
         return False
     written = next((later.strip() for later in following if later.strip()), "")
     return written.startswith(">")

@@ -172,3 +172,8 @@ def test_a_last_line_naming_a_time_is_kept_above_a_whole_attribution() -> None:
 def test_words_written_below_the_quote_are_the_reply_when_nothing_is_above_it() -> None:
     text = "On 02/12/2025 09:03, Alice Seller wrote:\n> Hi,\n> shall we talk?\n\nYes, Thursday.\n\n-- \nBob"
     assert strip_quoted(text) == "Yes, Thursday."
+
+
+def test_an_inline_answer_under_a_plain_lead_in_is_kept() -> None:
+    text = "Thanks.\n\nYou asked:\n> what does it cost?\nTen euros a seat."
+    assert strip_quoted(text) == "Thanks.\n\nYou asked:\nTen euros a seat."
