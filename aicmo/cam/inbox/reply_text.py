@@ -172,10 +172,9 @@ def _line_breaks(run: re.Match[str]) -> str:
 def strip_quoted(text: str) -> str:
     """The sender's own text: above the quoted history, or below it when the quote comes first (bottom-posting).
 
-    The history starts at an attribution line (in any language: a line ending in a colon,
-    naming a date, time or address, just before a quote),
-    a separator, a header block (From/Sent… in any language), a signature or a mobile footer; lines quoted with
-    '>' are dropped.
+    The history starts at an attribution line (in any language: a line ending in a colon, naming a date, time or
+    address, just before a quote), a separator, a header block (From/Sent… in any language), a signature or a
+    mobile footer; lines quoted with '>' are dropped.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
