@@ -58,8 +58,9 @@ def auto_reply_reason(msg: Message, subject: str, text: str) -> str | None:
     if kind and kind != "no":
         return f"Auto-Submitted: {submitted}"
     # Exchange marks its out-of-office answers only in headers; the subject and text are in the user's language.
+    # Help desks set X-Auto-Response-Suppress on what their agents write too: only Exchange's own counts.
     suppress = header_text(msg, "X-Auto-Response-Suppress").lower()
-    if set(suppress.replace(",", " ").split()) & {"all", "oof"}:
+    if set(suppress.replace(",", " ").split()) & {"all", "oof"} and _from_exchange(msg):
         return f"X-Auto-Response-Suppress: {suppress}"
     if header_text(msg, "X-MS-Exchange-Inbox-Rules-Loop"):
         return "X-MS-Exchange-Inbox-Rules-Loop: sent by a mailbox rule"
@@ -75,6 +76,10 @@ def auto_reply_reason(msg: Message, subject: str, text: str) -> str | None:
     if precedence in ("bulk", "junk", "list") and _WORDING.search(fold(f"{subject}\n{text}")):
         return f"Precedence: {precedence} with out-of-office wording"
     return None
+
+
+def _from_exchange(msg: Message) -> bool:
+    return any(name.lower().startswith("x-ms-exchange-") or name.lower() == "thread-index" for name in msg.keys())
 
 
 def return_date(text: str, sent: date | None = None) -> date | None:

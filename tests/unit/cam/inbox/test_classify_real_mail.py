@@ -136,3 +136,9 @@ def test_a_reply_written_below_the_quote_comes_back_whole() -> None:
     assert read("tuning/talon/thunderbird.eml").text == "Hello"
     bottom = read("tuning/written/reply_thunderbird_bottom_posted.eml")
     assert bottom.text == "Thanks Bob, Thursday afternoon is better for me.\n\nAnn"
+
+
+def test_a_person_answering_from_a_help_desk_that_suppresses_auto_responses_is_a_person() -> None:
+    # Zendesk and the like set X-Auto-Response-Suppress: All on what their agents write; only Exchange's counts.
+    event = read("tuning/written/person_reply_helpdesk_suppress_header.eml")
+    assert (event.kind, event.text) == (REPLY, "Hi Bob, yes, please call me on Thursday at 3 pm.\n\nOlga")
