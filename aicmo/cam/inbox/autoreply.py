@@ -79,7 +79,7 @@ def auto_reply_reason(msg: Message, subject: str, text: str) -> str | None:
 
 
 def _from_exchange(msg: Message) -> bool:
-    return any(name.lower().startswith("x-ms-exchange-") or name.lower() == "thread-index" for name in msg.keys())
+    return any(name.lower().startswith("x-ms-exchange-") or name.lower() == "thread-index" for name in msg)
 
 
 def return_date(text: str, sent: date | None = None) -> date | None:
