@@ -50,13 +50,20 @@ _WORDING = re.compile(
 )
 
 
-def auto_reply_reason(msg: Message, subject: str, text: str, *, replying: bool) -> str | None:
+def auto_reply_reason(msg: Message, subject: str, text: str) -> str | None:
     """Why this message is an automatic answer, or None when nothing says it is."""
     submitted = header_text(msg, "Auto-Submitted").lower()
     kind = submitted.split(";")[0].split("(")[0].strip()
-    # auto-generated also marks notifications and reports: only an answer to something is an auto-reply.
-    if kind == "auto-replied" or (kind and kind != "no" and (replying or _SUBJECT.search(fold(subject)))):
+    # Reports were settled before: whatever else is auto-submitted is a machine's answer, never a person's reply.
+    if kind and kind != "no":
         return f"Auto-Submitted: {submitted}"
+    # Exchange marks its out-of-office answers only in headers; the subject and text are in the user's language.
+    # Help desks set X-Auto-Response-Suppress on what their agents write too: only Exchange's own counts.
+    suppress = header_text(msg, "X-Auto-Response-Suppress").lower()
+    if set(suppress.replace(",", " ").split()) & {"all", "oof"} and _from_exchange(msg):
+        return f"X-Auto-Response-Suppress: {suppress}"
+    if header_text(msg, "X-MS-Exchange-Inbox-Rules-Loop"):
+        return "X-MS-Exchange-Inbox-Rules-Loop: sent by a mailbox rule"
     for name in _HEADERS:
         value = header_text(msg, name)
         if value and value.lower() != "no":
@@ -69,6 +76,10 @@ def auto_reply_reason(msg: Message, subject: str, text: str, *, replying: bool) 
     if precedence in ("bulk", "junk", "list") and _WORDING.search(fold(f"{subject}\n{text}")):
         return f"Precedence: {precedence} with out-of-office wording"
     return None
+
+
+def _from_exchange(msg: Message) -> bool:
+    return any(name.lower().startswith("x-ms-exchange-") or name.lower() == "thread-index" for name in msg)
 
 
 def return_date(text: str, sent: date | None = None) -> date | None:

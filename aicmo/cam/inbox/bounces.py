@@ -26,15 +26,26 @@ class Bounce:
     standard: bool  # read from an RFC 3464 report, not from prose
 
 
-DELIVERED_ACTIONS = ("delivered", "relayed", "expanded")
-_ENHANCED = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-_BASIC = re.compile(r"(?<![\d.])([245])\d\d(?![\d.])")
-_DAEMONS = ("mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "microsoftexchange")
+DELIVERED_ACTIONS = ("delivered", "relayed", "expanded", "deliverable")
+_ENHANCED = re.compile(r"(?<![\w.=/])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_FAILURE_CODE = re.compile(r"(?<![\w.=/])([45])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+# A failure reply code stands alone: not inside a token such as "rsa-sha256", a version, an id or a phone number.
+# 2xx replies are a transcript's successful steps ("220 ready"), never why delivery failed.
+_BASIC = re.compile(r"(?<![\w.=/+-])([45])\d\d(?![\w.]|:\d)")
+# Header lines of a quoted original ("X-Mailer: Mailman v2.0.13", "ARC-Seal: a=rsa-sha256") hold no status code.
+_HEADER_LINE = re.compile(
+    r"^[ \t]*(?!(?:status|diagnostic-code|reply|reason|error)\b)[A-Za-z][\w-]*:[ \t].*$|^[ \t]+\S.*=.*$", re.MULTILINE)
+_DAEMONS = ("mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "microsoftexchange", "mdaemon")
+_DAEMON_NAMES = re.compile(r"^\W*(?:mail delivery (?:system|subsystem)|mail administrator|system administrator)\b",
+                           re.IGNORECASE)
+_SUBJECT_TAIL = re.compile(r":\s*(?:non remis|undeliverable)\b|\(delivery failed\)\s*$", re.IGNORECASE)
+_PROSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _SUBJECT = re.compile(
     r"^\s*(?:undeliver|undelivered mail|returned mail|delivery status notification|mail delivery failed|failure notice"
     r"|delivery failure|delivery has failed|message not delivered|delayed mail|delivery delayed|warning: could not send"
     r"|unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|mancato recapito"
-    r"|onbestelbaar|nao entregue)",
+    r"|onbestelbaar|nao entregue|mail error|mail could not be delivered|non-delivery|permanent delivery failure"
+    r"|mail delivery warning|automatically rejected mail|warning: \S+@\S+ - user unknown)",
     re.IGNORECASE,
 )
 _SOFT_WORDS = re.compile(
@@ -50,13 +61,19 @@ _COPY = re.compile(
 # A multi-line SMTP reply repeats "550-5.1.1" at the start of every line.
 _REPLY_HEAD = re.compile(r"([245]\d\d)[- ]([245]\.\d{1,3}\.\d{1,3})\s+")
 _REPLY_REPEAT = re.compile(r"\s*(?<!\S)[245]\d\d[- ][245]\.\d{1,3}\.\d{1,3}\s+")
-_QUOTED_ID = re.compile(r"^[ \t]*(message-id|in-reply-to|references)[ \t]*:[ \t]*(.+)$", re.IGNORECASE | re.MULTILINE)
+# The returned message's ids, quoted in the text: as headers, '>'-quoted lines, or "Original Message-Id: <…>".
+_QUOTED_ID = re.compile(r"^[ \t>]*(?:original[ \t-]+)?(message-id|in-reply-to|references)[ \t]*:[ \t]*(.+)$",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def read_bounce(msg: Message) -> Bounce | None:
     """The returned-mail report this message is, or None when it is none."""
-    if is_report(msg, "delivery-status"):
+    # Some gateways drop the report-type parameter; the status part says what the report is.
+    if is_report(msg, "delivery-status") or (msg.get_content_type() == "multipart/report" and any(
+            part.get_content_type() == "message/delivery-status" for part in msg.walk())):
         return _from_report(msg)
+    if is_report(msg, "disposition-notification"):
+        return _from_rejection(msg)
     if _looks_returned(msg):
         return _from_prose(msg)
     return None
@@ -119,11 +136,14 @@ def _from_report(msg: Message) -> Bounce:
             return Bounce(prose.action, prose.address, prose.hard, prose.status_code, prose.diagnostic, references,
                           standard=False)
         return Bounce("failed", None, None, None, None, references, standard=True)
-    action = header_text(chosen, "Action").lower() or "failed"
+    action = header_text(chosen, "Action").lower().split("(")[0].strip() or "failed"
     diagnostic = _after_type(header_text(chosen, "Diagnostic-Code")) or None
     code = _status(header_text(chosen, "Status"), diagnostic or "")
-    recipient = header_text(chosen, "Final-Recipient") or header_text(chosen, "Original-Recipient")
-    address = address_of(_after_type(recipient)) or _prose_failures(msg)[0]
+    if code and code.startswith("2"):  # a success whatever the action says
+        action = action if action in DELIVERED_ACTIONS else "delivered"
+    # The Original-Recipient is the address we wrote to; the Final-Recipient may be a rewritten local mailbox.
+    address = (address_of(_after_type(header_text(chosen, "Original-Recipient")))
+               or address_of(_after_type(header_text(chosen, "Final-Recipient"))) or _prose_failures(msg)[0])
     return Bounce(action, address, _permanent(action, code, diagnostic or ""), code, _short(diagnostic), references,
                   standard=True)
 
@@ -175,20 +195,40 @@ def _permanent(action: str, code: str | None, text: str) -> bool | None:
 
 
 def _looks_returned(msg: Message) -> bool:
-    sender = address_of(header_text(msg, "From")) or ""
+    sender = address_of(header_text(msg, "From")) or header_text(msg, "From").lower()
     if sender.split("@")[0].startswith(_DAEMONS) or header_text(msg, "X-Failed-Recipients"):
         return True
-    return bool(_SUBJECT.match(header_text(msg, "Subject")))
+    if _DAEMON_NAMES.match(header_text(msg, "From")):
+        return True
+    subject = header_text(msg, "Subject")
+    return bool(_SUBJECT.match(subject) or _SUBJECT_TAIL.search(subject))
+
+
+def _from_rejection(msg: Message) -> Bounce | None:
+    """A disposition notification saying the message was deleted or refused unread: a failed delivery."""
+    fields = next((part for part in msg.walk() if part.get_content_type() == "message/disposition-notification"), None)
+    if fields is None:
+        return None
+    payload = fields.get_payload()
+    parsed = (payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message)
+              else HeaderParser(policy=policy.default).parsestr(part_text(fields).strip() + "\n"))
+    disposition = header_text(parsed, "Disposition").lower()
+    if not any(word in disposition for word in ("deleted", "denied", "failed", "rejected")):
+        return None
+    address = address_of(_after_type(header_text(parsed, "Final-Recipient"))) or _prose_failures(msg)[0]
+    quoted = message_ids(header_text(parsed, "Original-Message-ID"))
+    references = tuple(dict.fromkeys((*original_references(msg), *quoted)))
+    report = notification_text(msg)
+    return Bounce("failed", address, _permanent("failed", None, report), None, _short(report), references, False)
 
 
 def _from_prose(msg: Message) -> Bounce | None:
     address, temporary = _prose_failures(msg)
     text = notification_text(msg)
-    report = _COPY.split(text, maxsplit=1)[0]
-    found = _ENHANCED.search(report)
+    report = _HEADER_LINE.sub("", _COPY.split(text, maxsplit=1)[0])
+    found = _FAILURE_CODE.search(report)
     code = found.group(0) if found else None
-    if address is None and code is None:
-        return None
+    address = address or _prose_address(msg, report)
     if code is None and temporary:
         hard: bool | None = False
     else:
@@ -197,6 +237,13 @@ def _from_prose(msg: Message) -> Bounce | None:
     own = message_ids(header_text(msg, "In-Reply-To"), header_text(msg, "References"))
     references = tuple(dict.fromkeys((*original_references(msg), *own)))
     return Bounce("delayed" if hard is False else "failed", address, hard, code, _short(line), references, False)
+
+
+def _prose_address(msg: Message, report: str) -> str | None:
+    """The first address the report's own text names that is not the report's sender or addressee."""
+    own = {address_of(header_text(msg, name)) for name in ("From", "To", "Reply-To")}
+    found = (address.lower().strip(".'") for address in _PROSE_ADDRESS.findall(report))
+    return next((address for address in found if address not in own and not address.startswith(_DAEMONS)), None)
 
 
 def _prose_failures(msg: Message) -> tuple[str | None, bool]:

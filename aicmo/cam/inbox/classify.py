@@ -5,9 +5,11 @@ The order matters: reports (ARF, DSN) carry Auto-Submitted and quote our message
 and list mail may borrow a "Re:" subject; each is settled before the weaker signs after it are read.
 """
 
+import json
+from dataclasses import replace
 from datetime import date
 from email import policy
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
@@ -15,9 +17,11 @@ from aicmo.cam.inbox.autoreply import auto_reply_reason, return_date
 from aicmo.cam.inbox.bounces import DELIVERED_ACTIONS, Bounce, read_bounce
 from aicmo.cam.inbox.complaints import COMPLAINT_TYPES, read_complaint
 from aicmo.cam.inbox.events import InboundEvent, InboundKind
-from aicmo.cam.inbox.reply_text import REPLY_PREFIX, address_of, header_text, message_ids, own_words
+from aicmo.cam.inbox.providers import WebhookError, parse_events
+from aicmo.cam.inbox.reply_text import REPLY_PREFIX, address_of, header_text, message_ids, own_words, part_text
 from aicmo.cam.inbox.unsubscribe_request import asks_to_unsubscribe, is_unsubscribe_subject
 
+_SNS_SENDER = "@sns.amazonaws.com"
 _MAIL_HEADERS = ("From", "Date", "Message-ID", "Received", "Return-Path", "Subject")
 
 
@@ -39,6 +43,9 @@ def classify(raw: bytes) -> InboundEvent:
 def _classify(msg: Message) -> InboundEvent:
     own_id, subject = _own_id(msg), header_text(msg, "Subject")
     sender = address_of(header_text(msg, "From"))
+    notice = _provider_notice(msg, sender)
+    if notice is not None:
+        return replace(notice, subject=subject, rfc_message_id=own_id)
     complaint = read_complaint(msg)
     if complaint is not None:
         kind = InboundKind.COMPLAINT if complaint.feedback_type in COMPLAINT_TYPES else InboundKind.UNMATCHED
@@ -50,7 +57,7 @@ def _classify(msg: Message) -> InboundEvent:
         return _bounce_event(bounce, own_id, subject)
     replying = message_ids(header_text(msg, "In-Reply-To"), header_text(msg, "References"))
     text = own_words(msg)
-    reason = auto_reply_reason(msg, subject, text, replying=bool(replying))
+    reason = auto_reply_reason(msg, subject, text)
     if reason is not None:
         return InboundEvent(InboundKind.AUTO_REPLY, references=replying, address=sender, subject=subject, text=text,
                             return_date=return_date(f"{subject}\n\n{text}", _sent(msg)), rfc_message_id=own_id,
@@ -85,6 +92,23 @@ def _bounce_event(bounce: Bounce, own_id: str | None, subject: str) -> InboundEv
                         hard=bounce.hard, status_code=bounce.status_code, diagnostic=bounce.diagnostic,
                         rfc_message_id=own_id,
                         detail=f"{source} {state}{bounce.status_code or 'without status'} for {target}")
+
+
+def _provider_notice(msg: Message, sender: str | None) -> InboundEvent | None:
+    """An Amazon SES bounce or complaint notification delivered by e-mail: its JSON read as the webhook's."""
+    if not (sender or "").endswith(_SNS_SENDER):
+        return None
+    body = msg.get_body(preferencelist=("plain",)) if isinstance(msg, EmailMessage) else None
+    text = part_text(body) if body is not None else ""
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        data, _end = json.JSONDecoder().raw_decode(text[start:])
+        events = parse_events("ses", json.dumps(data).encode())
+    except (ValueError, WebhookError):
+        return None
+    return events[0] if events else None
 
 
 def _bulk_reason(msg: Message) -> str | None:

@@ -51,6 +51,10 @@ _BLOCK_SENT = re.compile(
     r"^\*?(?:sent|date|gesendet|datum|envoy[ée]|enviado(?: el)?|fecha|inviato|data|verzonden)\s?\*?:\s*\S",
     re.IGNORECASE,
 )
+# A header line of a quoted message: a word or two and a colon ("Od:", "Från:", "Надіслано:"), then a value.
+_HEADER_FIELD = re.compile(r"^\*?[^\W\d_][^\W\d_ .-]*(?:[ -][^\W\d_]+)?\s?\*?:\s*\S")
+_DATE_OR_ADDRESS = re.compile(r"\d|@")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _QUOTE_SELECTORS = (".gmail_quote, .gmail_signature, .yahoo_quoted, .moz-cite-prefix, .moz-signature, blockquote,"
                     ' div[name="quote"]')  # the last is how GMX and web.de quote
 _CUT_SELECTORS = "#divRplyFwdMsg, #appendonsend"  # Outlook: everything from here on is the quoted message
@@ -166,17 +170,58 @@ def _line_breaks(run: re.Match[str]) -> str:
 
 
 def strip_quoted(text: str) -> str:
-    """The text above the quoted history: cut at an attribution line, a separator, an Outlook header block,
-    a signature or a mobile footer; lines quoted with '>' dropped."""
+    """The sender's own text: above the quoted history, or below it when the quote comes first (bottom-posting).
+
+    The history starts at an attribution line (in any language: a line ending in a colon, naming a date, time or
+    address, just before a quote), a separator, a header block (From/Sent… in any language), a signature or a
+    mobile footer; lines quoted with '>' are dropped.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []
+    cut = len(lines)
     for index, line in enumerate(lines):
         stripped = line.strip()
         if _cuts(stripped, lines[index + 1:index + 5]):
+            cut = index
             break
         if not stripped.startswith(">"):
             kept.append(line.rstrip())
-    return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+    if kept and _wrapped_attribution(kept[-1], lines, cut):
+        kept.pop()  # the first half of an attribution the client wrapped
+    own = _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+    if own or cut >= len(lines) - 1:
+        return own
+    below = lines[cut + 1:]
+    while below and (not below[0].strip() or below[0].lstrip().startswith(">")):
+        below.pop(0)
+    return strip_quoted("\n".join(below)) if below else ""
+
+
+def _wrapped_attribution(before: str, lines: list[str], index: int) -> bool:
+    """Whether the line before the cut is the first half of an attribution ('14:20 … "bob@x" <' / 'bob@x> wrote:')."""
+    if index >= len(lines):
+        return False
+    line = lines[index].strip()
+    if _ATTRIBUTION.match(line) or not _quote_follows(line, lines[index + 1:index + 5]):
+        return False
+    return bool(re.search(r"<\s*$", before) or (re.search(r"\d{1,2}:\d\d", before) and not re.search(r"\d", line)))
+
+
+def _quote_follows(line: str, following: list[str]) -> bool:
+    """Whether the line attributes a quote: it ends in a colon, names a date, time or address (which "You asked:"
+    before an inline answer does not), and the next lines written are quoted with '>'."""
+    if not line.endswith((":", "\uff1a")) or line.startswith(">") or not _DATE_OR_ADDRESS.search(line):
+        return False
+    written = next((later.strip() for later in following if later.strip()), "")
+    return written.startswith(">")
+
+
+def _header_block(line: str, following: list[str]) -> bool:
+    """A quoted message's header block in any language: an address line, then header lines, one with a year."""
+    if "@" not in line or not _HEADER_FIELD.match(line):
+        return False
+    fields = [later.strip() for later in following[:4] if _HEADER_FIELD.match(later.strip())]
+    return len(fields) >= 2 and any(_YEAR.search(field) for field in fields)
 
 
 def _cuts(line: str, following: list[str]) -> bool:
@@ -187,9 +232,9 @@ def _cuts(line: str, following: list[str]) -> bool:
     if _ATTRIBUTION.match(line) or (line[:3].lower() in ("on ", "am ", "le ", "el ", "il ", "op ", "em ")
                                     and _ATTRIBUTION.match(joined)):
         return True
-    if _SEPARATOR.match(line) or _SIGNATURE.match(line):
+    if _SEPARATOR.match(line) or _SIGNATURE.match(line) or _quote_follows(line, following):
         return True
     for first, second in ((_BLOCK_FROM, _BLOCK_SENT), (_BLOCK_SENT, _BLOCK_FROM)):
         if first.match(line) and any(second.match(later.strip()) for later in following):
             return True
-    return False
+    return _header_block(line, following)

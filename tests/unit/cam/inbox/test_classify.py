@@ -170,9 +170,12 @@ def test_auto_submitted_no_is_a_person() -> None:
     assert event.kind == REPLY
 
 
-def test_an_auto_generated_notification_that_answers_nothing_is_no_auto_reply() -> None:
+def test_an_auto_generated_message_is_automatic_even_without_reply_headers() -> None:
+    # A help desk's acknowledgement answers our mail without saying so; it must never stop a sequence as a reply.
     raw = _mail("Subject: Your ticket #4411 was updated", "Auto-Submitted: auto-generated", body="Status: closed")
-    assert classify(raw).kind == NONE
+    assert classify(raw).kind == AUTO
+    borrowed = _mail("Subject: Re: Quick question", "Auto-Submitted: auto-generated", body="We received your request.")
+    assert classify(borrowed).kind == AUTO
 
 
 def test_bulk_precedence_makes_an_auto_reply_only_with_out_of_office_wording() -> None:

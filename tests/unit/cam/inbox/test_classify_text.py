@@ -140,3 +140,40 @@ SENT = date(2025, 11, 27)
 def test_the_return_date_is_read_from_the_wording_of_each_language(
         text: str, sent: date | None, expected: date | None) -> None:
     assert return_date(text, sent) == expected
+
+
+@pytest.mark.parametrize("attribution", [
+    "W dniu 2.12.2025 o 09:03, Alice Seller pisze:",
+    "tis 2 dec. 2025 kl 09:03 skrev Alice Seller <alice@seller.example>:",
+    "2 дек. 2025 г., в 9:03, Alice Seller <alice@seller.example> написал(а):",
+    "вт, 2 груд. 2025 р. о 09:03 Alice Seller <alice@seller.example> пише:",
+    "Alice Seller <alice@seller.example> 于2025年12月2日周二 09:03写道：",
+])
+def test_any_line_ending_in_a_colon_right_before_a_quote_starts_the_history(attribution: str) -> None:
+    quote = "\n".join(f"> {line}" for line in QUOTED.split("\n"))
+    assert strip_quoted(f"{OWN}\n\n{attribution}\n{quote}") == OWN
+
+
+def test_a_header_block_in_any_language_starts_the_history() -> None:
+    block = "Fra: Alice Seller <alice@seller.example>\nSendt: tirsdag 2. desember 2025 09:03\nTil: Bob\nEmne: Hei"
+    assert strip_quoted(f"{OWN}\n\n{block}\n\n{QUOTED}") == OWN
+
+
+def test_a_line_ending_in_a_colon_without_a_quote_after_it_is_the_senders_own() -> None:
+    text = "Two options:\n- Thursday\n- Friday"
+    assert strip_quoted(text) == text
+
+
+def test_a_last_line_naming_a_time_is_kept_above_a_whole_attribution() -> None:
+    text = "See you at 10:30\nOn Tue, Dec 2, 2025 at 9:03 AM Alice <alice@seller.example> wrote:\n> Hi"
+    assert strip_quoted(text) == "See you at 10:30"
+
+
+def test_words_written_below_the_quote_are_the_reply_when_nothing_is_above_it() -> None:
+    text = "On 02/12/2025 09:03, Alice Seller wrote:\n> Hi,\n> shall we talk?\n\nYes, Thursday.\n\n-- \nBob"
+    assert strip_quoted(text) == "Yes, Thursday."
+
+
+def test_an_inline_answer_under_a_plain_lead_in_is_kept() -> None:
+    text = "Thanks.\n\nYou asked:\n> what does it cost?\nTen euros a seat."
+    assert strip_quoted(text) == "Thanks.\n\nYou asked:\nTen euros a seat."
