@@ -11,10 +11,12 @@ from rich.table import Table
 
 from aicmo import operator_services as ops
 from aicmo.cam.campaigns.schemas import CampaignRead, SequenceStep
+from aicmo.cam.channel_order.cli import channel_order_command
 from aicmo.cli.context import console, fail, open_session, reports_errors
 
-app = typer.Typer(help="Campaigns: create one from a TOML or JSON file, start, pause, resume, stop, status.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Campaigns: create one from a TOML or JSON file, start, pause, resume, stop, status, and "
+                       "the channel order each segment learned.", no_args_is_help=True)
+app.command("channel-order")(channel_order_command)
 
 
 def _load(file: Path) -> dict[str, Any]:
