@@ -48,5 +48,5 @@ def channel_order_command(
     console.print(_table(report))
     console.print("settled: leads with a positive outcome, or none within "
                   f"{report.learning.settle_days:g} days of their last touch; new leads: share of the segment's "
-                  "latest 100", highlight=False)
+                  "leads of the last 7 days", highlight=False)
 

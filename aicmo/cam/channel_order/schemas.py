@@ -37,7 +37,7 @@ class ArmRead(BaseModel):
     positives: int
     rate: float | None  # positives / settled
     probability_best: float
-    recent_share: float  # share of the segment's latest leads (up to RECENT) that got this order
+    recent_share: float  # share of the segment's leads of the last 7 days that got this order
 
 
 class SegmentRead(BaseModel):

@@ -24,7 +24,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 # A positive reply, or a meeting or anything after it.
 POSITIVE_OUTCOMES = frozenset({OutcomeKind.POSITIVE_REPLY, *MEETING_OR_BETTER})
 OPEN_STATUSES = (MessageStatus.PENDING, MessageStatus.QUEUED, MessageStatus.SENDING)
-RECENT = 100  # "share of new leads" is taken over the segment's latest choices, up to this many
+RECENT_DAYS = 7  # "share of new leads" is taken over the choices of the last week
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def segments(db: Session, campaign_id: int, learning: ChannelOrderLearning, camp
     by_segment: dict[str, list[Result]] = defaultdict(list)
     for result in lead_results(db, campaign_id, learning.settle_days, now):
         by_segment[result.segment].append(result)
-    recent = _recent_orders(db, campaign_id)
+    recent = _recent_orders(db, campaign_id, now - timedelta(days=RECENT_DAYS))
     report = []
     for segment in sorted(by_segment):
         results = by_segment[segment]
@@ -149,14 +149,11 @@ def segments(db: Session, campaign_id: int, learning: ChannelOrderLearning, camp
     return report
 
 
-def _recent_orders(db: Session, campaign_id: int) -> dict[str, list[Order]]:
-    """Per segment, the orders of its latest RECENT choices."""
-    ranked = select(ChannelOrderChoiceDB.segment, ChannelOrderChoiceDB.channel_order, func.row_number().over(
-        partition_by=ChannelOrderChoiceDB.segment,
-        order_by=(ChannelOrderChoiceDB.chosen_at.desc(), ChannelOrderChoiceDB.id.desc())).label("rank")).where(
-        ChannelOrderChoiceDB.campaign_id == campaign_id).subquery()
+def _recent_orders(db: Session, campaign_id: int, since: datetime) -> dict[str, list[Order]]:
+    """Per segment, the orders of the choices made since `since`."""
     recent: dict[str, list[Order]] = defaultdict(list)
-    for segment, order in db.execute(select(ranked.c.segment, ranked.c.channel_order).where(ranked.c.rank <= RECENT)):
+    for segment, order in db.execute(select(ChannelOrderChoiceDB.segment, ChannelOrderChoiceDB.channel_order).where(
+            ChannelOrderChoiceDB.campaign_id == campaign_id, ChannelOrderChoiceDB.chosen_at >= since)):
         recent[segment].append(tuple(Channel(c) for c in order))
     return recent
 
