@@ -65,8 +65,9 @@ async def test_each_lead_gets_one_order_when_its_sequence_starts_and_keeps_it_fo
 
     for lead in leads:
         steps = messages_of(db, lead.id)
+        own_orders = (EMAIL_FIRST, LINKEDIN_FIRST, [Channel.EMAIL])
         assert [m.channel_order for m in steps] == [
-            [c.value for c in applied(chosen[lead.id], step)] for step in (EMAIL_FIRST, LINKEDIN_FIRST, [Channel.EMAIL])]
+            [c.value for c in applied(chosen[lead.id], step)] for step in own_orders]
         assert steps[0].status is MessageStatus.SENT and steps[0].channel is chosen[lead.id][0]
         assert steps[1].channel is chosen[lead.id][0]
     assert db.scalar(select(func.count()).select_from(ChannelOrderChoiceDB)) == 6
@@ -120,7 +121,8 @@ def test_new_leads_go_to_the_order_that_brought_positive_outcomes_in_their_own_s
 def test_a_positive_reply_counts_and_a_lead_still_in_its_sequence_is_not_yet_a_miss(
         db: Session, clock: ManualClock) -> None:
     campaign = learning_campaign(db, clock.now(), settle_days=7)
-    amy, bob = graded_lead(db, "amy", "A"), graded_lead(db, "bob", "A")
+    amy = graded_lead(db, "amy", "A")
+    graded_lead(db, "bob", "A")  # still waiting for its first send: not settled
     auto.start(db, campaign.id, now=clock.now(), limits=RenderLimits())
     db.commit()
     ops.add_outcome(db, OutcomeCreate(lead_id=amy.id, kind=OutcomeKind.POSITIVE_REPLY,
@@ -129,7 +131,6 @@ def test_a_positive_reply_counts_and_a_lead_still_in_its_sequence_is_not_yet_a_m
     [segment] = report.segments
     assert segment.leads == 2
     assert sum(arm.settled for arm in segment.arms) == 1 and sum(arm.positives for arm in segment.arms) == 1
-    assert bob.id != amy.id
 
 
 def test_the_lead_timeline_shows_the_order_it_was_given_and_why(db: Session, clock: ManualClock) -> None:
