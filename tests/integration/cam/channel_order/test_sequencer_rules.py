@@ -41,7 +41,7 @@ class RefusingForm(OutreachServiceBase):
         return SendResult.failed(Channel.CONTACT_FORM, ErrorKind.FATAL, "the site owner asked never to be contacted")
 
     async def check_status(self, provider_message_id: str) -> SendResult | None:
-        return None
+        raise AssertionError("a send refused on the spot is never asked about later")
 
 
 def email_first_learned(db: Session, clock: ManualClock, steps: list[dict[str, object]] = LINKEDIN_THEN_EMAIL,
