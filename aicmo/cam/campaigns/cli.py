@@ -73,6 +73,9 @@ def create_command(file: Path = typer.Argument(..., help="Campaign definition, .
                   f"{len(campaign.steps)} step{'s' if len(campaign.steps) != 1 else ''})", highlight=False)
     for line in _step_lines(campaign):
         console.print(escape(line), highlight=False, soft_wrap=True)
+    if campaign.channel_order.enabled:
+        console.print(f"  channel order learned per {campaign.channel_order.segment_by}: see `aicmo campaign "
+                      f"channel-order {campaign.id}`", highlight=False)
     console.print(f"start it with: aicmo campaign start {campaign.id}", highlight=False)
 
 

@@ -1,6 +1,5 @@
 """A campaign's channel-order learning settings, and the figures it shows per segment and order."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -52,9 +51,3 @@ class ChannelOrderReport(BaseModel):
     learning: ChannelOrderLearning
     segments: list[SegmentRead]
 
-
-class ChannelOrderChoice(BaseModel):
-    lead_id: int
-    segment: str
-    order: list[Channel]
-    chosen_at: datetime

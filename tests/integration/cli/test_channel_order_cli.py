@@ -54,3 +54,11 @@ def test_a_campaign_that_does_not_learn_says_so(space: Path) -> None:
 def test_bad_input_is_one_clear_line(space: Path, args: tuple[str, ...], problem: str) -> None:
     done = run(space, "campaign", "channel-order", *args, ok=False)
     assert done.returncode != 0 and problem in done.stdout + done.stderr
+
+
+def test_creating_a_learning_campaign_from_toml_says_where_to_follow_it(space: Path) -> None:
+    (space / "learns.toml").write_text('name = "From TOML"\n[channel_order]\nenabled = true\nsegment_by = "industry"\n'
+                                       '[[steps]]\nchannels = ["linkedin", "email"]\nsubject = "Hi"\nbody = "Hello"\n',
+                                       encoding="utf-8")
+    out = run(space, "campaign", "create", "learns.toml").stdout
+    assert "channel order learned per industry: see `aicmo campaign channel-order 3`" in out
