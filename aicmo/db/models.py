@@ -3,6 +3,7 @@
 from aicmo.cam.alerts.models import AlertDB
 from aicmo.cam.auth.models import ApiKeyDB, DashboardSessionDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.channel_order.models import ChannelOrderChoiceDB
 from aicmo.cam.costs.models import ChannelCostDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
@@ -21,8 +22,9 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "DashboardSessionDB",
-    "DeliveryEventDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "ChannelOrderChoiceDB",
+    "DashboardSessionDB", "DeliveryEventDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB",
+    "LeadDB", "LoginFailureDB",
     "MailboxDB", "OperatorTaskDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB",
     "RateGateDB", "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

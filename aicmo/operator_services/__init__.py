@@ -55,6 +55,7 @@ from aicmo.operator_services._campaigns import (
     stop_campaign,
     stop_outreach,
 )
+from aicmo.operator_services._channel_order import get_channel_order
 from aicmo.operator_services._costs import get_costs, get_roi, update_costs
 from aicmo.operator_services._leads import (
     create_lead,
@@ -212,6 +213,7 @@ __all__ = [
     "get_campaign_status",
     "get_channel_config",
     "get_channel_metrics",
+    "get_channel_order",
     "get_costs",
     "get_data_version",
     "get_form_task",

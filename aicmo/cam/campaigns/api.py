@@ -10,6 +10,7 @@ from aicmo.cam.analytics.daily import DailySeries
 from aicmo.cam.analytics.exports import days_csv
 from aicmo.cam.analytics.service import CampaignReport
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
+from aicmo.cam.channel_order.schemas import ChannelOrderReport
 from aicmo.web.deps import SessionDep, require_api_key
 from aicmo.web.problems import PROBLEM_RESPONSES
 
@@ -99,3 +100,10 @@ def campaign_daily(campaign_id: CampaignId, db: SessionDep, days: Annotated[int,
         return Response(days_csv(series.days), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="campaign-{campaign_id}-daily.csv"'})
     return series
+
+
+@router.get("/{campaign_id}/channel-order", responses=NOT_FOUND)
+def campaign_channel_order(campaign_id: CampaignId, db: SessionDep) -> ChannelOrderReport:
+    """Channel-order learning: whether it is on, and per segment and order the leads given it, those settled, their
+    positive outcomes, the rate, the probability to be best and the share of the segment's new leads."""
+    return ops.get_channel_order(db, campaign_id)

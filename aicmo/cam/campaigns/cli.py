@@ -11,10 +11,12 @@ from rich.table import Table
 
 from aicmo import operator_services as ops
 from aicmo.cam.campaigns.schemas import CampaignRead, SequenceStep
+from aicmo.cam.channel_order.cli import channel_order_command
 from aicmo.cli.context import console, fail, open_session, reports_errors
 
-app = typer.Typer(help="Campaigns: create one from a TOML or JSON file, start, pause, resume, stop, status.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Campaigns: create one from a TOML or JSON file, start, pause, resume, stop, status, and "
+                       "the channel order each segment learned.", no_args_is_help=True)
+app.command("channel-order")(channel_order_command)
 
 
 def _load(file: Path) -> dict[str, Any]:
@@ -71,6 +73,9 @@ def create_command(file: Path = typer.Argument(..., help="Campaign definition, .
                   f"{len(campaign.steps)} step{'s' if len(campaign.steps) != 1 else ''})", highlight=False)
     for line in _step_lines(campaign):
         console.print(escape(line), highlight=False, soft_wrap=True)
+    if campaign.channel_order.enabled:
+        console.print(f"  channel order learned per {campaign.channel_order.segment_by}: see `aicmo campaign "
+                      f"channel-order {campaign.id}`", highlight=False)
     console.print(f"start it with: aicmo campaign start {campaign.id}", highlight=False)
 
 

@@ -7,6 +7,9 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.campaigns.schemas import SenderProfile, SequenceStep
+from aicmo.cam.campaigns.service import learning_of
+from aicmo.cam.channel_order import service as channel_order
+from aicmo.cam.channel_order.rules import campaign_channels
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach import messages
@@ -61,8 +64,22 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
         return skip_step(db, campaign, step, lead, index, now, problem)
     return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
-                           campaign_id=campaign.id, step=index, channels=step.channels, variant=variant,
-                           grade=lead.grade)
+                           campaign_id=campaign.id, step=index, channels=step_channels(db, campaign, config, lead,
+                                                                                      step, index, now),
+                           variant=variant, grade=lead.grade)
+
+
+def step_channels(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, step: SequenceStep,
+                  index: int, now: datetime) -> list[Channel]:
+    """The step's fallback order for this lead: the step's own, or, where the campaign learns channel orders, the
+    step's channels in the order the lead was given when its sequence started."""
+    learning = learning_of(campaign)
+    if not learning.enabled:
+        return step.channels
+    all_channels = campaign_channels(SequenceStep.model_validate(s).channels for s in config.steps)
+    return channel_order.channels_for(db, campaign_id=campaign.id, learning=learning,
+                                      campaign_channels=all_channels, lead=lead, step_channels=step.channels,
+                                      step=index, now=now)
 
 
 def skip_step(db: Session, campaign: CampaignDB, step: SequenceStep, lead: LeadDB, index: int, now: datetime,

@@ -3,6 +3,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aicmo.cam.channel_order.rules import campaign_channels, candidate_orders, order_problem
+from aicmo.cam.channel_order.schemas import ChannelOrderLearning
 from aicmo.cam.leads.enums import Grade, LeadStatus
 from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.sequences.windows import SendWindow
@@ -83,6 +85,7 @@ class CampaignCreate(BaseModel):
     send_window: dict[str, Any] = Field(default_factory=dict)
     stop_company_on_reply: bool = False
     sender: SenderProfile = Field(default_factory=SenderProfile)
+    channel_order: ChannelOrderLearning = Field(default_factory=ChannelOrderLearning)
 
     @field_validator("send_window")
     @classmethod
@@ -90,6 +93,18 @@ class CampaignCreate(BaseModel):
         if window and not window.get("always"):
             SendWindow.from_dict(window)
         return window
+
+    @model_validator(mode="after")
+    def _learnable_orders(self) -> "CampaignCreate":
+        channels = campaign_channels(step.channels for step in self.steps)
+        for index, order in enumerate(self.channel_order.orders):
+            problem = order_problem(order, channels)
+            if problem:
+                raise ValueError(f"channel_order.orders.{index}: {problem}")
+        if self.channel_order.enabled and len(candidate_orders(channels, self.channel_order.orders)) < 2:
+            raise ValueError("channel_order.enabled: learning needs at least two channel orders to choose between; "
+                             "the campaign's steps use " + ", ".join(channel.value for channel in channels))
+        return self
 
 
 class CampaignRead(BaseModel):
@@ -102,6 +117,7 @@ class CampaignRead(BaseModel):
     send_window: dict[str, Any]
     stop_company_on_reply: bool
     sender: SenderProfile
+    channel_order: ChannelOrderLearning
     created_at: datetime
 
 

@@ -15,6 +15,7 @@ from aicmo.cam.campaigns.schemas import (
     SenderProfile,
     SequenceStep,
 )
+from aicmo.cam.channel_order.schemas import ChannelOrderLearning
 from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
@@ -47,7 +48,8 @@ def create(db: Session, data: CampaignCreate | dict[str, object], *, now: dateti
         raise InvalidCampaign("name", f"a campaign named {spec.name!r} already exists")
     campaign = CampaignDB(name=spec.name, description=spec.description, status=DRAFT, created_at=now, updated_at=now,
                           settings={"audience": spec.audience.model_dump(mode="json"),
-                                    "sender": spec.sender.model_dump(mode="json")})
+                                    "sender": spec.sender.model_dump(mode="json"),
+                                    "channel_order": spec.channel_order.model_dump(mode="json")})
     db.add(campaign)
     db.flush()
     db.add(SequenceConfigDB(campaign_id=campaign.id, steps=[s.model_dump(mode="json") for s in spec.steps],
@@ -111,7 +113,13 @@ def read(db: Session, campaign: CampaignDB) -> CampaignRead:
         steps=[SequenceStep.model_validate(s) for s in (config.steps if config else [])],
         send_window=config.send_window if config else {},
         stop_company_on_reply=bool(config and config.stop_company_on_reply),
-        sender=SenderProfile.model_validate(campaign.settings.get("sender") or {}), created_at=campaign.created_at)
+        sender=SenderProfile.model_validate(campaign.settings.get("sender") or {}),
+        channel_order=learning_of(campaign), created_at=campaign.created_at)
+
+
+def learning_of(campaign: CampaignDB) -> ChannelOrderLearning:
+    """The campaign's channel-order learning settings (off for campaigns made before it existed)."""
+    return ChannelOrderLearning.model_validate(campaign.settings.get("channel_order") or {})
 
 
 def stats(db: Session, key: int | str) -> CampaignStats:

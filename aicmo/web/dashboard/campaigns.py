@@ -15,6 +15,7 @@ from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By
 from aicmo.cam.campaigns.schemas import CampaignRead
+from aicmo.cam.channel_order.schemas import ChannelOrderReport
 from aicmo.cam.roi.schemas import RoiReport
 from aicmo.db.base import utcnow
 from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart
@@ -49,6 +50,7 @@ class CampaignFigures:
     attribution: AttributionReport
     daily: DailySeries
     roi: RoiReport
+    channel_order: ChannelOrderReport
 
 
 class SpecError(ValueError):
@@ -114,8 +116,8 @@ def breakdown_charts(report: CampaignReport) -> list[tuple[str, str, list[Funnel
 def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
                   by: str = "channel", days: int = 30, fresh: bool = False) -> HTMLResponse:
     """Show a campaign's sequence, what happened day by day, its funnel per step, channel, grade and variant, its
-    A/B variants' reply rates, what earned its outcomes (by the attribution model and grouping chosen), what it cost
-    against what it brought, and its controls."""
+    A/B variants' reply rates, the channel order each segment learned, what earned its outcomes (by the attribution
+    model and grouping chosen), what it cost against what it brought, and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
     chosen_model = Model(model) if model in MODELS else Model.LINEAR
     chosen_by = By(by) if by in BYS else By.CHANNEL
@@ -128,7 +130,8 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
             return CampaignFigures(ops.get_campaign_report(own, campaign_id),
                                    ops.get_attribution(own, campaign=campaign_id, model=chosen_model, by=chosen_by),
                                    ops.get_campaign_daily(own, campaign_id, days=window),
-                                   ops.get_roi(own, campaign=campaign_id, model=chosen_model))
+                                   ops.get_roi(own, campaign=campaign_id, model=chosen_model),
+                                   ops.get_channel_order(own, campaign_id))
 
     snapshots: Snapshots = request.app.state.snapshots
     # The day is in the key: at midnight the window moves on even if nothing new was counted.
@@ -141,7 +144,7 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
                 chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),
                 attribution=shown.attribution, roi=shown.roi, models=MODELS, bys=BYS,
                 computed_at=snapshot.computed_at, daily=shown.daily, daily_chart=daily_chart(shown.daily.days),
-                windows=WINDOWS, breakdowns=breakdown_charts(shown.report))
+                windows=WINDOWS, breakdowns=breakdown_charts(shown.report), channel_order=shown.channel_order)
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])
