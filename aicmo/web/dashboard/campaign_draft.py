@@ -50,6 +50,8 @@ class CampaignDraft:
     start: str = "09:00"
     end: str = "17:00"
     timezone: str = "UTC"
+    skip_holidays: bool = False
+    holiday_country: str = ""
     stop_company_on_reply: bool = False
     sender: dict[str, str] = field(default_factory=lambda: dict.fromkeys(SENDER_FIELDS, ""))
     steps: list[StepDraft] = field(default_factory=list)
@@ -103,7 +105,9 @@ def from_form(form: FormData) -> CampaignDraft:
         always=form.get("send_window.always") == "on",
         days=[int(day) for day in _texts(form, "send_window.days") if day.isdigit()],
         start=_text(form, "send_window.start"), end=_text(form, "send_window.end"),
-        timezone=_text(form, "send_window.timezone"), stop_company_on_reply=form.get("stop_company_on_reply") == "on",
+        timezone=_text(form, "send_window.timezone"), skip_holidays=form.get("send_window.skip_holidays") == "on",
+        holiday_country=_text(form, "send_window.holiday_country"),
+        stop_company_on_reply=form.get("stop_company_on_reply") == "on",
         sender={name: _text(form, f"sender.{name}") for name in SENDER_FIELDS}, steps=_steps(form))
 
 
@@ -121,7 +125,8 @@ def from_campaign(campaign: CampaignRead) -> CampaignDraft:
         tags=", ".join(campaign.audience.tags), limit=str(campaign.audience.limit or ""),
         always=bool(window.get("always")), days=list(window.get("days", WORK_DAYS)),
         start=str(window.get("start", "09:00")), end=str(window.get("end", "17:00")),
-        timezone=str(window.get("timezone", "UTC")), stop_company_on_reply=campaign.stop_company_on_reply,
+        timezone=str(window.get("timezone", "UTC")), skip_holidays=bool(window.get("skip_holidays")),
+        holiday_country=str(window.get("holiday_country") or ""), stop_company_on_reply=campaign.stop_company_on_reply,
         sender={name: sender.get(name) or "" for name in SENDER_FIELDS}, steps=steps)
 
 
@@ -133,7 +138,8 @@ def _some(**values: Any) -> dict[str, Any]:
 def _window(draft: CampaignDraft) -> dict[str, Any]:
     if draft.always:
         return {"always": True}
-    return {"days": draft.days, **_some(start=draft.start, end=draft.end, timezone=draft.timezone)}
+    holidays = {"skip_holidays": True, **_some(holiday_country=draft.holiday_country)} if draft.skip_holidays else {}
+    return {"days": draft.days, **_some(start=draft.start, end=draft.end, timezone=draft.timezone), **holidays}
 
 
 def _step_spec(step: StepDraft) -> dict[str, Any]:

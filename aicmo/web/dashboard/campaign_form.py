@@ -14,6 +14,7 @@ from aicmo import operator_services as ops
 from aicmo.cam.campaigns.preview import MessagePreview
 from aicmo.cam.campaigns.schemas import CampaignRead
 from aicmo.cam.leads.enums import Grade, LeadStatus
+from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.templates.context import SENDER_FIELDS
 from aicmo.web.dashboard.campaign_draft import (
@@ -42,16 +43,23 @@ async def posted_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(posted_form)]
 
 
-def _lead_choices(db: Session) -> list[tuple[int, str]]:
-    leads = ops.list_leads(db, page_size=LEAD_CHOICES, sort="name").items
-    return [(lead.id, (" ".join(filter(None, (lead.first_name, lead.last_name))) or f"lead {lead.id}")
-             + (f" · {lead.company_name}" if lead.company_name else "")) for lead in leads]
+def _label(lead: LeadRead) -> str:
+    name = " ".join(filter(None, (lead.first_name, lead.last_name))) or f"lead {lead.id}"
+    return name + (f" · {lead.company_name}" if lead.company_name else "")
 
 
-def _chosen_lead(value: object, choices: list[tuple[int, str]]) -> int | None:
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return choices[0][0] if choices else None
+def _lead_choices(db: Session, chosen: object) -> tuple[list[tuple[int, str]], int | None]:
+    """The leads offered by name, the one chosen among them (asked for by id, even past the list), or the first."""
+    choices = [(lead.id, _label(lead)) for lead in ops.list_leads(db, page_size=LEAD_CHOICES, sort="name").items]
+    if not (isinstance(chosen, str) and chosen.isdigit()):
+        return choices, choices[0][0] if choices else None
+    lead_id = int(chosen)
+    if lead_id not in {id_ for id_, _ in choices}:
+        try:
+            choices.insert(0, (lead_id, _label(ops.get_lead(db, lead_id))))
+        except ops.LeadNotFound:
+            return choices, choices[0][0] if choices else None
+    return choices, lead_id
 
 
 def _preview(db: Session, draft: CampaignDraft, lead_id: int | None) -> list[MessagePreview]:
@@ -62,8 +70,7 @@ def _preview(db: Session, draft: CampaignDraft, lead_id: int | None) -> list[Mes
 
 def _form_page(request: Request, db: Session, draft: CampaignDraft, *, lead: object = None,
                errors: Errors | None = None, campaign: CampaignRead | None = None, status: int = 200) -> HTMLResponse:
-    choices = _lead_choices(db)
-    lead_id = _chosen_lead(lead, choices)
+    choices, lead_id = _lead_choices(db, lead)
     return page(request, "campaign_form.html", status=status, draft=draft, errors=errors or {}, campaign=campaign,
                 leads=choices, lead_id=lead_id, previews=_preview(db, draft, lead_id), grades=[g.value for g in Grade],
                 statuses=[s.value for s in LeadStatus], channels=[c.value for c in Channel], days=DAYS,

@@ -82,6 +82,16 @@ def test_a_template_error_is_shown_at_the_subject_that_has_it_and_nothing_is_sto
     assert ops.list_campaigns(db) == []
 
 
+def test_a_name_already_taken_is_shown_at_the_name(operator: httpx.Client, db: Session) -> None:
+    ops.create_campaign(db, CAMPAIGN)
+
+    answer = post(operator, "/campaigns/new", "/campaigns/new", form(name="Spring intro"))
+
+    assert answer.status_code == 422
+    assert 'data-field="name">a campaign named &#39;Spring intro&#39; already exists' in answer.text
+    assert [c.name for c in ops.list_campaigns(db)] == ["Spring intro"]
+
+
 def test_the_add_and_remove_buttons_reshape_the_form_and_store_nothing(operator: httpx.Client,
                                                                        db: Session) -> None:
     one_step = form(**{"action": "add_variant:1"})
@@ -120,10 +130,13 @@ def test_a_paused_campaign_takes_new_texts_but_keeps_its_steps(operator: httpx.C
     ops.pause_campaign(db, campaign.id)
     page = f"/campaigns/{campaign.id}/edit"
 
+    shown = operator.get(page)
     extra_step = post(operator, page, page, form(**{"name": "Spring intro", "steps.2.channels": ["email"],
                                                     "steps.2.body": "One more"}))
     new_texts = post(operator, page, page, form(name="Spring intro"))
 
+    assert "the steps and the variants' names stay" in shown.text
+    assert 'value="add_step"' not in shown.text and 'value="remove_step:0"' not in shown.text
     assert extra_step.status_code == 422 and "keeps that many" in extra_step.text
     assert new_texts.status_code == 303
     assert ops.get_campaign(db, campaign.id).steps[1].body == "Hi {{ first_name }}, glad to connect."
