@@ -44,16 +44,19 @@ from aicmo.operator_services._access import (
     revoke_api_key,
 )
 from aicmo.operator_services._campaigns import (
+    check_campaign,
     create_campaign,
     get_campaign,
     get_campaign_report,
     get_campaign_status,
     list_campaigns,
     pause_campaign,
+    preview_campaign_messages,
     resume_campaign,
     start_campaign,
     stop_campaign,
     stop_outreach,
+    update_campaign,
 )
 from aicmo.operator_services._channel_order import get_channel_order
 from aicmo.operator_services._costs import get_costs, get_roi, update_costs
@@ -190,6 +193,7 @@ __all__ = [
     "add_mailbox",
     "add_outcome",
     "authenticate_api_key",
+    "check_campaign",
     "close_dashboard_session",
     "complete_form_task",
     "complete_linkedin_task",
@@ -263,6 +267,7 @@ __all__ = [
     "pause_campaign",
     "pause_mailbox",
     "poll_inbox",
+    "preview_campaign_messages",
     "prune_webhook_deliveries",
     "redeliver_webhook",
     "remove_mailbox",
@@ -285,6 +290,7 @@ __all__ = [
     "take_provider_events",
     "unsubscribe_by_link",
     "unsuppress",
+    "update_campaign",
     "update_channel_config",
     "update_costs",
     "update_lead",

@@ -1,5 +1,6 @@
-"""Campaigns: create, start, pause, resume, stop, and report on them; stop reaching one lead."""
+"""Campaigns: create, edit, preview, start, pause, resume, stop, and report on them; stop reaching one lead."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 from aicmo.cam import auto
 from aicmo.cam.analytics.service import CampaignReport, campaign_report
 from aicmo.cam.campaigns import service as campaigns
+from aicmo.cam.campaigns.preview import MessageDraft, MessagePreview, preview_messages
 from aicmo.cam.campaigns.schemas import CampaignCreate, CampaignRead, CampaignStats
 from aicmo.cam.leads import service as leads
 from aicmo.cam.outreach.messages import cancel_for_company, cancel_for_lead
@@ -21,6 +23,26 @@ def create_campaign(db: Session, data: CampaignCreate | dict[str, Any]) -> Campa
     campaign = campaigns.create(db, data, now=utcnow())
     db.commit()
     return campaigns.read(db, campaign)
+
+
+def update_campaign(db: Session, campaign: int | str, data: CampaignCreate | dict[str, Any]) -> CampaignRead:
+    """Replace a draft campaign's spec (a paused one's within its steps and variants); InvalidCampaign names the
+    field at fault, CampaignStateError says why this campaign cannot be edited now."""
+    updated = campaigns.update(db, campaign, data, now=utcnow())
+    db.commit()
+    return campaigns.read(db, updated)
+
+
+def check_campaign(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Everything that stops a campaign spec from being saved, as (field, reason); empty when nothing does."""
+    return campaigns.problems(data)
+
+
+def preview_campaign_messages(db: Session, lead_id: int, drafts: Sequence[MessageDraft],
+                              sender: Mapping[str, Any]) -> list[MessagePreview]:
+    """What the lead would receive from each draft text, written as the sender writes it, or why it cannot be."""
+    lead = leads.get(db, lead_id)
+    return preview_messages(drafts, lead, lead.id, sender, limits=configured_limits(get_settings()))
 
 
 def list_campaigns(db: Session) -> list[CampaignRead]:

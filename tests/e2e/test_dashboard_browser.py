@@ -132,7 +132,7 @@ def test_an_operator_imports_leads_runs_a_campaign_and_follows_it_in_the_browser
             page.get_by_role("link", name="Campaigns").click()
             page.get_by_label("Spec").fill(CAMPAIGN)
             shot(page, "campaigns-new")
-            page.get_by_role("button", name="Create campaign").click()
+            page.get_by_role("button", name="Import campaign").click()
             expect(page.locator("#campaign-status")).to_have_text("draft")
             page.get_by_role("button", name="Start").click()
             expect(page.get_by_text("Started: 3 leads joined.")).to_be_visible()

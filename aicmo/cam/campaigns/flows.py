@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.campaigns.preview import write_for_lead
 from aicmo.cam.campaigns.schemas import SenderProfile, SequenceStep
 from aicmo.cam.campaigns.service import learning_of
 from aicmo.cam.channel_order import service as channel_order
@@ -17,13 +18,11 @@ from aicmo.cam.outreach.domain import Channel, MessageStatus, SendResult
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
-from aicmo.cam.templates.context import message_context
 from aicmo.cam.templates.render import (
     RenderedMessage,
     RenderLimits,
     TemplateLimitExceeded,
     TemplateProblem,
-    render_message,
 )
 from aicmo.cam.templates.variants import choose_variant
 
@@ -37,8 +36,7 @@ def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfi
                                  weights=[v.weight for v in step.variants])
         chosen = next(v for v in step.variants if v.name == variant)
         subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
-    context = message_context(lead, sender.model_dump())
-    return render_message(subject, body, context, seed=f"{lead.id}:{index}", limits=limits), variant
+    return write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits), variant
 
 
 def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,

@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from aicmo.cam.campaigns.models import CampaignDB
@@ -35,15 +36,19 @@ def _parse(data: CampaignCreate | dict[str, object]) -> CampaignCreate:
         raise InvalidCampaign(".".join(str(p) for p in first["loc"]) or None, first["msg"]) from None
 
 
-def create(db: Session, data: CampaignCreate | dict[str, object], *, now: datetime) -> CampaignDB:
-    """Store a draft campaign and its sequence; InvalidCampaign names the field at fault. Never commits."""
-    spec = _parse(data)
+def _check_templates(spec: CampaignCreate) -> None:
     for index, step in enumerate(spec.steps):
         texts = [(step.subject, step.body or "")] + [(v.subject or step.subject, v.body) for v in step.variants]
         for subject, body in texts:
-            problems = check_template(subject, body)
-            if problems:
-                raise InvalidCampaign(f"steps.{index}", "; ".join(problems))
+            found = check_template(subject, body)
+            if found:
+                raise InvalidCampaign(f"steps.{index}", "; ".join(found))
+
+
+def create(db: Session, data: CampaignCreate | dict[str, object], *, now: datetime) -> CampaignDB:
+    """Store a draft campaign and its sequence; InvalidCampaign names the field at fault. Never commits."""
+    spec = _parse(data)
+    _check_templates(spec)
     if db.scalar(select(CampaignDB.id).where(CampaignDB.name == spec.name)) is not None:
         raise InvalidCampaign("name", f"a campaign named {spec.name!r} already exists")
     campaign = CampaignDB(name=spec.name, description=spec.description, status=DRAFT, created_at=now, updated_at=now,
@@ -55,6 +60,81 @@ def create(db: Session, data: CampaignCreate | dict[str, object], *, now: dateti
     db.add(SequenceConfigDB(campaign_id=campaign.id, steps=[s.model_dump(mode="json") for s in spec.steps],
                             send_window=spec.send_window, stop_company_on_reply=spec.stop_company_on_reply,
                             created_at=now, updated_at=now))
+    return campaign
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in parts)
+
+
+def _texts(spec: CampaignCreate) -> list[tuple[str, str | None, str]]:
+    """(where, subject, body) of every text in the sequence: each step's own and each variant's."""
+    texts: list[tuple[str, str | None, str]] = []
+    for index, step in enumerate(spec.steps):
+        if step.body or not step.variants:
+            texts.append((f"steps.{index}", step.subject, step.body or ""))
+        texts += [(f"steps.{index}.variants.{number}", variant.subject or step.subject, variant.body)
+                  for number, variant in enumerate(step.variants)]
+    return texts
+
+
+def problems(data: dict[str, object]) -> list[tuple[str, str]]:
+    """Everything wrong with a campaign spec, as (field, reason): every schema error, then every template's syntax
+    errors and unknown names, at the subject or body that has them. Empty when it can be saved."""
+    try:
+        spec = CampaignCreate.model_validate(data)
+    except ValidationError as exc:
+        return [(_loc(error["loc"]), error["msg"]) for error in exc.errors()]
+    found = []
+    for where, subject, body in _texts(spec):
+        if subject is not None:
+            found += [(f"{where}.subject", problem) for problem in check_template(subject, "")]
+        found += [(f"{where}.body", problem) for problem in check_template(None, body)]
+    return found
+
+
+def _check_structure_kept(campaign: CampaignDB, before: list[SequenceStep], spec: CampaignCreate) -> None:
+    """A paused campaign's leads are part-way through its steps, and its A/B results are counted per step and
+    variant name: texts, delays, channels and weights may change, the steps and variant names may not."""
+    if len(before) != len(spec.steps):
+        raise InvalidCampaign("steps", f"campaign {campaign.name!r} is paused with leads part-way through its "
+                                       f"{len(before)} steps: it keeps that many (stop it and create a new one to "
+                                       f"change the sequence)")
+    for index, (old, new) in enumerate(zip(before, spec.steps, strict=True)):
+        if [v.name for v in old.variants] != [v.name for v in new.variants]:
+            raise InvalidCampaign(f"steps.{index}.variants", "a paused campaign keeps its variants (their results "
+                                                             "are counted by name): change their texts and weights")
+
+
+def update(db: Session, key: int | str, data: CampaignCreate | dict[str, object], *, now: datetime) -> CampaignDB:
+    """Replace a draft campaign's spec, or a paused one's within its steps and variants. Never commits.
+
+    A running campaign is paused first, so no message goes out while its sequence changes; a stopped or completed
+    one is history. Messages already written keep their text.
+    """
+    campaign = get(db, key)
+    if campaign.status not in (DRAFT, PAUSED):
+        advice = " (pause it first)" if campaign.status == RUNNING else ""
+        raise CampaignStateError(f"campaign {campaign.name!r} is {campaign.status}: only a draft or a paused "
+                                 f"campaign can be edited{advice}")
+    spec = _parse(data)
+    _check_templates(spec)
+    config = db.scalar(select(SequenceConfigDB).where(SequenceConfigDB.campaign_id == campaign.id))
+    if campaign.status == PAUSED:
+        _check_structure_kept(campaign, [SequenceStep.model_validate(s) for s in (config.steps if config else [])],
+                              spec)
+    taken = db.scalar(select(CampaignDB.id).where(CampaignDB.name == spec.name, CampaignDB.id != campaign.id))
+    if taken is not None:
+        raise InvalidCampaign("name", f"a campaign named {spec.name!r} already exists")
+    campaign.name, campaign.description, campaign.updated_at = spec.name, spec.description, now
+    campaign.settings = {**campaign.settings, "audience": spec.audience.model_dump(mode="json"),
+                         "sender": spec.sender.model_dump(mode="json")}
+    if config is None:
+        config = SequenceConfigDB(campaign_id=campaign.id, created_at=now)
+        db.add(config)
+    config.steps = [s.model_dump(mode="json") for s in spec.steps]
+    config.send_window, config.stop_company_on_reply, config.updated_at = (spec.send_window,
+                                                                           spec.stop_company_on_reply, now)
     return campaign
 
 
@@ -87,7 +167,7 @@ def resume(db: Session, key: int | str, *, now: datetime) -> CampaignDB:
         raise CampaignStateError(f"campaign {campaign.name!r} is {campaign.status}, not paused")
     campaign.status, campaign.updated_at = RUNNING, now
     # Messages the worker put aside while paused become due again.
-    db.execute(update(OutreachMessageDB).where(
+    db.execute(update_rows(OutreachMessageDB).where(
         OutreachMessageDB.campaign_id == campaign.id, OutreachMessageDB.status == MessageStatus.PENDING,
         OutreachMessageDB.next_attempt_at.is_(None)).values(next_attempt_at=now))
     return campaign
@@ -97,7 +177,7 @@ def stop(db: Session, key: int | str, *, now: datetime) -> int:
     """Stop for good: cancel every message not yet handed to a channel; return how many were cancelled."""
     campaign = get(db, key)
     campaign.status, campaign.updated_at = STOPPED, now
-    result = db.execute(update(OutreachMessageDB).where(
+    result = db.execute(update_rows(OutreachMessageDB).where(
         OutreachMessageDB.campaign_id == campaign.id,
         OutreachMessageDB.status.in_((MessageStatus.PENDING, MessageStatus.QUEUED))).values(
         status=MessageStatus.CANCELLED, cancelled_at=now, updated_at=now, last_error="campaign stopped",
