@@ -129,6 +129,8 @@ def update(db: Session, key: int | str, data: CampaignCreate | dict[str, object]
     campaign.name, campaign.description, campaign.updated_at = spec.name, spec.description, now
     campaign.settings = {**campaign.settings, "audience": spec.audience.model_dump(mode="json"),
                          "sender": spec.sender.model_dump(mode="json")}
+    if "channel_order" in spec.model_fields_set:  # a form that does not show the learning leaves it as it was
+        campaign.settings = {**campaign.settings, "channel_order": spec.channel_order.model_dump(mode="json")}
     if config is None:
         config = SequenceConfigDB(campaign_id=campaign.id, created_at=now)
         db.add(config)

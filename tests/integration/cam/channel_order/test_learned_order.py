@@ -48,6 +48,21 @@ def test_without_learning_every_lead_gets_the_steps_own_order_and_nothing_is_dra
     assert ops.get_channel_order(db, campaign.id).segments == []
 
 
+def test_learning_is_turned_on_by_an_edit_that_gives_it_and_kept_by_one_that_does_not(
+        db: Session, clock: ManualClock) -> None:
+    spec = {"name": "Plain", "send_window": {"always": True}, "steps": TWO_STEPS}
+    campaign = campaigns.create(db, spec, now=clock.now())
+
+    campaigns.update(db, campaign.id, {**spec, "channel_order": {"enabled": True, "segment_by": "industry"}},
+                     now=clock.now())
+    turned_on = campaigns.read(db, campaign).channel_order
+    campaigns.update(db, campaign.id, {**spec, "name": "Plain, renamed"}, now=clock.now())
+    kept = campaigns.read(db, campaign).channel_order
+
+    assert (turned_on.enabled, turned_on.segment_by) == (True, "industry")
+    assert (kept.enabled, kept.segment_by) == (True, "industry")
+
+
 async def test_each_lead_gets_one_order_when_its_sequence_starts_and_keeps_it_for_every_step(
         db: Session, sessions: sessionmaker[Session], channels: ChannelRegistry, clock: ManualClock) -> None:
     campaign = learning_campaign(db, clock.now(), steps=TWO_STEPS)

@@ -126,6 +126,19 @@ def test_a_draft_campaign_is_edited_in_the_form(operator: httpx.Client, db: Sess
                                                           "Hello {{ first_name }}, variant b."]
 
 
+def test_editing_in_the_form_keeps_the_campaigns_channel_order_learning(operator: httpx.Client, db: Session) -> None:
+    learning = {"enabled": True, "segment_by": "grade", "orders": [], "settle_days": 14}
+    campaign = ops.create_campaign(db, {**CAMPAIGN, "channel_order": learning})
+    page = f"/campaigns/{campaign.id}/edit"
+
+    saved = post(operator, page, page, form(name="Learning kept"))
+
+    assert saved.status_code == 303
+    edited = ops.get_campaign(db, campaign.id)
+    assert (edited.name, edited.channel_order.enabled, edited.channel_order.segment_by) == ("Learning kept", True,
+                                                                                           "grade")
+
+
 def test_a_paused_campaign_takes_new_texts_but_keeps_its_steps(operator: httpx.Client, db: Session) -> None:
     ops.create_lead(db, LeadCreate(**make_lead(**A_GRADE)))
     campaign = ops.create_campaign(db, CAMPAIGN)
