@@ -9,12 +9,13 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from aicmo.bootstrap import session_factory
 from aicmo.errors import AicmoError
-from aicmo.settings import Settings, kept_key_file
+from aicmo.settings import Settings, get_settings, kept_key_file
 
 console = Console()
 err_console = Console(stderr=True)
@@ -58,6 +59,15 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _database_named() -> str:
+    """The database the commands use, as an operator would look for it: a SQLite file's path, else the URL
+    without its password."""
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn domain and database errors into one clear line and a non-zero exit, never a traceback."""
 
@@ -68,7 +78,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except AicmoError as exc:
             raise fail(str(exc)) from None
         except DatabaseError as exc:  # OperationalError among them; a corrupt SQLite file is "not a database"
-            raise fail(f"database error: {exc.orig}") from None
+            raise fail(f"database error ({_database_named()}): {exc.orig}") from None
         except KeyboardInterrupt:
             raise fail("interrupted; work committed so far is kept", code=130) from None
 

@@ -83,4 +83,11 @@ def test_a_setting_out_of_range_fails_in_one_line(space: Path, variable: str, va
 def test_a_corrupt_database_file_fails_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "aicmo.db").write_bytes(b"SQLite format 3\x00" + b"garbage" * 1000)
     done = run(tmp_path, "leads", "list", ok=False)
-    assert one_error(done) == "error: database error: file is not a database"
+    assert one_error(done) == f"error: database error ({tmp_path}/aicmo.db): file is not a database"
+
+
+def test_a_database_that_cannot_be_opened_is_named_in_the_one_line(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("a file where the database's folder should be")
+    done = run(tmp_path, "leads", "list", ok=False,
+               env={"AICMO_DATABASE_URL": f"sqlite:///{tmp_path}/not-a-folder/aicmo.db", "AICMO_SECRET_KEY": "k" * 32})
+    assert one_error(done) == f"error: database error ({tmp_path}/not-a-folder/aicmo.db): unable to open database file"
