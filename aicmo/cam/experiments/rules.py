@@ -68,7 +68,10 @@ def prob_beats(control: Arm, variant: Arm) -> float:
 
 def _grid(arms: Sequence[Arm]) -> np.ndarray:
     """Points covering every posterior's mass, denser where each one lives."""
-    pieces = [np.linspace(*stats.beta.ppf([TAIL, 1 - TAIL], arm.alpha, arm.beta), GRID_POINTS) for arm in arms]
+    pieces = []
+    for arm in arms:
+        low, high = (float(v) for v in stats.beta.ppf([TAIL, 1 - TAIL], arm.alpha, arm.beta))
+        pieces.append(np.linspace(low, high, GRID_POINTS))
     return np.unique(np.concatenate(pieces))
 
 
@@ -149,7 +152,8 @@ def sample_needed(rate: float, uplift: float, *, alpha: float, tau: float, power
     n = 2.0
     while _power(n, rate, uplift, alpha, tau) < power:
         n *= 2
-    return math.ceil(optimize.brentq(lambda m: _power(m, rate, uplift, alpha, tau) - power, max(n / 2, 1.0), n))
+    found = float(optimize.brentq(lambda m: _power(m, rate, uplift, alpha, tau) - power, max(n / 2, 1.0), n))
+    return math.ceil(found)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ class WinnerRule:
         checks = {"min_probability_best": 0.5 <= self.min_probability_best < 1,
                   "max_expected_loss": 0 < self.max_expected_loss < 1, "min_sample": self.min_sample >= 1,
                   "alpha": 0 < self.alpha <= 0.5, "expected_rate": 0 < self.expected_rate < 1,
-                  "mde": 0 < self.mde and self.expected_rate * (1 + self.mde) < 1, "power": 0.5 <= self.power < 1}
+                  "mde": self.mde > 0 and self.expected_rate * (1 + self.mde) < 1, "power": 0.5 <= self.power < 1}
         for name, ok in checks.items():
             if not ok:
                 raise ValueError(f"winner rule: {name}={getattr(self, name)!r} is out of range")
