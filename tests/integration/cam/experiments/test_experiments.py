@@ -94,3 +94,18 @@ def test_changing_the_auto_winner_is_in_the_history(db: Session) -> None:
     assert ops.get_campaign_history(db, campaign.id)[-1].summary == "step 1: auto-winner notify → apply"
     with pytest.raises(ops.ExperimentNotFound, match="has no experiment on step 2"):
         ops.get_experiment(db, campaign.id, 2)
+
+
+def test_thompson_allocation_gives_new_leads_mostly_the_likely_best_and_a_lead_keeps_its_variant(
+        db: Session) -> None:
+    campaign = seed_experiment(db)
+    experiment = db.scalar(select(ExperimentDB))
+    assert experiment is not None
+    experiment.allocation, experiment.auto_winner = "thompson", "off"
+    db.commit()
+    assert ops.review_experiments(db, campaign.id)[0][2] == "specific"  # the rule holds; off: nothing acted on
+    split = assignment(db, campaign.id, 0)
+    assert split is not None and split.winner is None and split.weights[1] > 0.9
+    chosen = [split.choose(lead, 0).name for lead in range(1, 401)]
+    assert 0 < chosen.count("plain") < 60 and chosen == [split.choose(lead, 0).name for lead in range(1, 401)]
+    assert ops.get_experiment(db, campaign.id, 1).status == "running"
