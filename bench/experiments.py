@@ -12,19 +12,28 @@ A/A   both variants at 5%, run to the sample the tool says it needs for the defa
 A/B   5% against 6.5%, run to that same sample: the share of experiments that declare 6.5% the winner by then.
       Must be at least 80%.
 
-Each section returns its lines; main prints them in order, so more sections can follow.
+Each section returns its detail lines and its one result line; main prints every section's details, then the
+result lines in section order, so they are the output's last lines and more sections can follow.
 """
 
 import argparse
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from aicmo.cam.experiments.rules import Arm, WinnerRule, decide, sample_needed
 
-Section = Callable[[argparse.Namespace], list[str]]
+
+@dataclass(frozen=True)
+class Outcome:
+    details: list[str]
+    result: str  # the section's last line, e.g. "A/A false winner rate: 0.0200"
+
+
+Section = Callable[[argparse.Namespace], Outcome]
 BASE_RATE, BETTER_RATE = 0.05, 0.065
 
 
@@ -52,28 +61,28 @@ def _days(args: argparse.Namespace, rule: WinnerRule) -> tuple[int, int]:
     return needed, math.ceil(needed / args.daily)
 
 
-def aa_section(args: argparse.Namespace) -> list[str]:
+def aa_section(args: argparse.Namespace) -> Outcome:
     """Both variants equal: the share of experiments that still declare a winner."""
     rule = WinnerRule()
     needed, days = _days(args, rule)
     winners = simulate((BASE_RATE, BASE_RATE), experiments=args.experiments, daily=args.daily, days=days,
                        rule=rule, rng=np.random.default_rng(args.seed))
     false = args.experiments - winners.get(None, 0)
-    return [f"A/A: {args.experiments} experiments, {BASE_RATE:.1%} both, {args.daily} sends a variant a day, "
-            f"looked at daily for {days} days ({needed} sends a variant): {false} declared a winner",
-            f"A/A false winner rate: {false / args.experiments:.4f}"]
+    return Outcome([f"A/A: {args.experiments} experiments, {BASE_RATE:.1%} both, {args.daily} sends a variant a "
+                    f"day, looked at daily for {days} days ({needed} sends a variant): {false} declared a winner"],
+                   f"A/A false winner rate: {false / args.experiments:.4f}")
 
 
-def ab_section(args: argparse.Namespace) -> list[str]:
+def ab_section(args: argparse.Namespace) -> Outcome:
     """5% against 6.5% at the sample the tool asks for: the share that finds the better variant."""
     rule = WinnerRule()
     needed, days = _days(args, rule)
     winners = simulate((BASE_RATE, BETTER_RATE), experiments=args.experiments, daily=args.daily, days=days,
                        rule=rule, rng=np.random.default_rng(args.seed + 1))
     found, wrong = winners.get("B", 0), winners.get("A", 0)
-    return [f"A/B: {args.experiments} experiments, {BASE_RATE:.1%} against {BETTER_RATE:.1%}, stopped at "
-            f"{needed} sends a variant (the sample needed): {found} found B, {wrong} chose A",
-            f"A/B detection rate: {found / args.experiments:.4f}"]
+    return Outcome([f"A/B: {args.experiments} experiments, {BASE_RATE:.1%} against {BETTER_RATE:.1%}, stopped at "
+                    f"{needed} sends a variant (the sample needed): {found} found B, {wrong} chose A"],
+                   f"A/B detection rate: {found / args.experiments:.4f}")
 
 
 SECTIONS: list[Section] = [aa_section, ab_section]
@@ -86,10 +95,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     started = time.perf_counter()
-    lines = [line for section in SECTIONS for line in section(args)]
-    print(f"({time.perf_counter() - started:.1f}s)")
-    for line in lines:
-        print(line)
+    outcomes = [section(args) for section in SECTIONS]
+    for outcome in outcomes:
+        for line in outcome.details:
+            print(line)
+    print(f"({time.perf_counter() - started:.1f} s)")
+    for outcome in outcomes:
+        print(outcome.result)
 
 
 if __name__ == "__main__":

@@ -231,7 +231,7 @@ def decide(arms: Sequence[Arm], rule: WinnerRule, previous: Mapping[str, float] 
         return Decision(None, f"{name!r} has expected loss {loss:.4f} > {rule.max_expected_loss}", p_values)
     return Decision(name, f"{name!r}: probability to be best {best:.3f} ≥ {rule.min_probability_best}, "
                           f"expected loss {loss:.4f} ≤ {rule.max_expected_loss}, always-valid p "
-                          f"{min(p_values.values()) if leader == 0 else p_values[name]:.4f} ≤ {alpha:.4f}, "
+                          f"{max(p_values.values()) if leader == 0 else p_values[name]:.4f} ≤ {alpha:.4f}, "
                           f"every variant ≥ {rule.min_sample} sends", p_values)
 
 
