@@ -59,6 +59,7 @@ from aicmo.operator_services._campaigns import (
 )
 from aicmo.operator_services._costs import get_costs, get_roi, update_costs
 from aicmo.operator_services._experiments import (
+    apply_experiment_winner,
     create_experiment,
     get_campaign_history,
     get_experiment,
@@ -200,6 +201,7 @@ __all__ = [
     "acknowledge_alert",
     "add_mailbox",
     "add_outcome",
+    "apply_experiment_winner",
     "authenticate_api_key",
     "close_dashboard_session",
     "complete_form_task",

@@ -45,6 +45,15 @@ def set_experiment_auto_winner(db: Session, campaign: int | str, step: int, mode
     return figures.read(db, experiment)
 
 
+def apply_experiment_winner(db: Session, campaign: int | str, step: int, variant: str | None = None
+                            ) -> ExperimentRead:
+    """Send every later lead of the step one variant: the decided winner, or the variant named."""
+    experiment = experiments.get(db, campaigns.get(db, campaign).id, step)
+    experiments.apply_winner(db, experiment, variant, now=utcnow())
+    db.commit()
+    return figures.read(db, experiment)
+
+
 def review_experiments(db: Session, campaign: int | str | None = None, *,
                        now: datetime | None = None) -> list[tuple[int, int, str | None, str]]:
     """Ask every running experiment's winner rule (the worker does this periodically); act on the winners as each

@@ -23,6 +23,10 @@ class AutoWinnerChange(BaseModel):
     mode: AutoWinner
 
 
+class WinnerChoice(BaseModel):
+    variant: str | None = None  # a variant chosen by hand; the decided winner when left out
+
+
 class Reviewed(BaseModel):
     step: int
     winner: str | None
@@ -52,6 +56,12 @@ def get_experiment(campaign_id: CampaignId, step: Step, db: SessionDep) -> Exper
 def set_auto_winner(campaign_id: CampaignId, step: Step, change: AutoWinnerChange, db: SessionDep) -> ExperimentRead:
     """Set what happens when the winner rule holds: off, notify (alert and webhook) or apply."""
     return ops.set_experiment_auto_winner(db, campaign_id, step, change.mode)
+
+
+@router.post("/experiments/{step}/apply")
+def apply_winner(campaign_id: CampaignId, step: Step, choice: WinnerChoice, db: SessionDep) -> ExperimentRead:
+    """Send every later lead of the step one variant (the decided winner, or the one named) and record it."""
+    return ops.apply_experiment_winner(db, campaign_id, step, choice.variant)
 
 
 @router.post("/experiments/review")

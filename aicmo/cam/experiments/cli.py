@@ -142,6 +142,18 @@ def review_command(campaign: str | None = typer.Option(None, "--campaign", help=
         console.print("no running experiments")
 
 
+@app.command("apply")
+@reports_errors
+def apply_command(campaign: str = CAMPAIGN, step: int = typer.Option(..., "--step", help="The step, from 1."),
+                  variant: str | None = typer.Option(None, "--variant", help="A variant chosen by hand; the decided "
+                                                                           "winner by default.")) -> None:
+    """Send every later lead of the step one variant, and record it in the campaign's history."""
+    with open_session() as db:
+        experiment = ops.apply_experiment_winner(db, campaign, step, variant)
+    console.print(f"step {experiment.step}: every later lead gets {escape(experiment.winner or '')}",
+                  highlight=False)
+
+
 @app.command("auto-winner")
 @reports_errors
 def auto_winner_command(mode: AutoWinner, campaign: str = CAMPAIGN,

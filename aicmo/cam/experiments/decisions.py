@@ -45,7 +45,8 @@ def _act(db: Session, experiment: ExperimentDB, winner: str, reason: str, arms: 
     experiment.winner, experiment.decided_at = winner, now
     experiment.status = APPLIED if mode is AutoWinner.APPLY else DECIDED
     step = experiment.step + 1
-    what = "every later lead gets it" if mode is AutoWinner.APPLY else "nothing changed until someone applies it"
+    what = ("every later lead gets it" if mode is AutoWinner.APPLY
+            else "nothing changes until it is applied (aicmo experiments apply)")
     summary = f"step {step}: {winner!r} won the {experiment.kind} experiment on {experiment.goal}; {what}. {reason}"
     data = {"experiment_id": experiment.id, "step": step, "winner": winner, "goal": experiment.goal,
             "mode": mode.value, "evidence": _evidence(arms)}

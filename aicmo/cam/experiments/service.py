@@ -121,6 +121,23 @@ def set_auto_winner(db: Session, experiment: ExperimentDB, mode: AutoWinner, *, 
         experiment.auto_winner = mode.value
 
 
+def apply_winner(db: Session, experiment: ExperimentDB, variant: str | None, *, now: datetime) -> None:
+    """Send every later lead one variant: the decided winner, or the one named (a choice made by hand)."""
+    names = [v["name"] for v in experiment.variants]
+    chosen = variant or experiment.winner
+    if chosen is None:
+        raise InvalidExperiment("variant", "no winner decided yet: name the variant to apply")
+    if chosen not in names:
+        raise InvalidExperiment("variant", f"{chosen!r} is not one of {', '.join(names)}")
+    by_hand = experiment.winner != chosen
+    why = "chosen by hand" if by_hand else f"the rule's winner ({experiment.reason})"
+    experiment.winner, experiment.status = chosen, APPLIED
+    experiment.decided_at = now if by_hand or experiment.decided_at is None else experiment.decided_at
+    history.record(db, experiment.campaign_id, "experiment.winner_applied",
+                   f"step {experiment.step + 1}: {chosen!r} applied, {why}; every later lead gets it", at=now,
+                   data={"experiment_id": experiment.id, "winner": chosen, "by_hand": by_hand})
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Which variant each lead gets at a step under experiment."""

@@ -109,3 +109,22 @@ def test_thompson_allocation_gives_new_leads_mostly_the_likely_best_and_a_lead_k
     chosen = [split.choose(lead, 0).name for lead in range(1, 401)]
     assert 0 < chosen.count("plain") < 60 and chosen == [split.choose(lead, 0).name for lead in range(1, 401)]
     assert ops.get_experiment(db, campaign.id, 1).status == "running"
+
+
+def test_a_decided_winner_or_a_variant_chosen_by_hand_is_applied_and_recorded(db: Session) -> None:
+    campaign = seed_experiment(db)
+    with pytest.raises(ops.InvalidExperiment, match="no winner decided yet: name the variant to apply"):
+        ops.apply_experiment_winner(db, campaign.id, 1)
+    with pytest.raises(ops.InvalidExperiment, match="'other' is not one of plain, specific"):
+        ops.apply_experiment_winner(db, campaign.id, 1, "other")
+    db.rollback()
+    ops.review_experiments(db, campaign.id, now=SENT_AT)
+    applied = ops.apply_experiment_winner(db, campaign.id, 1)
+    assert (applied.status, applied.winner) == ("applied", "specific")
+    split = assignment(db, campaign.id, 0)
+    assert split is not None and {split.choose(lead, 0).name for lead in range(1, 40)} == {"specific"}
+    by_hand = ops.apply_experiment_winner(db, campaign.id, 1, "plain")
+    assert by_hand.winner == "plain"
+    last = ops.get_campaign_history(db, campaign.id)[-1]
+    assert (last.kind, last.data["by_hand"]) == ("experiment.winner_applied", True)
+    assert last.summary == "step 1: 'plain' applied, chosen by hand; every later lead gets it"
