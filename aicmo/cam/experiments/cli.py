@@ -71,13 +71,16 @@ def create_command(campaign: str = CAMPAIGN,
                    step: int | None = typer.Option(None, "--step", help="The step, counted from 1."),
                    goal: str | None = typer.Option(None, "--goal", help="positive_reply (default), meeting or reply."),
                    auto_winner: AutoWinner | None = typer.Option(None, "--auto-winner"),
-                   thompson: bool = typer.Option(False, "--thompson", help="Allocate by probability to be best.")
-                   ) -> None:
+                   thompson: bool = typer.Option(False, "--thompson", help="Allocate by probability to be best."),
+                   mde: float | None = typer.Option(None, "--mde", help="Smallest relative uplift worth detecting "
+                                                                        "(0.30: 5% → 6.5%).")) -> None:
     """Start an experiment on a step: from a file, or on the step's own A/B variants with the options given."""
     data = _load(file) if file else {}
     flags = {"step": step, "goal": goal, "auto_winner": auto_winner and auto_winner.value,
              "allocation": "thompson" if thompson else None}
     data |= {key: value for key, value in flags.items() if value is not None}
+    if mde is not None:
+        data["rule"] = {**data.get("rule", {}), "mde": mde}
     with open_session() as db:
         experiment = ops.create_experiment(db, campaign, data)
     console.print(f"experiment on step {experiment.step} started: {', '.join(v.name for v in experiment.variants)}; "
