@@ -42,6 +42,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/import_grade.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/experiments.py
 
 clean:
 	rm -rf $(VENV) aicmo.db *.egg-info

@@ -117,3 +117,16 @@ class InvalidCost(AicmoError):
         super().__init__(f"{field}: {reason}" if field else reason)
         self.field = field
         self.reason = reason
+
+
+class InvalidExperiment(AicmoError):
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+class ExperimentNotFound(AicmoError):
+    def __init__(self, campaign: int | str, step: int) -> None:
+        super().__init__(f"campaign {campaign!r} has no experiment on step {step}")
+        self.campaign, self.step = campaign, step

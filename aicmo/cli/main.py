@@ -6,6 +6,7 @@ from aicmo.cam.attribution.cli import attribution_command
 from aicmo.cam.auth.cli import app as apikey_app
 from aicmo.cam.campaigns.cli import app as campaigns_app
 from aicmo.cam.costs.cli import app as costs_app
+from aicmo.cam.experiments.cli import app as experiments_app
 from aicmo.cam.inbox.cli import app as inbox_app
 from aicmo.cam.leads.cli import app as leads_app
 from aicmo.cam.outcomes.cli import app as outcomes_app
@@ -34,6 +35,7 @@ app.add_typer(linkedin_app, name="linkedin")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(forms_app, name="forms")
 app.add_typer(campaigns_app, name="campaign")
+app.add_typer(experiments_app, name="experiments")
 app.add_typer(messages_app, name="messages")
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(costs_app, name="costs")

@@ -5,6 +5,8 @@ from aicmo.cam.auth.models import ApiKeyDB, DashboardSessionDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.channel_order.models import ChannelOrderChoiceDB
 from aicmo.cam.costs.models import ChannelCostDB
+from aicmo.cam.experiments.models import ExperimentDB
+from aicmo.cam.history.models import CampaignEventDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
@@ -22,9 +24,9 @@ from aicmo.cam.webhooks.models import WebhookDeliveryDB, WebhookSubscriptionDB
 from aicmo.db.base import Base
 
 __all__ = [
-    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "ChannelOrderChoiceDB",
-    "DashboardSessionDB", "DeliveryEventDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB",
-    "LeadDB", "LoginFailureDB",
-    "MailboxDB", "OperatorTaskDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB",
-    "RateGateDB", "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "CampaignEventDB", "ChannelConfigDB", "ChannelCostDB",
+    "ChannelOrderChoiceDB", "DashboardSessionDB", "DeliveryEventDB", "ExperimentDB", "ImportLogDB",
+    "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
+    "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
+    "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -16,6 +16,7 @@ from aicmo.cam.analytics.api import router as metrics_router
 from aicmo.cam.attribution.api import router as reports_router
 from aicmo.cam.campaigns.api import router as campaigns_router
 from aicmo.cam.costs.api import router as costs_router
+from aicmo.cam.experiments.api import router as experiments_router
 from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
 from aicmo.cam.leads.api import router as leads_router
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(grading_router)
     app.include_router(messages_router)
     app.include_router(campaigns_router)
+    app.include_router(experiments_router)
     app.include_router(channels_router)
     app.include_router(metrics_router)
     app.include_router(outcomes_router)

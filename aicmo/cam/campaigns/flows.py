@@ -11,6 +11,8 @@ from aicmo.cam.campaigns.schemas import SenderProfile, SequenceStep
 from aicmo.cam.campaigns.service import learning_of
 from aicmo.cam.channel_order import service as channel_order
 from aicmo.cam.channel_order.rules import campaign_channels
+from aicmo.cam.experiments import service as experiments
+from aicmo.cam.experiments.service import Assignment
 from aicmo.cam.leads.enums import LeadStatus
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach import messages
@@ -27,16 +29,22 @@ from aicmo.cam.templates.render import (
 from aicmo.cam.templates.variants import choose_variant
 
 
-def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile, *, limits: RenderLimits
-               ) -> tuple[RenderedMessage, str | None]:
-    """The step's text for this lead and the A/B variant used; TemplateProblem if it cannot be written."""
-    subject, body, variant = step.subject, step.body or "", None
-    if step.variants:
+def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile, *, limits: RenderLimits,
+               experiment: Assignment | None = None) -> tuple[RenderedMessage, str | None, list[Channel] | None]:
+    """The step's text for this lead, the A/B variant used and the channels an experiment's variant tries (None: the
+    step's own order); TemplateProblem if it cannot be written. A step under experiment takes the variant the
+    experiment gives the lead (its winner once applied)."""
+    subject, body, variant, channels = step.subject, step.body or "", None, None
+    if experiment is not None:
+        arm = experiment.choose(lead.id, index)
+        variant, channels = arm.name, list(arm.channels) if arm.channels else None
+        subject, body = arm.subject if arm.subject is not None else subject, arm.body or body
+    elif step.variants:
         variant = choose_variant([v.name for v in step.variants], lead.id, index,
                                  weights=[v.weight for v in step.variants])
         chosen = next(v for v in step.variants if v.name == variant)
         subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
-    return write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits), variant
+    return write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits), variant, channels
 
 
 def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,
@@ -55,22 +63,24 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
     step = SequenceStep.model_validate(config.steps[index])
     sender = SenderProfile.model_validate(campaign.settings.get("sender") or {})
     try:
-        rendered, variant = write_step(step, index, lead, sender, limits=limits)
+        rendered, variant, channels = write_step(step, index, lead, sender, limits=limits,
+                                                 experiment=experiments.assignment(db, campaign.id, index))
     except TemplateLimitExceeded:
         raise
     except TemplateProblem as problem:
         return skip_step(db, campaign, step, lead, index, now, problem)
     return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
-                           campaign_id=campaign.id, step=index, channels=step_channels(db, campaign, config, lead,
-                                                                                      step, index, now),
+                           campaign_id=campaign.id, step=index,
+                           channels=channels or step_channels(db, campaign, config, lead, step, index, now),
                            variant=variant, grade=lead.grade)
 
 
 def step_channels(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, step: SequenceStep,
                   index: int, now: datetime) -> list[Channel]:
     """The step's fallback order for this lead: the step's own, or, where the campaign learns channel orders, the
-    step's channels in the order the lead was given when its sequence started."""
+    step's channels in the order the lead was given when its sequence started. (An experiment on the step's
+    channel order comes first: the user chose to test those orders.)"""
     learning = learning_of(campaign)
     if not learning.enabled:
         return step.channels

@@ -41,6 +41,7 @@ class WebhookEvent(StrEnum):
     LEAD_UNSUBSCRIBED = "lead.unsubscribed"
     LEAD_GRADED = "lead.graded"
     TASK_CREATED = "task.created"
+    EXPERIMENT_WINNER = "experiment.winner"
 
 
 EVENTS = tuple(event.value for event in WebhookEvent)

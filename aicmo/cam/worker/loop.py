@@ -19,6 +19,7 @@ from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release
 from aicmo.cam.engine.dispatch import Dispatcher
+from aicmo.cam.experiments.decisions import review_all
 from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.email.store import load_mailboxes
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("aicmo.worker")
 MAILBOX_REFRESH_SECONDS = 10.0
+# Experiments are reviewed this often: their rule is built for daily looks, so hourly is plenty.
+EXPERIMENT_REVIEW = timedelta(hours=1)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Worker:
         self.stopping = asyncio.Event()
         self.report = WorkerReport()
         self._mailboxes_checked = 0.0
+        self._experiments_reviewed: datetime | None = None
         self.inbox = inbox  # replies, bounces and complaints read beside the sends
         # Outgoing webhooks go out beside the sends too, on the worker's clock.
         self.webhooks = webhooks or PeriodicDelivery(sessions, self.dispatcher.settings, clock=self.dispatcher.clock)
@@ -90,6 +94,7 @@ class Worker:
                 if worked:
                     continue
                 self._complete_campaigns()
+                self._review_experiments()
                 if once:
                     break
                 with contextlib.suppress(TimeoutError):
@@ -141,6 +146,20 @@ class Worker:
             for campaign in db.scalars(select(CampaignDB).where(CampaignDB.status == campaigns.RUNNING)):
                 if campaigns.complete_if_done(db, campaign, now=self.clock.now()):
                     log.info("campaign=%s completed", campaign.name)
+            checkpoint(db)
+
+
+    def _review_experiments(self) -> None:
+        """Ask each running experiment's winner rule, at most once an EXPERIMENT_REVIEW of the worker's clock."""
+        now = self.clock.now()
+        if self._experiments_reviewed is not None and now - self._experiments_reviewed < EXPERIMENT_REVIEW:
+            return
+        self._experiments_reviewed = now
+        with self.sessions() as db:
+            for experiment, decision in review_all(db, now=now):
+                if experiment.winner is not None and experiment.decided_at == now:
+                    log.info("campaign=%s step=%d experiment winner=%s", experiment.campaign_id,
+                             experiment.step + 1, decision.winner)
             checkpoint(db)
 
 

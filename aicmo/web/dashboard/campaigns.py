@@ -18,7 +18,7 @@ from aicmo.cam.campaigns.schemas import CampaignRead
 from aicmo.cam.channel_order.schemas import ChannelOrderReport
 from aicmo.cam.roi.schemas import RoiReport
 from aicmo.db.base import utcnow
-from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart
+from aicmo.web.dashboard.charts import FunnelChart, bar_chart, daily_chart, funnel_chart, posterior_chart
 from aicmo.web.dashboard.downloads import breakdown
 from aicmo.web.dashboard.render import back_to, flash, page
 from aicmo.web.dashboard.session import CsrfDep, DbDep, KeyDep, sessions_of
@@ -116,8 +116,9 @@ def breakdown_charts(report: CampaignReport) -> list[tuple[str, str, list[Funnel
 def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, model: str = "linear",
                   by: str = "channel", days: int = 30, fresh: bool = False) -> HTMLResponse:
     """Show a campaign's sequence, what happened day by day, its funnel per step, channel, grade and variant, its
-    A/B variants' reply rates, the channel order each segment learned, what earned its outcomes (by the attribution
-    model and grouping chosen), what it cost against what it brought, and its controls."""
+    A/B variants' reply rates, its experiments with their statistics, decisions and history, the channel order each
+    segment learned, what earned its outcomes (by the attribution model and grouping chosen), what it cost against
+    what it brought, and its controls."""
     campaign = ops.get_campaign(db, campaign_id)
     chosen_model = Model(model) if model in MODELS else Model.LINEAR
     chosen_by = By(by) if by in BYS else By.CHANNEL
@@ -144,7 +145,9 @@ def campaign_page(request: Request, db: DbDep, key: KeyDep, campaign_id: int, mo
                 chart=funnel_chart(shown.report.total), variants=variant_rows(campaign, shown.report.by_variant),
                 attribution=shown.attribution, roi=shown.roi, models=MODELS, bys=BYS,
                 computed_at=snapshot.computed_at, daily=shown.daily, daily_chart=daily_chart(shown.daily.days),
-                windows=WINDOWS, breakdowns=breakdown_charts(shown.report), channel_order=shown.channel_order)
+                windows=WINDOWS, breakdowns=breakdown_charts(shown.report), channel_order=shown.channel_order,
+                experiments=[(e, posterior_chart(e)) for e in ops.list_experiments(db, campaign_id)],
+                history=ops.get_campaign_history(db, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/{action}", dependencies=[CsrfDep])

@@ -8,6 +8,8 @@ from aicmo.cam.analytics.daily import LABELS, SERIES, DayCounts
 from aicmo.cam.analytics.grades import GradeCount
 from aicmo.cam.analytics.mailbox_daily import MailboxDaily
 from aicmo.cam.analytics.service import Funnel
+from aicmo.cam.experiments.rules import Arm, posterior_curve
+from aicmo.cam.experiments.schemas import ExperimentRead
 from aicmo.web.dashboard.plots import LineChart, line_chart
 
 # (Funnel field, label): what happened, counted by attempts and events; "sent" is what reached the lead.
@@ -72,3 +74,16 @@ def mailbox_charts(mailbox: MailboxDaily) -> tuple[LineChart, LineChart]:
                                       [day.complaint_rate for day in mailbox.days])],
                             percent=True, thresholds=[("guard pauses above", mailbox.complaint_threshold)])
     return bounces, complaints
+
+
+POSTERIOR_POINTS = 61
+
+
+def posterior_chart(experiment: ExperimentRead) -> LineChart:
+    """Each variant's posterior density of its rate, over the range their 95% intervals span."""
+    arms = [Arm(v.name, v.sends, v.goals) for v in experiment.variants]
+    low = max(0.0, min(v.rate_low for v in experiment.variants) * 0.8)
+    high = min(1.0, max(v.rate_high for v in experiment.variants) * 1.2)
+    xs = [low + (high - low) * index / (POSTERIOR_POINTS - 1) for index in range(POSTERIOR_POINTS)]
+    labels = [f"{x * 100:.3g}%" for x in xs]
+    return line_chart(labels, [(arm.name, arm.name, posterior_curve(arm, xs)) for arm in arms])
