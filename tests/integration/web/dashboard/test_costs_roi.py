@@ -2,6 +2,7 @@
 model (SQLite and PostgreSQL); the campaign is tests/integration/cam/roi/seed.py's."""
 
 import re
+import time
 from decimal import Decimal
 
 import httpx
@@ -73,4 +74,12 @@ def test_costs_changed_elsewhere_show_on_the_next_view_of_the_campaign_page(oper
     campaign = seed_campaign(db)
     assert cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1] == "6.00"
     ops.update_costs(db, CostsUpdate(channels={Channel.CONTACT_FORM: ChannelCostUpdate(hourly_rate=Decimal(72))}))
-    assert cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1] == "12.00"
+    # The next view starts the new count; it shows the new figures once the count is done (at once, unless the
+    # machine is slow enough that the page answers first with the last figures, saying when they were counted).
+    shown = [cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1]]
+    for _ in range(100):
+        if shown[-1] != "6.00":
+            break
+        time.sleep(0.1)
+        shown.append(cells(operator.get(f"/campaigns/{campaign}"), "data-channel", "contact_form")[1])
+    assert set(shown) <= {"6.00", "12.00"} and shown[-1] == "12.00", shown
