@@ -1,7 +1,6 @@
 """`aicmo worker` delivers the queue; `aicmo status` shows where the queue stands."""
 
 import asyncio
-import logging
 from datetime import timedelta
 
 import typer
@@ -12,11 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo import operator_services as ops
 from aicmo.bootstrap import session_factory
 from aicmo.cam.outreach.channels import build_registry
+from aicmo.cam.worker.logs import configure_logging
 from aicmo.cam.worker.loop import Worker, WorkerReport
 from aicmo.cli.context import console, note_kept_secret_key, open_session, reports_errors
 from aicmo.settings import Settings, get_settings
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 async def _run(sessions: sessionmaker[Session], *, once: bool, concurrency: int, batch: int, poll: float,
@@ -52,7 +50,7 @@ def worker_command(
     settings = get_settings()
     note_kept_secret_key(settings)
     sessions = session_factory()  # brings an embedded SQLite schema up to date first, quietly
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging()
     report = asyncio.run(_run(sessions, once=once, concurrency=concurrency, batch=batch or settings.worker_batch,
                               poll=poll or settings.worker_poll_seconds,
                               lease=timedelta(seconds=settings.worker_lease_seconds), settings=settings))
