@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, special, stats
+
+# scipy is imported in the functions that use it: loading it takes a second, which every `aicmo` command
+# would otherwise pay.
 
 PRIOR_SUCCESSES, PRIOR_FAILURES = 1.0, 1.0  # Beta(1, 1): every rate equally likely before any send
 GRID_POINTS = 801  # per variant; the grids are joined, so each posterior is resolved wherever its mass is
@@ -53,6 +55,7 @@ class Arm:
 
 def rate_interval(arm: Arm, level: float = CREDIBLE) -> tuple[float, float]:
     """The equal-tailed credible interval of the variant's rate."""
+    from scipy import stats
     tail = (1 - level) / 2
     low, high = stats.beta.ppf([tail, 1 - tail], arm.alpha, arm.beta)
     return float(low), float(high)
@@ -60,6 +63,7 @@ def rate_interval(arm: Arm, level: float = CREDIBLE) -> tuple[float, float]:
 
 def prob_beats(control: Arm, variant: Arm) -> float:
     """P(variant's rate > control's rate), Evan Miller's closed form for Beta posteriors with integer shapes."""
+    from scipy import special
     i = np.arange(int(variant.alpha))
     terms = (special.betaln(control.alpha + i, control.beta + variant.beta) - np.log(variant.beta + i)
              - special.betaln(1 + i, variant.beta) - special.betaln(control.alpha, control.beta))
@@ -68,6 +72,7 @@ def prob_beats(control: Arm, variant: Arm) -> float:
 
 def _grid(arms: Sequence[Arm]) -> np.ndarray:
     """Points covering every posterior's mass, denser where each one lives."""
+    from scipy import stats
     pieces = []
     for arm in arms:
         low, high = (float(v) for v in stats.beta.ppf([TAIL, 1 - TAIL], arm.alpha, arm.beta))
@@ -81,6 +86,7 @@ def _shapes(arms: Sequence[Arm]) -> tuple[np.ndarray, np.ndarray]:
 
 def prob_best(arms: Sequence[Arm]) -> list[float]:
     """P(each variant has the highest rate): the integral of its density times every other's CDF."""
+    from scipy import stats
     x = _grid(arms)
     a, b = _shapes(arms)
     pdf, cdf = stats.beta.pdf(x, a, b), stats.beta.cdf(x, a, b)
@@ -92,6 +98,7 @@ def prob_best(arms: Sequence[Arm]) -> list[float]:
 
 def expected_loss(arms: Sequence[Arm]) -> list[float]:
     """E[best rate − this variant's rate]: what choosing each variant costs, in rate, if it is not the best."""
+    from scipy import stats
     x = _grid(arms)
     a, b = _shapes(arms)
     all_below = np.prod(stats.beta.cdf(x, a, b), axis=0)
@@ -101,12 +108,14 @@ def expected_loss(arms: Sequence[Arm]) -> list[float]:
 
 def _uplift_cdf(control: Arm, variant: Arm, uplift: float, x: np.ndarray) -> float:
     """P(variant / control − 1 ≤ uplift)."""
+    from scipy import stats
     density = stats.beta.pdf(x, control.alpha, control.beta)
     return float(np.trapezoid(density * stats.beta.cdf((1 + uplift) * x, variant.alpha, variant.beta), x))
 
 
 def uplift_interval(control: Arm, variant: Arm, level: float = CREDIBLE) -> tuple[float, float]:
     """The credible interval of the relative uplift (variant / control − 1), by integrating the joint posterior."""
+    from scipy import optimize, stats
     x = _grid([control])
     top = float(stats.beta.isf(TAIL, variant.alpha, variant.beta) / x[0])  # above it the CDF is 1
     tail = (1 - level) / 2
@@ -117,6 +126,7 @@ def uplift_interval(control: Arm, variant: Arm, level: float = CREDIBLE) -> tupl
 
 def posterior_curve(arm: Arm, xs: Sequence[float]) -> list[float]:
     """The posterior density of the variant's rate at each point, for a chart."""
+    from scipy import stats
     return [float(y) for y in stats.beta.pdf(np.asarray(xs), arm.alpha, arm.beta)]
 
 
@@ -138,6 +148,7 @@ def msprt_p_value(control: Arm, variant: Arm, tau: float) -> float:
 
 def _power(n: float, rate: float, uplift: float, alpha: float, tau: float) -> float:
     """The chance the mixture SPRT has rejected by n per variant (from the last look alone: a lower bound)."""
+    from scipy import stats
     other = min(rate * (1 + uplift), 1.0)
     variance = (rate * (1 - rate) + other * (1 - other)) / n
     t2 = tau * tau
@@ -147,6 +158,7 @@ def _power(n: float, rate: float, uplift: float, alpha: float, tau: float) -> fl
 
 def sample_needed(rate: float, uplift: float, *, alpha: float, tau: float, power: float = 0.8) -> int:
     """Sends per variant for the always-valid test to detect `uplift` (relative) over `rate` with `power`."""
+    from scipy import optimize
     if not 0 < rate < 1 or uplift <= 0 or rate * (1 + uplift) >= 1:
         raise ValueError("the rate must be in (0, 1) and the uplift positive, with rate × (1 + uplift) below 1")
     n = 2.0

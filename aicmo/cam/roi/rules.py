@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from scipy.stats import mannwhitneyu
-
 from aicmo.cam.outreach.domain import Channel
+
+# scipy is imported in the functions that use it: loading it takes a second, which every `aicmo` command
+# would otherwise pay.
 
 DAYS_PER_MONTH = 30
 
@@ -87,6 +88,7 @@ def rate(part: int, whole: int) -> float | None:
 def auc(positive: Sequence[float], negative: Sequence[float]) -> float | None:
     """The chance a lead that converted scored above one that did not (ties count half): the ROC AUC, from the
     Mann-Whitney U statistic. 0.5 is a coin toss; None without leads on both sides."""
+    from scipy.stats import mannwhitneyu
     if not positive or not negative:
         return None
     statistic = mannwhitneyu(positive, negative, alternative="two-sided").statistic
