@@ -4,6 +4,7 @@ from aicmo.cam.alerts.models import AlertDB
 from aicmo.cam.auth.models import ApiKeyDB, DashboardSessionDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.costs.models import ChannelCostDB
+from aicmo.cam.deliverability.models import GuardThresholdsDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
 from aicmo.cam.leads.models import ImportLogDB, LeadAliasDB, LeadDB
 from aicmo.cam.limits.models import ChannelConfigDB, RateCounterDB, RateGateDB
@@ -22,7 +23,7 @@ from aicmo.db.base import Base
 
 __all__ = [
     "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "ChannelConfigDB", "ChannelCostDB", "DashboardSessionDB",
-    "DeliveryEventDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB",
-    "MailboxDB", "OperatorTaskDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB",
-    "RateGateDB", "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
+    "DeliveryEventDB", "GuardThresholdsDB", "ImportLogDB", "InboundMessageDB", "InboxStateDB", "LeadAliasDB",
+    "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB", "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB",
+    "RateCounterDB", "RateGateDB", "SequenceConfigDB", "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",
 ]

@@ -89,6 +89,7 @@ from aicmo.operator_services._listening import (
 from aicmo.operator_services._mailboxes import (
     add_mailbox,
     get_mailbox,
+    guard_thresholds,
     list_mailboxes,
     mailbox_health,
     mailbox_status,
@@ -96,6 +97,7 @@ from aicmo.operator_services._mailboxes import (
     remove_mailbox,
     resume_mailbox,
     rotate_mailbox_secrets,
+    set_guard_thresholds,
     update_mailbox,
 )
 from aicmo.operator_services._outcomes import (
@@ -234,6 +236,7 @@ __all__ = [
     "get_webhook_subscription",
     "grade_lead",
     "grade_leads",
+    "guard_thresholds",
     "handle_linkedin_callback",
     "import_lead_upload",
     "import_leads",
@@ -272,6 +275,7 @@ __all__ = [
     "rotate_mailbox_secrets",
     "save_grading_profile",
     "send_outreach_message",
+    "set_guard_thresholds",
     "set_linkedin_status",
     "set_reply_intent",
     "start_campaign",

@@ -41,6 +41,8 @@ FINAL_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, Message
 class ErrorKind(StrEnum):
     TRANSIENT = "transient"  # retry the same channel later
     CHANNEL_FAILED = "channel_failed"  # this channel cannot reach this lead: try the next one
+    # Refused for policy from this sender mailbox (5.7.x): never again from it; another mailbox, else the next channel.
+    MAILBOX_REFUSED = "mailbox_refused"
     FATAL = "fatal"  # stop reaching this lead at all
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from aicmo import operator_services as ops
 from aicmo.cam.analytics.mailbox_status import MailboxStatus
+from aicmo.cam.deliverability.schemas import GuardThresholds, GuardThresholdsUpdate
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
 from aicmo.web.deps import SessionDep, require_api_key
 from aicmo.web.problems import PROBLEM_RESPONSES
@@ -24,6 +25,18 @@ class MailboxPause(BaseModel):
 def mailbox_status(db: SessionDep) -> list[MailboxStatus]:
     """Every mailbox's state, sends today against today's cap, the deliverability guard's windows and its inbox."""
     return ops.mailbox_status(db)
+
+
+@router.get("/guard")
+def guard_thresholds(db: SessionDep) -> GuardThresholds:
+    """The thresholds the deliverability guard applies to every mailbox."""
+    return ops.guard_thresholds(db)
+
+
+@router.patch("/guard")
+def set_guard_thresholds(changes: GuardThresholdsUpdate, db: SessionDep) -> GuardThresholds:
+    """Change some of the guard's thresholds for every worker and report; null returns one to its setting."""
+    return ops.set_guard_thresholds(db, changes)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: PROBLEM_RESPONSES[409]})

@@ -69,5 +69,5 @@ def test_old_events_fall_out_of_the_window(db: Session) -> None:
             for i in range(10)]
     db.add(DeliveryEventDB(kind=EventKind.HARD_BOUNCE, mailbox_id=mailbox.id, message_id=sent[0].id, occurred_at=old))
     db.commit()
-    figures = {w.label: (w.sends, w.bounces) for w in guard.windows(db, mailbox.id, SETTINGS, NOW)}
+    figures = {w.label: (w.sends, w.bounces) for w in guard.windows(db, mailbox.id, guard.configured(SETTINGS), NOW)}
     assert figures["last 24 h"] == (0, 0)
