@@ -66,6 +66,7 @@ class Plan:
     lead: LeadRead
     channel: Channel
     policy: RetryPolicy
+    pinned: bool = False  # the message named its sender mailbox before this send (none other may send it)
 
 
 def retry_policy(limits: ChannelLimits) -> RetryPolicy:
@@ -193,6 +194,7 @@ class Dispatcher:
             messages.cancel_for_lead(db, lead.id, reason, now)
             return self._finish(message, MessageStatus.CANCELLED, reason, now)
         all_limits = self._limits(db)
+        pinned = message.mailbox is not None
         while True:
             channel = messages.current_channel(message)
             limits = all_limits[channel.value]
@@ -216,7 +218,7 @@ class Dispatcher:
                 self.gatekeeper.limiter.release(db, decision.reservation)
                 log.warning("message %s changed while its send was decided; left as it now is", message.id)
                 return None
-            return Plan(outgoing, lead_read, channel, self._policy(channel, limits))
+            return Plan(outgoing, lead_read, channel, self._policy(channel, limits), pinned=pinned)
 
     def _stop_reason(self, db: Session, lead: LeadDB, lead_read: LeadRead, message: OutreachMessageDB,
                      campaign: CampaignDB | None, loaded: Loaded) -> str | None:
@@ -272,7 +274,7 @@ class Dispatcher:
             message.provider_message_id = result.provider_message_id
         if result.status is SendStatus.FAILED:
             message.error_kind, message.last_error = result.error_kind, result.detail or None
-        step = after_attempt(self._progress_after(db, message, result), result.status, result.error_kind,
+        step = after_attempt(self._progress_after(db, message, plan, result), result.status, result.error_kind,
                              plan.policy, self.rand)
         log.info("message=%s lead=%s channel=%s outcome=%s kind=%s next=%s detail=%r", message.id, message.lead_id,
                  plan.channel.value, result.status.value, result.error_kind, step.move.value, result.detail)
@@ -283,6 +285,8 @@ class Dispatcher:
             if step.move is Move.NEXT_CHANNEL:
                 message.channel_index, message.channel_attempts = step.channel_index, 0
                 message.channel = messages.current_channel(message)
+            else:
+                message.mailbox = None  # the gatekeeper picks one that has not refused it
             messages.set_status(message, MessageStatus.QUEUED, now)
             return None
         assert step.status is not None
@@ -314,10 +318,10 @@ class Dispatcher:
     def _mailbox_id(self, db: Session, name: str) -> int | None:
         return self.gatekeeper.cached(("mailbox_id", name), lambda: mailbox_id(db, name))
 
-    def _progress_after(self, db: Session, message: OutreachMessageDB, result: SendResult) -> Progress:
+    def _progress_after(self, db: Session, message: OutreachMessageDB, plan: Plan, result: SendResult) -> Progress:
         progress = self._progress(db, message, tried=True, sent=result.status is not SendStatus.FAILED)
-        if result.error_kind is ErrorKind.MAILBOX_REFUSED:
-            return replace(progress, other_mailbox=self.gatekeeper.other_mailbox(db, message))
+        if result.error_kind is ErrorKind.MAILBOX_REFUSED and not plan.pinned:
+            return replace(progress, other_mailbox=self.gatekeeper.other_mailbox(db, message.id))
         return progress
 
     def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool, sent: bool = False) -> Progress:

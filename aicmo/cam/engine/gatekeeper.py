@@ -105,14 +105,12 @@ class Gatekeeper:
         slot = windows.spread_slot(window, now, zone, country, key=f"{message.id}:{message.channel_attempts}")
         return Wait(slot, "outside the send window")
 
-    def other_mailbox(self, db: Session, message: OutreachMessageDB) -> bool:
+    def other_mailbox(self, db: Session, message_id: str) -> bool:
         """Whether a sender mailbox that has not refused the message for policy may still send it."""
-        if message.mailbox is not None:
-            return False  # pinned to the mailbox that refused it
         service = self.registry.get(Channel.EMAIL)
         if not isinstance(service, EmailOutreachService):
             return False
-        return bool({m.name for m in service.mailboxes if m.available} - policy_refusers(db, message.id))
+        return bool({m.name for m in service.mailboxes if m.available} - policy_refusers(db, message_id))
 
     def _mailboxes(self, db: Session, message: OutreachMessageDB, now: datetime) -> list[tuple[str | None, int | None]]:
         """Sender mailboxes to try, each with its daily cap for today; rotated per message to share the load."""
