@@ -207,8 +207,7 @@ class Dispatcher:
             decision = self.gatekeeper.admit(db, message, lead, campaign, channel, all_limits, now)
             if isinstance(decision, Wait):
                 return self._reschedule(message, decision.until, decision.reason, now)
-            outgoing = messages.as_outreach(message)
-            outgoing.mailbox = decision.mailbox
+            outgoing = _outgoing(db, message, channel, decision.mailbox)
             mark = {"message_id": message.id, "owner": self.owner, "at": now, "to_channel": channel,
                     "to_mailbox": decision.mailbox, "held": decision.reservation.to_dict(),
                     "lease_until": now + self.lease}
@@ -347,6 +346,15 @@ class Dispatcher:
         if reason is not None:
             message.last_error = reason
         return MessageStatus.PENDING
+
+
+def _outgoing(db: Session, message: OutreachMessageDB, channel: Channel, mailbox: str | None) -> OutreachMessage:
+    """The message as its channel gets it: from the admitted mailbox, an email in the thread of the earlier ones."""
+    outgoing = messages.as_outreach(message)
+    outgoing.mailbox = mailbox
+    if channel is Channel.EMAIL:
+        outgoing.thread = messages.thread_of(db, message)
+    return outgoing
 
 
 def _addressed(lead: LeadDB, message: OutreachMessageDB) -> LeadRead:

@@ -78,6 +78,8 @@ class OutreachMessage:
     html_body: str | None = None
     # Which sender mailbox to use; None lets the channel choose.
     mailbox: str | None = None
+    # Message-IDs of the earlier emails to the lead in this campaign, oldest first: a later email answers them.
+    thread: tuple[str, ...] = ()
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 

@@ -88,6 +88,11 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
         headers.append(_sender("Reply-To", None, smtp_address(mailbox.reply_to)))
     if message.subject is not None:
         headers.append(unstructured("Subject", message.subject))
+    if message.thread:
+        # A follow-up answers the previous email and names the whole conversation (RFC 5322 §3.6.4), so mail
+        # clients show the sequence as one thread.
+        headers += [WireHeader("In-Reply-To", message.thread[-1]),
+                    WireHeader("References", " ".join(message.thread), "\n ".join(message.thread))]
     headers += [
         WireHeader("Date", format_datetime(now or datetime.now(UTC))),
         WireHeader("Message-ID", checked.message_id),
