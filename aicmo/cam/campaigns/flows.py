@@ -1,5 +1,6 @@
 """Work that crosses campaigns, leads, templates and messages: writing a step for a lead and enqueueing it."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.templates.context import message_context
+from aicmo.cam.templates.html import check_links, render_part
 from aicmo.cam.templates.render import (
     RenderedMessage,
     RenderLimits,
@@ -28,14 +30,21 @@ from aicmo.cam.templates.variants import choose_variant
 def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile, *, limits: RenderLimits
                ) -> tuple[RenderedMessage, str | None]:
     """The step's text for this lead and the A/B variant used; TemplateProblem if it cannot be written."""
-    subject, body, variant = step.subject, step.body or "", None
+    subject, body, html, markdown, variant = step.subject, step.body or "", step.html, step.markdown, None
     if step.variants:
         variant = choose_variant([v.name for v in step.variants], lead.id, index,
                                  weights=[v.weight for v in step.variants])
         chosen = next(v for v in step.variants if v.name == variant)
         subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
+        html, markdown = chosen.html, chosen.markdown
     context = message_context(lead, sender.model_dump())
-    return render_message(subject, body, context, seed=f"{lead.id}:{index}", limits=limits), variant
+    seed = f"{lead.id}:{index}"  # a reader sees one part or the other: each part's spintax chooses on its own
+    rendered = render_message(subject, body, context, seed=seed, limits=limits)
+    html_part = render_part(html, markdown, context, seed=seed, limits=limits)
+    if html_part is None:
+        return rendered, variant
+    check_links(rendered.body, html_part)
+    return replace(rendered, html=html_part), variant
 
 
 def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,
@@ -62,7 +71,7 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
     return messages.create(db, lead_id=lead.id, body=rendered.body, subject=rendered.subject, now=now,
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
                            campaign_id=campaign.id, step=index, channels=step.channels, variant=variant,
-                           grade=lead.grade)
+                           grade=lead.grade, html_body=rendered.html)
 
 
 def skip_step(db: Session, campaign: CampaignDB, step: SequenceStep, lead: LeadDB, index: int, now: datetime,

@@ -18,6 +18,7 @@ from aicmo.cam.campaigns.schemas import (
 from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.templates.html import literal_link_problems
 from aicmo.cam.templates.render import check_template
 from aicmo.errors import CampaignNotFound, CampaignStateError, InvalidCampaign
 
@@ -38,9 +39,11 @@ def create(db: Session, data: CampaignCreate | dict[str, object], *, now: dateti
     """Store a draft campaign and its sequence; InvalidCampaign names the field at fault. Never commits."""
     spec = _parse(data)
     for index, step in enumerate(spec.steps):
-        texts = [(step.subject, step.body or "")] + [(v.subject or step.subject, v.body) for v in step.variants]
-        for subject, body in texts:
-            problems = check_template(subject, body)
+        texts = [(step.subject, step.body or "", step.html, step.markdown)] + [
+            (v.subject or step.subject, v.body, v.html, v.markdown) for v in step.variants]
+        for subject, body, html, markdown in texts:
+            problems = check_template(subject, body, html=html if html is not None else markdown)
+            problems += literal_link_problems(body, html, markdown)
             if problems:
                 raise InvalidCampaign(f"steps.{index}", "; ".join(problems))
     if db.scalar(select(CampaignDB.id).where(CampaignDB.name == spec.name)) is not None:
