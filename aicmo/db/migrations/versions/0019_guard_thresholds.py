@@ -19,12 +19,12 @@ def upgrade() -> None:
     op.create_table(
         'guard_thresholds',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('bounce_rate', sa.Float(), nullable=True),
-        sa.Column('complaint_rate', sa.Float(), nullable=True),
-        sa.Column('policy_rate', sa.Float(), nullable=True),
+        sa.Column('bounce_rate', sa.Double(), nullable=True),
+        sa.Column('complaint_rate', sa.Double(), nullable=True),
+        sa.Column('policy_rate', sa.Double(), nullable=True),
         sa.Column('min_sends', sa.Integer(), nullable=True),
         sa.Column('window_sends', sa.Integer(), nullable=True),
-        sa.Column('window_hours', sa.Float(), nullable=True),
+        sa.Column('window_hours', sa.Double(), nullable=True),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_guard_thresholds')),
     )
