@@ -71,8 +71,13 @@ def windows(db: Session, mailbox_id: int, limits: Thresholds, now: datetime) -> 
 
 def check_mailbox(db: Session, mailbox_id: int, settings: Settings, now: datetime,
                   limits: Thresholds | None = None) -> str | None:
-    """Pause the mailbox if its figures cross a threshold; return why it paused now. Never commits."""
-    mailbox = db.get(MailboxDB, mailbox_id, with_for_update=True)
+    """Pause the mailbox if its figures cross a threshold; return why it paused now. Never commits.
+
+    Judged after every send, so the row is locked only to pause it, and then FOR NO KEY UPDATE: that still
+    keeps two workers from pausing it twice, and never waits on (or deadlocks with) the transactions recording
+    attempts, whose foreign keys to the mailbox take KEY SHARE locks.
+    """
+    mailbox = db.get(MailboxDB, mailbox_id)
     if mailbox is None or mailbox.paused_at is not None:
         return None
     limits = limits or thresholds(db, settings)
@@ -80,6 +85,9 @@ def check_mailbox(db: Session, mailbox_id: int, settings: Settings, now: datetim
     reason = pause_reason(figures, limits)
     if reason is None:
         return None
+    mailbox = db.get(MailboxDB, mailbox_id, with_for_update={"key_share": True}, populate_existing=True)
+    if mailbox is None or mailbox.paused_at is not None:
+        return None  # another worker paused it meanwhile
     mailbox.paused_at, mailbox.paused_reason = now, f"paused by the deliverability guard: {reason}"
     # Waiting messages pinned to it go to the campaign's other mailboxes, or wait for one.
     db.execute(update(OutreachMessageDB).where(
