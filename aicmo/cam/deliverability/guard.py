@@ -10,7 +10,7 @@ AICMO_GUARD_* settings, so the worker that applies them and every report that sh
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from aicmo.cam.alerts import service as alerts
@@ -18,9 +18,10 @@ from aicmo.cam.deliverability.models import GuardThresholdsDB
 from aicmo.cam.deliverability.rules import Thresholds, Window, pause_reason
 from aicmo.cam.outreach.attempts import events_since, sends_since
 from aicmo.cam.outreach.domain import Channel, EventKind, MessageStatus, SendStatus
-from aicmo.cam.outreach.models import MailboxDB, OutreachAttemptDB, OutreachMessageDB
+from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB, OutreachMessageDB
 from aicmo.settings import Settings
 
+_COUNTED = (EventKind.HARD_BOUNCE, EventKind.COMPLAINT, EventKind.POLICY_REJECTION)
 FIELDS = ("bounce_rate", "complaint_rate", "policy_rate", "min_sends", "window_sends", "window_hours")
 
 
@@ -56,14 +57,30 @@ def window_since(db: Session, mailbox_id: int, label: str, since: datetime) -> W
                   events.get(EventKind.COMPLAINT, 0), events.get(EventKind.POLICY_REJECTION, 0))
 
 
+def _nth_newest_send(db: Session, mailbox_id: int, limits: Thresholds) -> datetime | None:
+    return db.scalar(select(OutreachAttemptDB.started_at).where(
+        OutreachAttemptDB.mailbox_id == mailbox_id, OutreachAttemptDB.channel == Channel.EMAIL,
+        OutreachAttemptDB.status == SendStatus.SENT).order_by(OutreachAttemptDB.started_at.desc())
+        .offset(limits.window_sends - 1).limit(1))
+
+
+def _quiet(db: Session, mailbox_id: int, limits: Thresholds, now: datetime) -> bool:
+    """No bounce, complaint or policy refusal in either window: nothing to judge (the usual case, kept cheap)."""
+    newest = db.scalar(select(func.max(DeliveryEventDB.occurred_at)).where(
+        DeliveryEventDB.mailbox_id == mailbox_id, DeliveryEventDB.kind.in_(_COUNTED)))
+    if newest is None:
+        return True
+    if newest >= now - timedelta(hours=limits.window_hours):
+        return False
+    nth_newest = _nth_newest_send(db, mailbox_id, limits)  # the sends window may reach further back
+    return nth_newest is None or newest < nth_newest
+
+
 def windows(db: Session, mailbox_id: int, limits: Thresholds, now: datetime) -> list[Window]:
     """The mailbox's figures over its last N sends and over the last hours."""
     hours = limits.window_hours
     recent = [window_since(db, mailbox_id, f"last {hours:g} h", now - timedelta(hours=hours))]
-    nth_newest = db.scalar(select(OutreachAttemptDB.started_at).where(
-        OutreachAttemptDB.mailbox_id == mailbox_id, OutreachAttemptDB.channel == Channel.EMAIL,
-        OutreachAttemptDB.status == SendStatus.SENT).order_by(OutreachAttemptDB.started_at.desc())
-        .offset(limits.window_sends - 1).limit(1))
+    nth_newest = _nth_newest_send(db, mailbox_id, limits)
     if nth_newest is not None:
         recent.insert(0, window_since(db, mailbox_id, f"last {limits.window_sends} sends", nth_newest))
     return recent
@@ -81,6 +98,8 @@ def check_mailbox(db: Session, mailbox_id: int, settings: Settings, now: datetim
     if mailbox is None or mailbox.paused_at is not None:
         return None
     limits = limits or thresholds(db, settings)
+    if _quiet(db, mailbox_id, limits, now):
+        return None
     figures = windows(db, mailbox_id, limits, now)
     reason = pause_reason(figures, limits)
     if reason is None:
@@ -102,12 +121,16 @@ def check_mailbox(db: Session, mailbox_id: int, settings: Settings, now: datetim
     return reason
 
 
-def check_mailboxes(db: Session, mailbox_ids: list[int] | None, settings: Settings, now: datetime) -> list[str]:
-    """Judge these mailboxes (None: every unpaused one) and pause those past a threshold; their names. Never commits."""
+def check_mailboxes(db: Session, mailbox_ids: list[int] | None, settings: Settings, now: datetime,
+                    limits: Thresholds | None = None) -> list[str]:
+    """Judge these mailboxes (None: every unpaused one) and pause those past a threshold; their names. Never commits.
+
+    `limits`: the thresholds as read a moment ago, if the caller keeps them (default: read now).
+    """
     if mailbox_ids is None:
         mailbox_ids = list(db.scalars(select(MailboxDB.id).where(MailboxDB.paused_at.is_(None))
                                       .order_by(MailboxDB.id)))
-    limits = thresholds(db, settings)
+    limits = limits or thresholds(db, settings)
     paused = []
     for mailbox_id in sorted(set(mailbox_ids)):  # one order for every worker: row locks taken without deadlock
         if check_mailbox(db, mailbox_id, settings, now, limits) is not None:

@@ -303,7 +303,10 @@ class Dispatcher:
             return
         with self.sessions() as db:
             ids = {self._mailbox_id(db, name) for name in names}
-            paused = guard.check_mailboxes(db, [i for i in ids if i is not None], self.settings, self.clock.now())
+            # Re-read every few seconds, as the channel configuration is: a change applies within that time.
+            limits = self.gatekeeper.cached("guard", lambda: guard.thresholds(db, self.settings))
+            paused = guard.check_mailboxes(db, [i for i in ids if i is not None], self.settings, self.clock.now(),
+                                           limits)
             checkpoint(db)
         self.paused(paused)
 
