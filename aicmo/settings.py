@@ -82,9 +82,11 @@ class Settings(BaseSettings):
     crm_webhook_secret: str | None = None
     guard_bounce_rate: float = Field(default=0.05, ge=0, le=1)  # a mailbox pauses itself above this bounce rate ...
     guard_complaint_rate: float = Field(default=0.003, ge=0, le=1)  # ... or above this complaint rate
+    guard_policy_rate: float = Field(default=0.02, ge=0, le=1)  # ... or above this rate of 5.7.x policy refusals
     guard_window_sends: int = Field(default=200, gt=0)  # rates over the mailbox's last N email sends ...
     guard_window_hours: float = Field(default=24.0, gt=0)  # ... and over the last hours
     guard_min_sends: int = Field(default=20, ge=0)  # fewer sends than this in a window say nothing yet
+    guard_check_seconds: float = Field(default=60.0, gt=0)  # the worker judges every mailbox this often, too
 
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto `serve` believes (comma-separated addresses or networks, as
     # uvicorn's --forwarded-allow-ips; "*" for any). Empty: none, and the login limit counts the peer's address.

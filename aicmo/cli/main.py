@@ -1,6 +1,7 @@
 import typer
 
 from aicmo.bootstrap import engine_for
+from aicmo.cam.analytics.mailbox_status_cli import guard_command as mailboxes_guard_command
 from aicmo.cam.analytics.mailbox_status_cli import status_command as mailboxes_status_command
 from aicmo.cam.attribution.cli import attribution_command
 from aicmo.cam.auth.cli import app as apikey_app
@@ -45,6 +46,7 @@ report_app.command("roi")(roi_command)
 app.add_typer(report_app, name="report")
 app.add_typer(channels_app, name="channels")
 mailboxes_app.command("status")(mailboxes_status_command)
+mailboxes_app.command("guard")(mailboxes_guard_command)
 app.add_typer(mailboxes_app, name="mailboxes")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(apikey_app, name="apikey")

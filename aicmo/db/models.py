@@ -5,6 +5,7 @@ from aicmo.cam.auth.models import ApiKeyDB, DashboardSessionDB, LoginFailureDB
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.channel_order.models import ChannelOrderChoiceDB
 from aicmo.cam.costs.models import ChannelCostDB
+from aicmo.cam.deliverability.models import GuardThresholdsDB
 from aicmo.cam.experiments.models import ExperimentDB
 from aicmo.cam.history.models import CampaignEventDB
 from aicmo.cam.inbox.models import InboundMessageDB, InboxStateDB
@@ -25,7 +26,7 @@ from aicmo.db.base import Base
 
 __all__ = [
     "AlertDB", "ApiKeyDB", "Base", "CampaignDB", "CampaignEventDB", "ChannelConfigDB", "ChannelCostDB",
-    "ChannelOrderChoiceDB", "DashboardSessionDB", "DeliveryEventDB", "ExperimentDB", "ImportLogDB",
+    "ChannelOrderChoiceDB", "DashboardSessionDB", "DeliveryEventDB", "ExperimentDB", "GuardThresholdsDB", "ImportLogDB",
     "InboundMessageDB", "InboxStateDB", "LeadAliasDB", "LeadDB", "LoginFailureDB", "MailboxDB", "OperatorTaskDB",
     "OutcomeDB", "OutreachAttemptDB", "OutreachMessageDB", "RateCounterDB", "RateGateDB", "SequenceConfigDB",
     "SuppressionDB", "WebhookDeliveryDB", "WebhookSubscriptionDB",

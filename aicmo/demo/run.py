@@ -114,16 +114,17 @@ async def run(database: Path, leads_file: Path, *, on_day: object = None) -> Dem
             imported, campaign_id = prepare(db, database, leads_file, base, smtp)
             start = utcnow()
             ops.start_campaign(db, campaign_id, now=start)
+            # The demo's mail server refuses one address in eight on purpose, to show fallback; a real list that
+            # bounced so much would rightly pause the mailbox. Judged over 100 sends at least, so the first
+            # morning's few sends (which leads' windows open first depends on the hour the demo starts) cannot
+            # cross it by chance. Stored in the demo's database, so `aicmo mailboxes status` on it shows and judges
+            # by the same thresholds the demo's worker applied.
+            ops.set_guard_thresholds(db, {"bounce_rate": 0.25, "min_sends": 100})
         settings = Settings(database_url=f"sqlite:///{database}", sender_name="Alex Rivera", sender_email=SENDER,
                             sender_company="aicmo", form_trusted_networks="127.0.0.1/32",
                             secret_key=secrets.token_hex(16), smtp_timeout=10.0, http_timeout=5.0,
                             # Every stand-in site lives on 127.0.0.1: the one-form-per-domain cap would see one.
-                            form_submissions_per_domain=100_000,
-                            # The demo's mail server refuses one address in eight on purpose, to show fallback;
-                            # a real list that bounced so much would rightly pause the mailbox. Judged over 100 sends
-                            # at least, so the first morning's few sends (which leads' windows open first depends on
-                            # the hour the demo starts) cannot cross it by chance.
-                            guard_bounce_rate=0.25, guard_min_sends=100)
+                            form_submissions_per_domain=100_000)
         registry = build_registry(sessions, settings)
         clock = ManualClock(start)
         worker = Worker(sessions, registry, clock=clock, concurrency=4, settings=settings)

@@ -104,6 +104,7 @@ from aicmo.operator_services._listening import (
 from aicmo.operator_services._mailboxes import (
     add_mailbox,
     get_mailbox,
+    guard_thresholds,
     list_mailboxes,
     mailbox_health,
     mailbox_status,
@@ -111,6 +112,7 @@ from aicmo.operator_services._mailboxes import (
     remove_mailbox,
     resume_mailbox,
     rotate_mailbox_secrets,
+    set_guard_thresholds,
     update_mailbox,
 )
 from aicmo.operator_services._outcomes import (
@@ -257,6 +259,7 @@ __all__ = [
     "get_webhook_subscription",
     "grade_lead",
     "grade_leads",
+    "guard_thresholds",
     "handle_linkedin_callback",
     "import_lead_upload",
     "import_leads",
@@ -299,6 +302,7 @@ __all__ = [
     "save_grading_profile",
     "send_outreach_message",
     "set_experiment_auto_winner",
+    "set_guard_thresholds",
     "set_linkedin_status",
     "set_reply_intent",
     "start_campaign",

@@ -1,6 +1,7 @@
 """Sender mailboxes of the email channel (aicmo.cam.outreach.email.mailboxes)."""
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.analytics import mailbox_status as mailbox_status_view
 from aicmo.cam.analytics.mailbox_status import MailboxStatus
+from aicmo.cam.deliverability import guard
+from aicmo.cam.deliverability.schemas import GuardThresholds, GuardThresholdsUpdate
 from aicmo.cam.outreach.email import mailboxes, secret_rotation
 from aicmo.cam.outreach.email.mailbox_schemas import MailboxCreate, MailboxHealth, MailboxRead, MailboxUpdate
 from aicmo.cam.outreach.email.secret_rotation import RotationReport
@@ -65,6 +68,19 @@ def mailbox_health(db: Session, name: str, window: timedelta = timedelta(days=1)
 def mailbox_status(db: Session, *, now: datetime | None = None) -> list[MailboxStatus]:
     """Every mailbox's state, sends today, the deliverability guard's figures and its inbox's last poll."""
     return mailbox_status_view.mailbox_status(db, settings=get_settings(), now=now or utcnow())
+
+
+def guard_thresholds(db: Session) -> GuardThresholds:
+    """The thresholds the deliverability guard applies now: those stored, the rest from the AICMO_GUARD_* settings."""
+    return GuardThresholds(**asdict(guard.thresholds(db, get_settings())))
+
+
+def set_guard_thresholds(db: Session, data: GuardThresholdsUpdate | Mapping[str, Any]) -> GuardThresholds:
+    """Change the guard's thresholds for every worker and report; InvalidGuardThresholds names a bad field."""
+    update = GuardThresholdsUpdate.checked(data if isinstance(data, GuardThresholdsUpdate) else dict(data))
+    guard.store_thresholds(db, update.changes())
+    db.commit()
+    return guard_thresholds(db)
 
 
 def rotate_mailbox_secrets(db: Session) -> RotationReport:

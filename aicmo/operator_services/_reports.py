@@ -15,6 +15,7 @@ from aicmo.cam.attribution.schemas import AttributionReport
 from aicmo.cam.attribution.service import By, Scope, attribution
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.costs import service as costs
+from aicmo.cam.deliverability import guard
 from aicmo.cam.outcomes.models import MEETING_OR_BETTER, OutcomeKind
 from aicmo.db.base import utcnow
 from aicmo.errors import InvalidOutcome
@@ -71,6 +72,6 @@ def get_mailbox_daily(db: Session, *, days: int = 30, last: date | None = None) 
     """Each mailbox's sends, bounces and complaints per UTC day, with the rates the deliverability guard pauses
     it above."""
     first, end = _days(days, last)
-    settings = get_settings()
-    return mailbox_daily(db, first=first, last=end, bounce_threshold=settings.guard_bounce_rate,
-                         complaint_threshold=settings.guard_complaint_rate)
+    applied = guard.thresholds(db, get_settings())
+    return mailbox_daily(db, first=first, last=end, bounce_threshold=applied.bounce_rate,
+                         complaint_threshold=applied.complaint_rate)

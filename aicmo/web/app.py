@@ -16,6 +16,7 @@ from aicmo.cam.analytics.api import router as metrics_router
 from aicmo.cam.attribution.api import router as reports_router
 from aicmo.cam.campaigns.api import router as campaigns_router
 from aicmo.cam.costs.api import router as costs_router
+from aicmo.cam.deliverability.api import router as guard_router
 from aicmo.cam.experiments.api import router as experiments_router
 from aicmo.cam.grading.api import router as grading_router
 from aicmo.cam.inbox.api import router as webhooks_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.include_router(form_tasks_router)
     app.include_router(suppressions_router)
     app.include_router(mailboxes_router)
+    app.include_router(guard_router)
     app.include_router(alerts_router)
     app.include_router(outgoing_webhooks_router)
     app.mount("/app", create_dashboard(app, settings))

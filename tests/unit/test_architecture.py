@@ -142,7 +142,6 @@ SETTINGS_EDGES = {PACKAGE / path: reason for path, reason in {
     "demo/cli.py": "`aicmo demo`: points the settings at the demo's own database and names the key kept for it",
     "cam/templates/cli.py": "`aicmo templates preview`: renders within the configured bounds",
     "cam/webhooks/cli.py": "`aicmo webhooks`: the configured retention",
-    "cam/analytics/mailbox_status_cli.py": "`aicmo mailboxes status`: the configured guard thresholds",
     "cam/outreach/sequencer.py": "the seed's ChannelSequencer face wires the configured channels when given none",
     "db/secrets.py": "EncryptedText: SQLAlchemy calls a column type with the value alone, so it reads the keys",
     "db/migrations/versions/0009_encrypt_mailbox_secrets.py": "a migration Alembic runs with no caller to pass them",

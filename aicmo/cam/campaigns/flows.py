@@ -1,5 +1,6 @@
 """Work that crosses campaigns, leads, templates and messages: writing a step for a lead and enqueueing it."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from aicmo.cam.outreach.domain import Channel, MessageStatus, SendResult
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences import windows
 from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.templates.context import message_context
+from aicmo.cam.templates.html import check_links, render_part
 from aicmo.cam.templates.render import (
     RenderedMessage,
     RenderLimits,
@@ -31,10 +34,11 @@ from aicmo.cam.templates.variants import choose_variant
 
 def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfile, *, limits: RenderLimits,
                experiment: Assignment | None = None) -> tuple[RenderedMessage, str | None, list[Channel] | None]:
-    """The step's text for this lead, the A/B variant used and the channels an experiment's variant tries (None: the
-    step's own order); TemplateProblem if it cannot be written. A step under experiment takes the variant the
-    experiment gives the lead (its winner once applied)."""
-    subject, body, variant, channels = step.subject, step.body or "", None, None
+    """The step's text (and HTML part, when it has one) for this lead, the A/B variant used and the channels an
+    experiment's variant tries (None: the step's own order); TemplateProblem if it cannot be written. A step under
+    experiment takes the variant the experiment gives the lead (its winner once applied)."""
+    subject, body, html, markdown, variant, channels = step.subject, step.body or "", step.html, step.markdown, \
+        None, None
     if experiment is not None:
         arm = experiment.choose(lead.id, index)
         variant, channels = arm.name, list(arm.channels) if arm.channels else None
@@ -44,7 +48,15 @@ def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfi
                                  weights=[v.weight for v in step.variants])
         chosen = next(v for v in step.variants if v.name == variant)
         subject, body = chosen.subject if chosen.subject is not None else step.subject, chosen.body
-    return write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits), variant, channels
+        html, markdown = chosen.html, chosen.markdown
+    rendered = write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits)
+    # a reader sees one part or the other: each part's spintax chooses on its own
+    html_part = render_part(html, markdown, message_context(lead, sender.model_dump()), seed=f"{lead.id}:{index}",
+                            limits=limits)
+    if html_part is None:
+        return rendered, variant, channels
+    check_links(rendered.body, html_part)
+    return replace(rendered, html=html_part), variant, channels
 
 
 def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, index: int,
@@ -73,7 +85,7 @@ def enqueue_step(db: Session, campaign: CampaignDB, config: SequenceConfigDB, le
                            due_at=due_time(config.send_window, lead, earliest, key=f"{campaign.id}:{lead.id}:{index}"),
                            campaign_id=campaign.id, step=index,
                            channels=channels or step_channels(db, campaign, config, lead, step, index, now),
-                           variant=variant, grade=lead.grade)
+                           variant=variant, grade=lead.grade, html_body=rendered.html)
 
 
 def step_channels(db: Session, campaign: CampaignDB, config: SequenceConfigDB, lead: LeadDB, step: SequenceStep,

@@ -23,13 +23,28 @@ class Audience(BaseModel):
     limit: int | None = Field(default=None, ge=1)
 
 
+def _one_html(html: str | None, markdown: str | None) -> None:
+    if html is not None and markdown is not None:
+        raise ValueError("give the HTML part as html or as markdown, not both")
+    for name, text in (("html", html), ("markdown", markdown)):
+        if text is not None and not text.strip():
+            raise ValueError(f"{name} is empty; leave it out for a text-only email")
+
+
 class TemplateVariant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=50)
     subject: str | None = None
     body: str = Field(min_length=1)
+    html: str | None = Field(default=None, description="An HTML template sent beside the text, if wanted.")
+    markdown: str | None = Field(default=None, description="Or the HTML part written as Markdown.")
     weight: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _html_once(self) -> "TemplateVariant":
+        _one_html(self.html, self.markdown)
+        return self
 
 
 class SequenceStep(BaseModel):
@@ -41,6 +56,9 @@ class SequenceStep(BaseModel):
     delay_hours: float = Field(default=0.0, ge=0)
     subject: str | None = None
     body: str | None = None
+    # An optional HTML part, sent with the text as multipart/alternative: an HTML template, or Markdown.
+    html: str | None = Field(default=None, description="An HTML template sent beside the text, if wanted.")
+    markdown: str | None = Field(default=None, description="Or the HTML part written as Markdown.")
     variants: list[TemplateVariant] = Field(default_factory=list)
 
     @field_validator("channels")
@@ -56,6 +74,10 @@ class SequenceStep(BaseModel):
             raise ValueError("a step needs a body or variants")
         if len({v.name for v in self.variants}) != len(self.variants):
             raise ValueError("variant names must be distinct")
+        _one_html(self.html, self.markdown)
+        if self.variants and (self.html is not None or self.markdown is not None):
+            raise ValueError("a step with variants gives each variant its own html or markdown, as each has its "
+                             "own text")
         return self
 
 

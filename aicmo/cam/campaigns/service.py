@@ -20,6 +20,7 @@ from aicmo.cam.channel_order.schemas import ChannelOrderLearning
 from aicmo.cam.outreach.domain import MessageStatus
 from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
+from aicmo.cam.templates.html import literal_link_problems
 from aicmo.cam.templates.render import check_template
 from aicmo.errors import CampaignNotFound, CampaignStateError, InvalidCampaign
 
@@ -38,11 +39,13 @@ def _parse(data: CampaignCreate | dict[str, object]) -> CampaignCreate:
 
 def _check_templates(spec: CampaignCreate) -> None:
     for index, step in enumerate(spec.steps):
-        texts = [(step.subject, step.body or "")] + [(v.subject or step.subject, v.body) for v in step.variants]
-        for subject, body in texts:
-            found = check_template(subject, body)
-            if found:
-                raise InvalidCampaign(f"steps.{index}", "; ".join(found))
+        texts = [(step.subject, step.body or "", step.html, step.markdown)] + [
+            (v.subject or step.subject, v.body, v.html, v.markdown) for v in step.variants]
+        for subject, body, html, markdown in texts:
+            problems = check_template(subject, body, html=html if html is not None else markdown)
+            problems += literal_link_problems(body, html, markdown)
+            if problems:
+                raise InvalidCampaign(f"steps.{index}", "; ".join(problems))
 
 
 def create(db: Session, data: CampaignCreate | dict[str, object], *, now: datetime) -> CampaignDB:

@@ -16,7 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TypeVar
 
@@ -66,6 +66,7 @@ class Plan:
     lead: LeadRead
     channel: Channel
     policy: RetryPolicy
+    pinned: bool = False  # the message named its sender mailbox before this send (none other may send it)
 
 
 def retry_policy(limits: ChannelLimits) -> RetryPolicy:
@@ -107,6 +108,7 @@ class Dispatcher:
                                             concurrency)
             sent = {message_id: (plan, results[message_id]) for message_id, plan in ready.items()}
             after = self._each_in_one_transaction(list(sent), functools.partial(self._record_sent, sent))
+            self._judge_senders([result.mailbox for result in results.values() if result.mailbox is not None])
             outcomes.update({message_id: status for message_id, status in after.items() if status is not None})
             todo = [message_id for message_id, status in after.items() if status is None]  # next channel, now
         return outcomes
@@ -192,6 +194,7 @@ class Dispatcher:
             messages.cancel_for_lead(db, lead.id, reason, now)
             return self._finish(message, MessageStatus.CANCELLED, reason, now)
         all_limits = self._limits(db)
+        pinned = message.mailbox is not None
         while True:
             channel = messages.current_channel(message)
             limits = all_limits[channel.value]
@@ -204,8 +207,7 @@ class Dispatcher:
             decision = self.gatekeeper.admit(db, message, lead, campaign, channel, all_limits, now)
             if isinstance(decision, Wait):
                 return self._reschedule(message, decision.until, decision.reason, now)
-            outgoing = messages.as_outreach(message)
-            outgoing.mailbox = decision.mailbox
+            outgoing = _outgoing(db, message, channel, decision.mailbox)
             mark = {"message_id": message.id, "owner": self.owner, "at": now, "to_channel": channel,
                     "to_mailbox": decision.mailbox, "held": decision.reservation.to_dict(),
                     "lease_until": now + self.lease}
@@ -215,7 +217,7 @@ class Dispatcher:
                 self.gatekeeper.limiter.release(db, decision.reservation)
                 log.warning("message %s changed while its send was decided; left as it now is", message.id)
                 return None
-            return Plan(outgoing, lead_read, channel, self._policy(channel, limits))
+            return Plan(outgoing, lead_read, channel, self._policy(channel, limits), pinned=pinned)
 
     def _stop_reason(self, db: Session, lead: LeadDB, lead_read: LeadRead, message: OutreachMessageDB,
                      campaign: CampaignDB | None, loaded: Loaded) -> str | None:
@@ -250,15 +252,12 @@ class Dispatcher:
         now = self.clock.now()
         message = loaded.messages.get(message_id)
         lead = loaded.leads.get(plan.message.lead_id)  # record_attempt finds it in the session as well
-        sender = None if result.mailbox is None else self.gatekeeper.cached(
-            ("mailbox_id", result.mailbox), lambda: mailbox_id(db, result.mailbox))
+        sender = None if result.mailbox is None else self._mailbox_id(db, result.mailbox)
         if loaded.batched and result.event is None:
             loaded.attempts.append(attempt_row(plan.message, result, now=now, sender_id=sender))
             note_on_lead(db, plan.message, result, now)
         else:
             record_attempt(db, plan.message, result, now=now, sender_id=sender)
-        if sender is not None and result.event in (EventKind.HARD_BOUNCE, EventKind.COMPLAINT):
-            guard.check_mailbox(db, sender, self.settings, now)
         if message is not None and result.event is EventKind.HARD_BOUNCE:
             message_event(db, WebhookEvent.MESSAGE_BOUNCED, message, plan.lead, now, status=MessageStatus.BOUNCED,
                           bounce={"channel": plan.channel.value, "hard": True, "detail": result.detail or None})
@@ -274,16 +273,19 @@ class Dispatcher:
             message.provider_message_id = result.provider_message_id
         if result.status is SendStatus.FAILED:
             message.error_kind, message.last_error = result.error_kind, result.detail or None
-        progress = self._progress(db, message, tried=True, sent=result.status is not SendStatus.FAILED)
-        step = after_attempt(progress, result.status, result.error_kind, plan.policy, self.rand)
+        step = after_attempt(self._progress_after(db, message, plan, result), result.status, result.error_kind,
+                             plan.policy, self.rand)
         log.info("message=%s lead=%s channel=%s outcome=%s kind=%s next=%s detail=%r", message.id, message.lead_id,
                  plan.channel.value, result.status.value, result.error_kind, step.move.value, result.detail)
         if step.move is Move.RETRY:
             message.channel_attempts += 1
             return self._reschedule(message, now + step.delay, None, now)
-        if step.move is Move.NEXT_CHANNEL:
-            message.channel_index, message.channel_attempts = step.channel_index, 0
-            message.channel = messages.current_channel(message)
+        if step.move in (Move.NEXT_CHANNEL, Move.OTHER_MAILBOX):
+            if step.move is Move.NEXT_CHANNEL:
+                message.channel_index, message.channel_attempts = step.channel_index, 0
+                message.channel = messages.current_channel(message)
+            else:
+                message.mailbox = None  # the gatekeeper picks one that has not refused it
             messages.set_status(message, MessageStatus.QUEUED, now)
             return None
         assert step.status is not None
@@ -294,6 +296,35 @@ class Dispatcher:
             flows.after_sent(db, message, lead, result, now, limits=self.render_limits)
             message_event(db, WebhookEvent.MESSAGE_SENT, message, lead, now)
         return step.status
+
+    def _judge_senders(self, names: list[str]) -> None:
+        """The guard after every send outcome: a mailbox past a threshold pauses before it sends again."""
+        if not names:
+            return
+        with self.sessions() as db:
+            ids = {self._mailbox_id(db, name) for name in names}
+            # Re-read every few seconds, as the channel configuration is: a change applies within that time.
+            limits = self.gatekeeper.cached("guard", lambda: guard.thresholds(db, self.settings))
+            paused = guard.check_mailboxes(db, [i for i in ids if i is not None], self.settings, self.clock.now(),
+                                           limits)
+            checkpoint(db)
+        self.paused(paused)
+
+    def paused(self, names: list[str]) -> None:
+        """Mailboxes the guard just paused: no message is admitted on them from now on."""
+        if names:
+            self.gatekeeper.forget("mailboxes")
+        for name in names:
+            log.warning("mailbox=%s paused by the deliverability guard", name)
+
+    def _mailbox_id(self, db: Session, name: str) -> int | None:
+        return self.gatekeeper.cached(("mailbox_id", name), lambda: mailbox_id(db, name))
+
+    def _progress_after(self, db: Session, message: OutreachMessageDB, plan: Plan, result: SendResult) -> Progress:
+        progress = self._progress(db, message, tried=True, sent=result.status is not SendStatus.FAILED)
+        if result.error_kind is ErrorKind.MAILBOX_REFUSED and not plan.pinned:
+            return replace(progress, other_mailbox=self.gatekeeper.other_mailbox(db, message.id))
+        return progress
 
     def _progress(self, db: Session, message: OutreachMessageDB, *, tried: bool, sent: bool = False) -> Progress:
         # Whether some channel hard-bounced only matters for a failure's final status.
@@ -318,6 +349,15 @@ class Dispatcher:
         if reason is not None:
             message.last_error = reason
         return MessageStatus.PENDING
+
+
+def _outgoing(db: Session, message: OutreachMessageDB, channel: Channel, mailbox: str | None) -> OutreachMessage:
+    """The message as its channel gets it: from the admitted mailbox, an email in the thread of the earlier ones."""
+    outgoing = messages.as_outreach(message)
+    outgoing.mailbox = mailbox
+    if channel is Channel.EMAIL:
+        outgoing.thread = messages.thread_of(db, message)
+    return outgoing
 
 
 def _addressed(lead: LeadDB, message: OutreachMessageDB) -> LeadRead:

@@ -16,6 +16,7 @@ from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.leads.schemas import LeadRead
 from aicmo.cam.limits.rules import ChannelLimits, Decision, SendScope, limits_for, warmup_cap
 from aicmo.cam.limits.store import RateLimiter, Reservation
+from aicmo.cam.outreach.attempts import policy_refusers
 from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.models import MailboxDB, OutreachMessageDB
@@ -52,6 +53,10 @@ class Gatekeeper:
             hit = (time.monotonic() + CACHE_SECONDS, load())
             self._cache[key] = hit
         return cast(T, hit[1])
+
+    def forget(self, key: object) -> None:
+        """Read this again next time: it changed here (a mailbox paused)."""
+        self._cache.pop(key, None)
 
     def skip_reason(self, channel: Channel, limits: ChannelLimits, lead: LeadRead) -> str | None:
         """Why this channel is passed over for this lead, or None."""
@@ -100,6 +105,13 @@ class Gatekeeper:
         slot = windows.spread_slot(window, now, zone, country, key=f"{message.id}:{message.channel_attempts}")
         return Wait(slot, "outside the send window")
 
+    def other_mailbox(self, db: Session, message_id: str) -> bool:
+        """Whether a sender mailbox that has not refused the message for policy may still send it."""
+        service = self.registry.get(Channel.EMAIL)
+        if not isinstance(service, EmailOutreachService):
+            return False
+        return bool({m.name for m in service.mailboxes if m.available} - policy_refusers(db, message_id))
+
     def _mailboxes(self, db: Session, message: OutreachMessageDB, now: datetime) -> list[tuple[str | None, int | None]]:
         """Sender mailboxes to try, each with its daily cap for today; rotated per message to share the load."""
         service = self.registry.get(Channel.EMAIL)
@@ -110,9 +122,12 @@ class Gatekeeper:
             select(MailboxDB.name, MailboxDB.daily_cap, MailboxDB.warmup_start, MailboxDB.warmup_increment,
                    MailboxDB.warmup_started_at)
             .where(MailboxDB.enabled.is_(True), MailboxDB.paused_at.is_(None)).order_by(MailboxDB.id)).all())
+        # A message tried before may have been refused for policy by some mailboxes: never again from those.
+        refused = policy_refusers(db, message.id) if message.attempts else set()
         choices: list[tuple[str | None, int | None]] = [
             (row.name, warmup_cap(row.daily_cap, row.warmup_start, row.warmup_increment, row.warmup_started_at, now))
-            for row in rows if row.name in known and (message.mailbox is None or row.name == message.mailbox)]
+            for row in rows if row.name in known and row.name not in refused
+            and (message.mailbox is None or row.name == message.mailbox)]
         if len(choices) > 1:
             turn = int.from_bytes(hashlib.blake2b(message.id.encode(), digest_size=4).digest(), "big") % len(choices)
             choices = choices[turn:] + choices[:turn]

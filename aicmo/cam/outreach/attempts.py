@@ -74,14 +74,23 @@ def note_on_lead(db: Session, message: OutreachMessage, result: SendResult, now:
 
 
 def sends_since(db: Session, mailbox: int, since: datetime) -> int:
-    """Email attempts of the mailbox the receiving server answered: accepted, or refused on the spot as a bounce."""
+    """Email attempts of the mailbox the receiving server answered: accepted, or refused on the spot as a bounce
+    or for policy."""
     sent = db.scalar(select(func.count()).select_from(OutreachAttemptDB).where(
         OutreachAttemptDB.mailbox_id == mailbox, OutreachAttemptDB.channel == Channel.EMAIL,
         OutreachAttemptDB.status == SendStatus.SENT, OutreachAttemptDB.started_at >= since)) or 0
     refused = db.scalar(select(func.count()).select_from(DeliveryEventDB).where(
         DeliveryEventDB.mailbox_id == mailbox, DeliveryEventDB.occurred_at >= since,
-        DeliveryEventDB.kind == EventKind.HARD_BOUNCE, DeliveryEventDB.attempt_id.is_not(None))) or 0
+        DeliveryEventDB.kind.in_((EventKind.HARD_BOUNCE, EventKind.POLICY_REJECTION)),
+        DeliveryEventDB.attempt_id.is_not(None))) or 0
     return sent + refused
+
+
+def policy_refusers(db: Session, message_id: str) -> set[str]:
+    """The sender mailboxes whose receiving server refused this message for policy."""
+    return set(db.scalars(select(MailboxDB.name).join(DeliveryEventDB, DeliveryEventDB.mailbox_id == MailboxDB.id)
+                          .where(DeliveryEventDB.message_id == message_id,
+                                 DeliveryEventDB.kind == EventKind.POLICY_REJECTION)))
 
 
 def events_since(db: Session, mailbox: int, since: datetime) -> dict[EventKind, int]:

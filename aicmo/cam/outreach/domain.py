@@ -41,6 +41,8 @@ FINAL_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, Message
 class ErrorKind(StrEnum):
     TRANSIENT = "transient"  # retry the same channel later
     CHANNEL_FAILED = "channel_failed"  # this channel cannot reach this lead: try the next one
+    # Refused for policy from this sender mailbox (5.7.x): never again from it; another mailbox, else the next channel.
+    MAILBOX_REFUSED = "mailbox_refused"
     FATAL = "fatal"  # stop reaching this lead at all
 
 
@@ -76,6 +78,8 @@ class OutreachMessage:
     html_body: str | None = None
     # Which sender mailbox to use; None lets the channel choose.
     mailbox: str | None = None
+    # Message-IDs of the earlier emails to the lead in this campaign, oldest first: a later email answers them.
+    thread: tuple[str, ...] = ()
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 

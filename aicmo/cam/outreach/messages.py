@@ -17,6 +17,8 @@ from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind, TaskStatus
 DEFAULT_CHANNEL_ORDER = (Channel.EMAIL, Channel.LINKEDIN, Channel.CONTACT_FORM)
 # Messages a cancellation may still stop: those not yet handed to a channel.
 CANCELLABLE = (MessageStatus.PENDING, MessageStatus.QUEUED)
+# Messages that reached the lead's mail server: a later email in the campaign continues their thread.
+_WENT_OUT = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
 
 
 class MessageRead(BaseModel):
@@ -110,6 +112,17 @@ def create(db: Session, *, lead_id: int, body: str, subject: str | None, now: da
         message.last_error = error
     db.add(message)
     return message
+
+
+def thread_of(db: Session, message: OutreachMessageDB) -> tuple[str, ...]:
+    """The Message-IDs of the emails that went to the message's lead earlier in its campaign, oldest first."""
+    if message.campaign_id is None or message.sequence_step == 0:
+        return ()
+    return tuple(db.scalars(select(OutreachMessageDB.provider_message_id).where(
+        OutreachMessageDB.campaign_id == message.campaign_id, OutreachMessageDB.lead_id == message.lead_id,
+        OutreachMessageDB.sequence_step < message.sequence_step, OutreachMessageDB.channel == Channel.EMAIL,
+        OutreachMessageDB.status.in_(_WENT_OUT), OutreachMessageDB.provider_message_id.is_not(None))
+        .order_by(OutreachMessageDB.sequence_step)))
 
 
 def as_outreach(message: OutreachMessageDB) -> OutreachMessage:

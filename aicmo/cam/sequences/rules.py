@@ -22,6 +22,7 @@ class Move(StrEnum):
     FINISH = "finish"  # the message reached a final status
     RETRY = "retry"  # try the same channel again after `delay`
     NEXT_CHANNEL = "next_channel"  # try channel_index now
+    OTHER_MAILBOX = "other_mailbox"  # try the same channel now from a sender mailbox that has not refused it
     STOP_LEAD = "stop_lead"  # final, and every other message to this lead is cancelled
 
 
@@ -42,6 +43,7 @@ class Progress:
     retries: int = 0  # retries already made on the current channel
     bounced: bool = False  # some channel hard-bounced on the way
     tried: bool = False  # some channel was actually tried (not only skipped)
+    other_mailbox: bool = False  # a sender mailbox that has not refused the message is available
 
 
 def after_attempt(progress: Progress, outcome: SendStatus, kind: ErrorKind | None, policy: RetryPolicy,
@@ -53,7 +55,9 @@ def after_attempt(progress: Progress, outcome: SendStatus, kind: ErrorKind | Non
         return Next(Move.STOP_LEAD, progress.channel_index, MessageStatus.FAILED)
     if outcome is SendStatus.FAILED and kind is ErrorKind.TRANSIENT and progress.retries < policy.max_retries:
         return Next(Move.RETRY, progress.channel_index, delay=backoff(policy, progress.retries + 1, rand))
-    # A skip, a channel failure, or a transient failure with the retries used up: fall back.
+    if outcome is SendStatus.FAILED and kind is ErrorKind.MAILBOX_REFUSED and progress.other_mailbox:
+        return Next(Move.OTHER_MAILBOX, progress.channel_index)
+    # A skip, a channel failure, a policy refusal by every mailbox, or the retries used up: fall back.
     following = progress.channel_index + 1
     if following < progress.channel_count:
         return Next(Move.NEXT_CHANNEL, following)

@@ -161,6 +161,7 @@ def _source(text: str) -> str:
 class RenderedMessage:
     subject: str | None
     body: str
+    html: str | None = None  # the HTML part, when the step has one
 
 
 def render_message(subject: str | None, body: str, context: Mapping[str, Any], *, seed: str,
@@ -214,11 +215,14 @@ def _check_part(part: str, source: str, known: frozenset[str]) -> list[str]:
     return problems
 
 
-def check_template(subject: str | None, body: str, *, extra_names: Iterable[str] = ()) -> list[str]:
+def check_template(subject: str | None, body: str, *, extra_names: Iterable[str] = (),
+                   html: str | None = None) -> list[str]:
     """What is wrong with a campaign's templates, for when it is saved: syntax errors and unknown names.
 
-    `extra_names` are the names the campaign adds to the context (message_context's `extra`).
+    `extra_names` are the names the campaign adds to the context (message_context's `extra`); `html` is the
+    step's HTML (or Markdown) part, if it has one.
     """
     known = CONTEXT_NAMES | frozenset(extra_names)
     problems = [] if subject is None else _check_part("subject", subject, known)
+    problems += [] if html is None else _check_part("html", html, known)
     return problems + _check_part("body", body, known)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
+from aicmo.cam.deliverability import guard
 from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release
 from aicmo.cam.engine.dispatch import Dispatcher
 from aicmo.cam.experiments.decisions import review_all
@@ -65,6 +66,7 @@ class Worker:
         self.report = WorkerReport()
         self._mailboxes_checked = 0.0
         self._experiments_reviewed: datetime | None = None
+        self._guard_checked = 0.0
         self.inbox = inbox  # replies, bounces and complaints read beside the sends
         # Outgoing webhooks go out beside the sends too, on the worker's clock.
         self.webhooks = webhooks or PeriodicDelivery(sessions, self.dispatcher.settings, clock=self.dispatcher.clock)
@@ -90,6 +92,7 @@ class Worker:
             while not self.stopping.is_set():
                 if self.inbox is not None:
                     self.inbox.maybe_start()
+                self._judge_mailboxes()
                 worked = await self.run_batch()
                 if worked:
                     continue
@@ -140,6 +143,17 @@ class Worker:
         with self.sessions() as db:
             mailboxes = load_mailboxes(db)
         await email.refresh(mailboxes)
+
+    def _judge_mailboxes(self) -> None:
+        """The guard on a timer as well: figures that changed without a send (a bounce read later, a threshold
+        lowered) pause a mailbox even while nothing goes out from it."""
+        if time.monotonic() < self._guard_checked:
+            return
+        self._guard_checked = time.monotonic() + self.dispatcher.settings.guard_check_seconds
+        with self.sessions() as db:
+            paused = guard.check_mailboxes(db, None, self.dispatcher.settings, self.clock.now())
+            checkpoint(db)
+        self.dispatcher.paused(paused)
 
     def _complete_campaigns(self) -> None:
         with self.sessions() as db:

@@ -69,6 +69,12 @@ def assert_the_figures_agree_everywhere(db: Session, run: DemoRun) -> None:
     [window] = demo.windows
     assert (window.sends, window.bounces) == (email.sent + email.refused, email.hard_bounced)
     assert window.bounce_rate == pytest.approx(email.bounce_rate)
+    # The thresholds shown are those the demo's worker applied (stored in its database), so a rate marked as past
+    # one is a paused mailbox, and an active one shows no rate past them.
+    assert demo.thresholds is not None and (demo.thresholds.bounce_rate, demo.thresholds.min_sends) == (0.25, 100)
+    shown = mailbox_status(db, settings=Settings(), now=later)[0]
+    assert shown.state == "paused" or not any(w.bounce_rate_over or w.complaint_rate_over or w.policy_rate_over
+                                              for w in shown.windows)
 
 
 def assert_outcomes_and_attribution(db: Session, run: DemoRun) -> None:

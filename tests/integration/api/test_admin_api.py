@@ -266,3 +266,19 @@ def test_a_value_the_database_cannot_store_is_refused_not_a_server_error(api: Ap
     if api.sessions.kw["bind"].dialect.name == "postgresql":  # SQLite stores a NUL character as it is
         assert problem(response, 422)["title"] == "Invalid value"
     assert not any(secret in response.text for secret in SECRETS), response.text
+
+
+def test_the_guard_thresholds_are_read_and_changed_over_the_api_and_a_bad_one_is_a_422_naming_it(api: Api) -> None:
+    shown = api.client.get("/api/deliverability/guard")
+    assert shown.status_code == 200 and shown.json()["policy_rate"] == 0.02
+    changed = api.client.patch("/api/deliverability/guard", json={"policy_rate": 0.05, "min_sends": 40})
+    assert (changed.json()["policy_rate"], changed.json()["min_sends"]) == (0.05, 40)
+    assert api.client.get("/api/deliverability/guard").json() == changed.json()
+    refused = api.client.patch("/api/deliverability/guard", json={"bounce_rate": 1.5})
+    assert refused.status_code == 422 and "bounce_rate" in refused.text
+
+
+def test_a_mailbox_named_guard_is_read_like_any_other(api: Api) -> None:
+    created = api.client.post("/api/mailboxes", json=MAILBOX | {"name": "guard"})
+    shown = api.client.get("/api/mailboxes/guard")
+    assert (created.status_code, shown.status_code, shown.json()["name"]) == (201, 200, "guard")

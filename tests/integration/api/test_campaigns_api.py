@@ -158,3 +158,13 @@ def test_campaign_routes_need_an_api_key(api: Api) -> None:
     assert_problem(api.anonymous.post("/api/campaigns", json=CAMPAIGN), 401)
     with api.sessions() as db:
         assert ops.list_campaigns(db) == []
+
+
+def test_a_step_takes_an_html_or_markdown_part_and_a_bad_one_is_a_422_naming_the_step(api: Api) -> None:
+    steps = [{"channels": ["email"], "subject": "Hi", "body": "Hi {{ first_name }}",
+              "markdown": "Hi **{{ first_name }}**"}]
+    created = create(api, name="With HTML", steps=steps)
+    assert created["steps"][0]["markdown"] == "Hi **{{ first_name }}**" and created["steps"][0]["html"] is None
+    both = api.client.post("/api/campaigns", json=CAMPAIGN | {"name": "Both", "steps": [steps[0] | {"html": "<p/>"}]})
+    body = assert_problem(both, 422)
+    assert body["field"] == "steps.0" and "not both" in str(body)

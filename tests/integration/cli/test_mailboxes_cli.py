@@ -354,7 +354,7 @@ def status(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     run(space, "mailboxes", "add", "ops", "--from", "ops@seller.example", "--smtp-host", "smtp.seller.example")
     run(space, "mailboxes", "pause", "ops", "--reason", "bounce rate 9.1%")
     seed_sends(space)
-    window = {"AICMO_GUARD_WINDOW_SENDS": "4"}
+    window = {"AICMO_GUARD_WINDOW_SENDS": "4", "AICMO_GUARD_MIN_SENDS": "4"}
     return {"text": run(space, "mailboxes", "status", env=window),
             "json": run(space, "mailboxes", "status", "--format", "json", env=window),
             "colour": run(space, "mailboxes", "status", env=window | {"FORCE_COLOR": "1"})}
@@ -362,15 +362,17 @@ def status(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
 
 def test_status_shows_each_mailboxs_guard_figures_and_inbox(status: dict[str, Done]) -> None:
     rows = status_rows(status["text"].stdout)
+    assert " ".join(rows["sales"].pop("last error")) == "login refused"  # wrapped to the terminal's width
     assert rows["sales"] == {
         "name": ["sales"], "state": ["active"], "sent today": ["10/50"], "window": ["last 4 sends", "last 24 h"],
         "bounces": ["0 of 4 (0.0%)", "1 of 11 (9.1%) > 5.0%"],
         "complaints": ["1 of 4 (25.00%) > 0.30%", "1 of 11 (9.09%) > 0.30%"],
-        "inbox": ["INBOX"], "last polled (UTC)": ["2024-05-10 11:58"], "last error": ["login refused"]}
+        "policy": ["0 of 4 (0.0%)", "0 of 11 (0.0%)"], "inbox": ["INBOX"], "last polled (UTC)": ["2024-05-10 11:58"]}
     ops_row = rows["ops"]
     assert " ".join(ops_row.pop("state")) == "paused: bounce rate 9.1%"
     assert ops_row == {"name": ["ops"], "sent today": ["0/50"], "window": ["last 24 h"],
-                       "bounces": ["0 of 0 (0.0%)"], "complaints": ["0 of 0 (0.00%)"], "inbox": ["not set"],
+                       "bounces": ["0 of 0 (0.0%)"], "complaints": ["0 of 0 (0.00%)"],
+                       "policy": ["0 of 0 (0.0%)"], "inbox": ["not set"],
                        "last polled (UTC)": ["-"], "last error": ["-"]}
 
 
@@ -383,7 +385,7 @@ def test_status_lists_the_alerts_not_yet_acknowledged(status: dict[str, Done]) -
 
 def test_status_marks_a_rate_above_its_threshold_in_red(status: dict[str, Done]) -> None:
     out = status["colour"].stdout
-    for figure in ("1 of 11 (9.1%) > 5.0%", "1 of 4 (25.00%) > 0.30%", "login refused"):
+    for figure in ("1 of 11 (9.1%) > 5.0%", "1 of 4 (25.00%) > 0.30%", "refused"):
         assert f"\x1b[31m{figure}\x1b[0m" in out, out
     assert "\x1b[31m0 of 4" not in out and "0 of 4 (0.0%)" in out
 
@@ -392,12 +394,44 @@ def test_status_as_json_gives_the_same_figures(status: dict[str, Done]) -> None:
     shown = json.loads(status["json"].stdout)
     sales, ops_row = shown["mailboxes"]
     assert sales["windows"][1] == {"label": "last 24 h", "sends": 11, "bounces": 1, "complaints": 1,
-                                   "bounce_rate": 1 / 11, "complaint_rate": 1 / 11, "bounce_rate_over": True,
-                                   "complaint_rate_over": True}
+                                   "policy_refusals": 0, "bounce_rate": 1 / 11, "complaint_rate": 1 / 11,
+                                   "policy_rate": 0.0, "bounce_rate_over": True, "complaint_rate_over": True,
+                                   "policy_rate_over": False}
+    assert shown["thresholds"] == sales["thresholds"] == {
+        "bounce_rate": 0.05, "complaint_rate": 0.003, "policy_rate": 0.02, "min_sends": 4, "window_sends": 4,
+        "window_hours": 24.0}
     assert (sales["sent_today"], sales["inbox"], sales["last_error"]) == (10, True, "login refused")
     assert (ops_row["state"], ops_row["paused_reason"], ops_row["inbox"]) == ("paused", "bounce rate 9.1%", False)
     assert [(a["kind"], a["subject"], a["created_at"]) for a in shown["alerts"]] == [
         ("mailbox.paused", "ops", "2024-05-10T11:00:00+00:00")]
+
+
+def test_status_names_the_thresholds_the_guard_applies(status: dict[str, Done]) -> None:
+    assert ("the guard pauses a mailbox above 5.0% bounces, 0.30% complaints or 2.0% policy refusals, over its "
+            "last 4 sends or 24 h, once a window holds 4 sends\n") in status["text"].stdout
+
+
+def test_thresholds_stored_with_guard_are_the_ones_status_shows_and_judges_by(tmp_path: Path) -> None:
+    run(tmp_path, *ADD_SALES, env={"SALES_SMTP_PASSWORD": ENV_PASSWORD})
+    seed_sends(tmp_path)
+    changed = run(tmp_path, "mailboxes", "guard", "--bounce-rate", "0.25", "--min-sends", "4")
+    assert "above 25.0% bounces" in changed.stdout and "once a window holds 4 sends" in changed.stdout
+
+    # Whatever this shell's settings say, the stored thresholds are the ones shown and applied.
+    shown = run(tmp_path, "mailboxes", "status", env={"AICMO_GUARD_BOUNCE_RATE": "0.05"}).stdout
+    assert status_rows(shown)["sales"]["bounces"] == ["1 of 11 (9.1%)"]  # under 25%: not marked
+    assert "above 25.0% bounces" in shown
+    assert "above 25.0% bounces" in run(tmp_path, "mailboxes", "guard").stdout
+
+
+@pytest.mark.parametrize(("option", "value", "field"), [
+    ("--bounce-rate", "2", "bounce_rate"), ("--policy-rate", "-0.1", "policy_rate"),
+    ("--window-sends", "0", "window_sends"), ("--window-hours", "nan", "window_hours")])
+def test_a_threshold_out_of_range_is_one_clear_error_naming_it(tmp_path: Path, option: str, value: str,
+                                                              field: str) -> None:
+    refused = run(tmp_path, "mailboxes", "guard", option, value, ok=False)
+    assert refused.returncode == 1 and refused.stderr.startswith(f"error: {field}: ")
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 # A change of AICMO_SECRET_KEY, with and without the previous one.
@@ -409,7 +443,8 @@ def test_after_a_secret_change_without_the_previous_one_list_still_works_and_the
 
     listed = run(tmp_path, "mailboxes", "list", env=second)
     assert table(listed.stdout)["sales"]["state"] == "active; smtp_password unreadable"
-    assert "smtp_password unreadable" in run(tmp_path, "mailboxes", "status", env=second).stdout
+    shown = status_rows(run(tmp_path, "mailboxes", "status", env=second).stdout)
+    assert " ".join(shown["sales"]["state"]) == "active; smtp_password unreadable"
     worker = run(tmp_path, "worker", "--once", env=second, ok=False)
     assert worker.returncode == 1 and len(worker.stderr.strip().splitlines()) == 1
     assert worker.stderr.startswith("error: mailbox 'sales': its smtp_password cannot be decrypted")

@@ -96,6 +96,10 @@ BAD_FILES = {
     "unknown_name.json": '{"name": "unknown", "steps": [{"body": "Hi {{ nickname }}"}]}',
     "broken.json": '{"name": "broken",\n "steps": [}',
     "campaign.yaml": "name: yaml\n",
+    "two_html.toml": 'name = "two"\n\n[[steps]]\nbody = "Hi"\nhtml = "<p>Hi</p>"\nmarkdown = "Hi"\n',
+    "html_links.toml": ('name = "links"\n\n[[steps]]\nbody = "See https://acme.io/pricing"\n'
+                        'markdown = "See [our page](https://acme.io/other)"\n'),
+    "html_syntax.toml": 'name = "syntax"\n\n[[steps]]\nbody = "Hi"\nhtml = "<p>{{ first_name </p>"\n',
 }
 BAD_INPUTS: dict[tuple[str, ...], str] = {
     ("campaign", "create", "broken.toml"): "broken.toml: invalid TOML: Illegal character '\\n' (at line 4, column 25)",
@@ -104,6 +108,10 @@ BAD_INPUTS: dict[tuple[str, ...], str] = {
     ("campaign", "create", "broken.json"): "broken.json: invalid JSON: Expecting value (at line 2, column 12)",
     ("campaign", "create", "campaign.yaml"): "campaign.yaml: unknown file type '.yaml'",
     ("campaign", "create", "missing.toml"): "missing.toml not found",
+    ("campaign", "create", "two_html.toml"): "steps.0: Value error, give the HTML part as html or as markdown, not",
+    ("campaign", "create", "html_links.toml"): ("steps.0: the HTML part lacks the link https://acme.io/pricing; "
+                                                "the text part lacks the link https://acme.io/other"),
+    ("campaign", "create", "html_syntax.toml"): "steps.0: syntax error in html template, line 1",
     ("channels", "set", "email", "--daily-cap", "-1"): "daily_cap: ",
     ("channels", "set", "email"): "nothing to change",
     ("channels", "set", "email", "--clear", "max_retries"): "--clear 'max_retries'",

@@ -79,8 +79,9 @@ def classify(reply: SmtpReply, mailbox: str) -> Outcome:
         full = EventKind.SOFT_BOUNCE if status == "4.2.2" else None
         return _failed(ErrorKind.TRANSIENT, f"temporary failure: {said}", full)
     if status.startswith("5.7."):
-        return _failed(ErrorKind.TRANSIENT, f"refused by policy, counted against mailbox {mailbox!r}: {said}",
-                       EventKind.POLICY_REJECTION)
+        # Retrying the same content from the same mailbox gets the same verdict; another mailbox may not.
+        return _failed(ErrorKind.MAILBOX_REFUSED, f"refused by policy, counted against mailbox {mailbox!r} and not "
+                                                  f"tried again from it: {said}", EventKind.POLICY_REJECTION)
     if reply.phase in _MAILBOX_SIDE:
         return _failed(ErrorKind.TRANSIENT, f"the server refused mailbox {mailbox!r}, not the lead: {said}")
     if code == 552 or status == "5.2.2":
@@ -112,7 +113,7 @@ _EVENT_OUTCOMES: dict[EventKind, tuple[SendStatus, ErrorKind | None]] = {
     EventKind.AUTO_REPLY: (SendStatus.SENT, None),
     EventKind.HARD_BOUNCE: (SendStatus.FAILED, ErrorKind.CHANNEL_FAILED),
     EventKind.SOFT_BOUNCE: (SendStatus.FAILED, ErrorKind.TRANSIENT),
-    EventKind.POLICY_REJECTION: (SendStatus.FAILED, ErrorKind.TRANSIENT),
+    EventKind.POLICY_REJECTION: (SendStatus.FAILED, ErrorKind.MAILBOX_REFUSED),
     EventKind.COMPLAINT: (SendStatus.FAILED, ErrorKind.FATAL),
     EventKind.UNSUBSCRIBE: (SendStatus.FAILED, ErrorKind.FATAL),
 }

@@ -88,6 +88,11 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
         headers.append(_sender("Reply-To", None, smtp_address(mailbox.reply_to)))
     if message.subject is not None:
         headers.append(unstructured("Subject", message.subject))
+    if message.thread:
+        # A follow-up answers the previous email and names the whole conversation (RFC 5322 §3.6.4), so mail
+        # clients show the sequence as one thread.
+        headers += [WireHeader("In-Reply-To", message.thread[-1]),
+                    WireHeader("References", " ".join(message.thread), "\n ".join(message.thread))]
     headers += [
         WireHeader("Date", format_datetime(now or datetime.now(UTC))),
         WireHeader("Message-ID", checked.message_id),
@@ -95,10 +100,13 @@ def compose(mailbox: Mailbox, message: OutreachMessage, lead: LeadRead, *, unsub
         WireHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         WireHeader("MIME-Version", "1.0"),
     ]
-    text = text_part(text_body(message.body, mailbox.signature_text), "plain")
     if message.html_body is None:
+        text = text_part(text_body(message.body, mailbox.signature_text), "plain")
         return ComposedEmail(Part((*headers, *text.headers), text.body), checked)
-    html_text = html_body(message.html_body, mailbox.signature_html, mailbox.signature_text)
+    # With two parts, both carry the unsubscribe link: a reader sees one or the other, never both.
+    text = text_part(text_body(message.body, mailbox.signature_text) + text_unsubscribe(unsubscribe_url), "plain")
+    html_text = html_body(message.html_body, mailbox.signature_html, mailbox.signature_text,
+                          footer=html_unsubscribe(unsubscribe_url))
     boundary = f"=_aicmo_{uuid.uuid4().hex}"  # random: cannot occur in the parts
     headers.append(WireHeader("Content-Type", f'multipart/alternative; boundary="{boundary}"',
                               f'multipart/alternative;\n boundary="{boundary}"'))
@@ -135,13 +143,25 @@ def text_body(body: str, signature: str | None) -> str:
     return text + "\n"
 
 
-def html_body(body: str, signature_html: str | None, signature_text: str | None) -> str:
+def text_unsubscribe(url: str) -> str:
+    return f"\nTo stop receiving these emails: {url}\n"
+
+
+def html_unsubscribe(url: str) -> str:
+    return (f'<p class="unsubscribe" style="font-size:12px;color:#666">To stop receiving these emails, '
+            f'<a href="{html.escape(url)}">unsubscribe</a>.</p>\n')
+
+
+def html_body(body: str, signature_html: str | None, signature_text: str | None, *, footer: str = "") -> str:
+    """The HTML part: the body, then the signature and `footer`, inside its <body> when it has one."""
     if signature_html is None and signature_text:
         signature_html = html.escape(signature_text.strip()).replace("\n", "<br>\n")
     body = _LINE_BREAKS.sub("\n", body)
-    if not signature_html:
+    if not signature_html and not footer:
         return body if body.endswith("\n") else body + "\n"
-    block = f'<div class="signature">{_LINE_BREAKS.sub(chr(10), signature_html)}</div>\n'
+    block = footer
+    if signature_html:
+        block = f'<div class="signature">{_LINE_BREAKS.sub(chr(10), signature_html)}</div>\n' + footer
     ends = list(_BODY_END.finditer(body))
     if ends:
         cut = ends[-1].start()

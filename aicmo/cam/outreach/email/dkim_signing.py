@@ -33,7 +33,8 @@ except ImportError:  # pragma: no cover - cryptography is optional; dkimpy's pur
 
 MIN_KEY_BITS = 1024
 # Signed when present; From once more so that a second From added on the way breaks the signature.
-SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
+SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to", b"references", b"reply-to",
+                  b"list-unsubscribe",
                   b"list-unsubscribe-post", b"mime-version", b"content-type", b"content-transfer-encoding")
 _WIDTH = 76
 

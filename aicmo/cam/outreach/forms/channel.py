@@ -185,7 +185,7 @@ class ContactFormOutreachService(OutreachServiceBase):
             if refusal:
                 return self._failed(ErrorKind.CHANNEL_FAILED, refusal, check.url, target_domain=domain)
         try:
-            prepared = submission(check.form, self.sender, message.subject, message.body)
+            prepared = submission(check.form, self.sender, message.subject, message.body, page=check.url)
         except CannotFill as exc:
             return self._failed(ErrorKind.CHANNEL_FAILED, manual_detail(str(exc)), check.url, target_domain=domain)
         try:

@@ -45,6 +45,13 @@ class Submission:
     url: str
     fields: list[tuple[str, str]]
     enctype: str
+    page: str | None = None  # the page the form was on: sent as Referer and Origin, as a browser sends them
+
+    def headers(self) -> dict[str, str]:
+        if not self.page:
+            return {}
+        parts = urlsplit(self.page)
+        return {"Referer": self.page, "Origin": f"{parts.scheme}://{parts.netloc}"}
 
 
 @dataclass
@@ -77,16 +84,17 @@ class Page:
 
 def _request(client: httpx.AsyncClient, method: str, url: str, sub: Submission | None,
              cookies: httpx.Cookies) -> httpx.Request:
+    headers = sub.headers() if sub is not None else {}
     if sub is None or method == "GET":
         if sub is not None:
             parts = urlsplit(url)
             url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sub.fields), ""))
-        return client.build_request(method, url, cookies=cookies)
+        return client.build_request(method, url, cookies=cookies, headers=headers)
     if sub.enctype == MULTIPART:
         files = [(name, (None, value.encode())) for name, value in sub.fields]
-        return client.build_request(method, url, files=files, cookies=cookies)
+        return client.build_request(method, url, files=files, cookies=cookies, headers=headers)
     return client.build_request(method, url, content=urlencode(sub.fields).encode(), cookies=cookies,
-                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+                                headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
 
 
 def _content_type(response: httpx.Response) -> tuple[str, str | None]:

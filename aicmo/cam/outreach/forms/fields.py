@@ -35,7 +35,10 @@ def label_of(node: LexborNode, by_id: dict[str, str], tree: LexborHTMLParser) ->
     parent = node.parent
     while parent is not None and parent.tag not in ("form", "body"):
         if parent.tag == "label":
-            parts.append(_text(parent))
+            text = _text(parent)
+            if node.tag in ("select", "textarea"):  # a wrapped select's options are not its label
+                text = " ".join(text.replace(_text(node), " ").split())
+            parts.append(text)
             break
         parent = parent.parent
     for ref in (attrs.get("aria-labelledby") or "").split():

@@ -1,37 +1,10 @@
 """Fill a contact form with the sender's identity and the message, the way a careful person would."""
 
+from aicmo.cam.outreach.forms.choices import CannotFill, choose_option, shown
 from aicmo.cam.outreach.forms.fetch import Submission
-from aicmo.cam.outreach.forms.model import ContactForm, FormField, Option, Role, SenderIdentity
-from aicmo.cam.outreach.forms.vocab import CHOICE_WORDS, plain
+from aicmo.cam.outreach.forms.model import ContactForm, FormField, Role, SenderIdentity
 
-
-class CannotFill(Exception):
-    """The form asks for something we cannot honestly give; the message says what."""
-
-
-def _shown(field: FormField) -> str:
-    return repr(field.label or field.name)
-
-
-def choose_option(field: FormField) -> str | None:
-    """The value a select or radio group sends: its selection, or for a required one a sensible pick."""
-    options = [o for o in field.options if not o.disabled]
-    selected = next((o for o in options if o.selected), None)
-    if selected is not None and (selected.value or not field.required):
-        return selected.value
-    if not field.required:
-        return options[0].value if options and field.kind == "select" else None
-    preferred = [o for o in options if o.value and CHOICE_WORDS.search(plain(f"{o.label} {o.value}"))]
-    usable: list[Option] = preferred or [o for o in options if o.value and not _placeholder(o)]
-    if not usable:
-        raise CannotFill(f"required choice {_shown(field)} has no usable option")
-    return usable[0].value
-
-
-def _placeholder(option: Option) -> bool:
-    words = plain(option.label)
-    return option.label.strip().startswith(("-", "—", "Select", "Please", "Bitte", "Choose")) or words in (
-        "select", "please select", "choose", "bitte wahlen", "choisir", "seleccionar", "seleziona", "kies")
+__all__ = ["CannotFill", "choose_option", "fill", "subject_line", "submission"]
 
 
 def _checkbox(field: FormField) -> str | None:
@@ -42,7 +15,7 @@ def _checkbox(field: FormField) -> str | None:
     if field.checked:
         return field.value
     if field.required:
-        raise CannotFill(f"required checkbox {_shown(field)} is not a consent box")
+        raise CannotFill(f"required checkbox {shown(field)} is not a consent box")
     return None
 
 
@@ -50,11 +23,11 @@ def _text_value(field: FormField, values: dict[Role, str]) -> str:
     if field.role in values:
         value = values[field.role]
         if not value and field.required:
-            raise CannotFill(f"required {field.role.value.replace('_', ' ')} field {_shown(field)}: "
+            raise CannotFill(f"required {field.role.value.replace('_', ' ')} field {shown(field)}: "
                              "the sender identity has none")
         return value
     if field.role is Role.OTHER and field.required and not field.value:
-        raise CannotFill(f"required field {_shown(field)} not understood")
+        raise CannotFill(f"required field {shown(field)} not understood")
     return "" if field.role is Role.HONEYPOT else field.value
 
 
@@ -98,6 +71,8 @@ def subject_line(subject: str | None, body: str) -> str:
     return first if len(first) <= 80 else first[:77].rstrip() + "…"
 
 
-def submission(form: ContactForm, sender: SenderIdentity, subject: str | None, body: str) -> Submission:
+def submission(form: ContactForm, sender: SenderIdentity, subject: str | None, body: str, *,
+               page: str | None = None) -> Submission:
+    """The filled form, sent from `page` (the page it was read on) as a browser sends it."""
     return Submission(method=form.method, url=form.action, enctype=form.enctype,
-                      fields=fill(form, sender, subject_line(subject, body), body))
+                      fields=fill(form, sender, subject_line(subject, body), body), page=page)

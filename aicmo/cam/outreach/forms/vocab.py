@@ -94,10 +94,29 @@ CONTACT_LINK_WORDS = _words(
     r"\bschreiben sie uns\b", r"\bneem contact\b", r"\bcontacteer\b", r"\bwrite to us\b", r"\bescribenos\b",
     r"\bcontacta\b", r"\bscrivici\b")
 
-CHOICE_WORDS = _words(r"\bsales\b", r"\bgeneral\b", r"\bother\b", r"\bvertrieb\b", r"\ballgemein", r"\bsonstig",
-                      r"\bautres?\b", r"\bventes?\b", r"\bcommercial\b", r"\bventas\b", r"\botros?\b",
-                      r"\bvendite\b", r"\baltro\b", r"\bgenerale\b", r"\bverkoop\b", r"\boverig", r"\balgemeen\b",
-                      r"\boutros?\b", r"\bvendas\b", r"\bbusiness\b", r"\bpartnership\b", r"\binquiry\b")
+# The options a sender writing to sales may pick in a topic select, best first: sales, then a general enquiry,
+# then "other". A required select offering none of them is left to a person.
+CHOICE_WORDS: tuple[re.Pattern[str], ...] = (
+    _words(r"\bsales\b", r"\bvertrieb\b", r"\bverkauf\b", r"\bventes?\b", r"\bventas\b", r"\bvendite\b",
+           r"\bverkoop\b", r"\bvendas\b", r"\bcommercial\b", r"\bbusiness\b", r"\bpartnership\b",
+           r"\bkooperation\b", r"\bpartenariat\b", r"\bnew customer\b", r"\bneukunde\b"),
+    _words(r"\bgeneral\b", r"\ballgemein", r"\bgenerale?\b", r"\balgemeen\b", r"\bgeral\b", r"\binquiry\b",
+           r"\benquiry\b", r"\bgeneral question\b", r"\binformation\b", r"\binformacion\b", r"\bcontact\b",
+           r"\bkontakt\b", r"\banfrage\b", r"\bdemande\b"),
+    _words(r"\bother\b", r"\bsonstig", r"\bandere[sr]?\b", r"\bautres?\b", r"\botros?\b", r"\baltro\b",
+           r"\boverig", r"\boutros?\b", r"\bmisc", r"\bdivers\b"),
+)
+# What a select asks when it asks what the message is about.
+TOPIC_WORDS = _words(
+    r"\bsubject\b", r"\btopic\b", r"\bbetreff\b", r"\banliegen\b", r"\bthema\b", r"\breason\b", r"\bgrund\b",
+    r"\bdepartment\b", r"\babteilung\b", r"\bcategory\b", r"\bkategorie\b", r"\b[ei]nquiry\b", r"\banfrage",
+    r"\bregarding\b", r"\bconcern", r"\bobjet\b", r"\bsujet\b", r"\bmotif\b", r"\basunto\b", r"\bmotivo\b",
+    r"\boggetto\b", r"\bonderwerp\b", r"\bassunto\b", r"\bhow can we help\b", r"\bwie konnen wir\b", r"\btype\b")
+# An option that only asks to choose: "Bitte wählen", "-- Please select --", "Choose…", "Select one".
+PLACEHOLDER_WORDS = _words(
+    r"^(please )?(select|choose|pick)\b", r"^bitte\b", r"^(bitte )?(wahlen|auswahlen)\b", r"^auswahl\b",
+    r"^(veuillez )?(choisir|selectionner)\b", r"^(por favor )?(selecciona|seleccione|elige|elija)r?\b",
+    r"^(seleziona|scegli)\b", r"^(kies|selecteer)\b", r"^(selecione|escolha)\b", r"^none selected\b")
 
 HONEYPOT_LABEL_WORDS = _words(
     r"leave (this )?(field )?(empty|blank)", r"\bkeep (this )?(field )?(empty|blank)\b", r"do not fill",

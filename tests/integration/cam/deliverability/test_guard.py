@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from aicmo.cam.alerts import service as alerts
@@ -69,5 +70,19 @@ def test_old_events_fall_out_of_the_window(db: Session) -> None:
             for i in range(10)]
     db.add(DeliveryEventDB(kind=EventKind.HARD_BOUNCE, mailbox_id=mailbox.id, message_id=sent[0].id, occurred_at=old))
     db.commit()
-    figures = {w.label: (w.sends, w.bounces) for w in guard.windows(db, mailbox.id, SETTINGS, NOW)}
+    figures = {w.label: (w.sends, w.bounces) for w in guard.windows(db, mailbox.id, guard.configured(SETTINGS), NOW)}
     assert figures["last 24 h"] == (0, 0)
+
+
+def test_stored_thresholds_override_the_settings_and_a_bad_one_is_refused_naming_it(db: Session) -> None:
+    from aicmo import operator_services as ops
+    from aicmo.cam.deliverability.schemas import InvalidGuardThresholds
+
+    assert guard.thresholds(db, SETTINGS).bounce_rate == SETTINGS.guard_bounce_rate
+    ops.set_guard_thresholds(db, {"bounce_rate": 0.25, "policy_rate": 0.1})
+    applied = guard.thresholds(db, SETTINGS)
+    assert (applied.bounce_rate, applied.policy_rate, applied.min_sends) == (0.25, 0.1, SETTINGS.guard_min_sends)
+    with pytest.raises(InvalidGuardThresholds, match="^min_sends: "):
+        ops.set_guard_thresholds(db, {"min_sends": -1})
+    ops.set_guard_thresholds(db, {"bounce_rate": None})  # back to its setting
+    assert guard.thresholds(db, SETTINGS).bounce_rate == SETTINGS.guard_bounce_rate

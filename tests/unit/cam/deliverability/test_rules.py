@@ -1,6 +1,6 @@
 import pytest
 
-from aicmo.cam.deliverability.rules import Thresholds, Window, pause_reason
+from aicmo.cam.deliverability.rules import Thresholds, Verdicts, Window, judged, pause_reason
 
 LIMITS = Thresholds(bounce_rate=0.05, complaint_rate=0.003, min_sends=20)
 
@@ -28,3 +28,17 @@ def test_the_reason_names_the_window_and_the_figures() -> None:
 def test_rates_of_an_empty_window_are_zero() -> None:
     window = Window("last 24 h", 0, 0, 0)
     assert window.bounce_rate == 0.0 and window.complaint_rate == 0.0
+
+
+@pytest.mark.parametrize(("sends", "refusals", "pauses"), [(100, 2, False), (100, 3, True), (19, 19, False)])
+def test_policy_refusals_above_their_rate_pause_once_the_sample_is_reached(sends: int, refusals: int,
+                                                                          pauses: bool) -> None:
+    reason = pause_reason([Window("last 24 h", sends, 0, 0, refusals)], LIMITS)
+    assert (reason is not None) is pauses
+    if pauses:
+        assert reason == "policy-refusal rate 3.0% (3 of 100) over the last 24 h, above 2.0%"
+
+
+def test_a_window_under_the_minimum_sample_is_not_held_against_the_mailbox_whatever_its_rates() -> None:
+    assert judged(Window("last 24 h", 19, 19, 19, 19), LIMITS) == Verdicts(False, False, False)
+    assert judged(Window("last 24 h", 20, 2, 0, 1), LIMITS) == Verdicts(True, False, True)

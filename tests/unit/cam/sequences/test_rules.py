@@ -78,3 +78,18 @@ def test_zero_retries_falls_back_at_once_on_a_transient_failure() -> None:
 def test_which_lead_statuses_stop_a_sequence(status: LeadStatus) -> None:
     stops = status not in (LeadStatus.NEW, LeadStatus.CONTACTED)
     assert (stop_reason(status) is not None) == stops
+
+
+@pytest.mark.parametrize(("position", "other_mailbox", "move", "following"), [
+    (0, True, Move.OTHER_MAILBOX, 0), (2, True, Move.OTHER_MAILBOX, 2),
+    (0, False, Move.NEXT_CHANNEL, 1), (1, False, Move.NEXT_CHANNEL, 2)])
+def test_a_policy_refusal_tries_another_mailbox_else_the_next_channel_never_a_retry(
+        position: int, other_mailbox: bool, move: Move, following: int) -> None:
+    progress = Progress(position, 3, retries=0, tried=True, other_mailbox=other_mailbox)
+    step = after_attempt(progress, SendStatus.FAILED, ErrorKind.MAILBOX_REFUSED, POLICY, HALF)
+    assert (step.move, step.channel_index, step.delay) == (move, following, timedelta(0))
+
+
+def test_a_policy_refusal_on_the_last_channel_with_no_other_mailbox_fails_the_message() -> None:
+    step = after_attempt(Progress(2, 3, tried=True), SendStatus.FAILED, ErrorKind.MAILBOX_REFUSED, POLICY, HALF)
+    assert (step.move, step.status) == (Move.FINISH, MessageStatus.FAILED)

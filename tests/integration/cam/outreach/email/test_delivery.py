@@ -71,9 +71,13 @@ async def test_text_and_html_go_as_alternatives_each_with_the_mailbox_signature(
     received = parsed(smtp_server.envelopes[0].content)
     assert received.get_content_type() == "multipart/alternative"
     html = content(received.get_body(("html",)))
-    assert content(received.get_body(("plain",))) == "Hi Zoë,\n\nShall we talk?\n\nJohn Seller\nCEO, Seller Inc.\n"
+    plain = content(received.get_body(("plain",)))
+    assert plain.startswith("Hi Zoë,\n\nShall we talk?\n\nJohn Seller\nCEO, Seller Inc.\n\nTo stop receiving these "
+                            "emails: https://app.example.com/u/")
     assert html.startswith('<html><body><p>Hi Zoë,</p><div class="signature"><p>John Seller<br>')
-    assert html.rstrip().endswith("</div>\n</body></html>")
+    assert '</div>\n<p class="unsubscribe"' in html and html.rstrip().endswith("</p>\n</body></html>")
+    unsubscribe = plain.rpartition(": ")[2].strip()
+    assert f'<a href="{unsubscribe}">unsubscribe</a>' in html  # the same link in both parts
 
 
 async def test_a_text_only_message_is_a_single_text_part(smtp_server: ScriptedSmtpServer) -> None:

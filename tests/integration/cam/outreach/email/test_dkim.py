@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aicmo.cam.outreach.domain import SendStatus, SmtpSecurity
-from aicmo.cam.outreach.email.compose import compose, html_body, text_body
+from aicmo.cam.outreach.email.compose import compose, html_body, html_unsubscribe, text_body, text_unsubscribe
 from aicmo.cam.outreach.email.dkim_signing import DkimKeyError, DkimSigner
 from aicmo.cam.outreach.email.mailbox import DkimSettings, Mailbox
 from tests.integration.cam.outreach.email.builders import lead, mailbox, message, service
@@ -147,8 +147,12 @@ def test_any_composed_message_signed_from_its_parts_verifies_and_reads_back(
     assert (parsed["Subject"] is None) if subject is None else " ".join(parsed["Subject"].split()) == " ".join(
         subject.split())
     plain = parsed.get_body(("plain",))
-    assert plain is not None and plain.get_content().replace("\r\n", "\n") == text_body(body, "John\nSeller")
+    unsubscribe = "https://app.example.com/u/token"
+    # With an HTML part, both parts carry the unsubscribe link.
+    text = text_body(body, "John\nSeller") + ("" if html is None else text_unsubscribe(unsubscribe))
+    assert plain is not None and plain.get_content().replace("\r\n", "\n") == text
     if html is not None:
         part = parsed.get_body(("html",))
         assert part is not None
-        assert part.get_content().replace("\r\n", "\n") == html_body(html, None, "John\nSeller")
+        assert part.get_content().replace("\r\n", "\n") == html_body(html, None, "John\nSeller",
+                                                                         footer=html_unsubscribe(unsubscribe))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.analytics.mailbox_status import GuardWindow, MailboxStatus, mailbox_status
+from aicmo.cam.deliverability.schemas import GuardThresholds
 from aicmo.cam.inbox.models import InboxStateDB
 from aicmo.cam.leads.schemas import LeadCreate
 from aicmo.cam.outreach.domain import Channel, EventKind, SendStatus
@@ -17,7 +18,8 @@ from tests.factories import make_lead
 
 T = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
 HOUR, MINUTES_5 = timedelta(hours=1), timedelta(minutes=5)
-SETTINGS = Settings(guard_window_sends=8, guard_window_hours=24, guard_bounce_rate=0.05, guard_complaint_rate=0.003)
+SETTINGS = Settings(guard_window_sends=8, guard_window_hours=24, guard_bounce_rate=0.05, guard_complaint_rate=0.003,
+                    guard_min_sends=5)
 
 
 def attempt(db: Session, lead_id: int, mailbox_id: int, when: datetime, status: SendStatus = SendStatus.SENT,
@@ -81,7 +83,9 @@ def test_each_mailbox_shows_its_state_sends_guard_windows_and_inbox(db: Session)
 
     # The 8 newest sends all went an hour ago: since then 8 sends, no hard bounce, 1 complaint. Over 24 hours:
     # 10 sent plus 1 refused on the spot, 2 hard bounces (that one and a DSN), 1 complaint.
-    assert sales == MailboxStatus(
+    assert sales.thresholds == GuardThresholds(bounce_rate=0.05, complaint_rate=0.003, policy_rate=0.02,
+                                               min_sends=5, window_sends=8, window_hours=24)
+    assert sales.model_copy(update={"thresholds": None}) == MailboxStatus(
         name="sales", enabled=True, paused_at=None, paused_reason=None, sent_today=8, cap_today=50,
         windows=[window("last 8 sends", 8, 0, 1), window("last 24 h", 11, 2, 1)],
         imap_host="imap.seller.example", imap_port=993, imap_folder="INBOX", last_polled_at=T - MINUTES_5,

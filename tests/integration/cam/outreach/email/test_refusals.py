@@ -25,9 +25,9 @@ FAILED, TRANSIENT, CHANNEL_FAILED = SendStatus.FAILED, ErrorKind.TRANSIENT, Erro
     (GREYLISTED, 451, TRANSIENT, None),
     (NO_SUCH_USER, 550, CHANNEL_FAILED, EventKind.HARD_BOUNCE),
     (MAILBOX_FULL, 552, TRANSIENT, EventKind.SOFT_BOUNCE),
-    (SPAM, 554, TRANSIENT, EventKind.POLICY_REJECTION),
+    (SPAM, 554, ErrorKind.MAILBOX_REFUSED, EventKind.POLICY_REJECTION),
     (Script(rcpt="452 4.2.2 Over quota"), 452, TRANSIENT, EventKind.SOFT_BOUNCE),
-    (Script(data="550 5.7.26 Unauthenticated email is not accepted (DMARC)"), 550, TRANSIENT,
+    (Script(data="550 5.7.26 Unauthenticated email is not accepted (DMARC)"), 550, ErrorKind.MAILBOX_REFUSED,
      EventKind.POLICY_REJECTION),
 ])
 async def test_a_refusal_is_classified_from_the_servers_reply(smtp_server: ScriptedSmtpServer, script: Script,

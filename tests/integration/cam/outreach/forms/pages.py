@@ -123,3 +123,19 @@ FORM_WITH_ERRORS = html("""
 </form>""")
 
 THANK_YOU = html("<h1>Thank you!</h1><p>Your message has been sent. We will get back to you soon.</p>")
+
+
+def german_topic_select(options: str) -> str:
+    """A German form whose required "Anliegen" select starts on "Bitte wählen" (value "0", selected)."""
+    return html(f"""
+<form method="post" action="/kontakt/senden">
+  <label>Name * <input name="name" required></label>
+  <label>E-Mail * <input name="email" type="email" required></label>
+  <label>Ihr Anliegen *
+    <select name="anliegen" required>
+      <option value="0" selected>Bitte wählen</option>
+      {options}
+    </select></label>
+  <label>Nachricht * <textarea name="nachricht" required></textarea></label>
+  <input type="submit" value="Absenden">
+</form>""")

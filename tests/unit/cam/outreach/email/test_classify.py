@@ -15,7 +15,7 @@ from aicmo.cam.outreach.email.classify import (
 CONNECT, STARTTLS, AUTH, MAIL, RCPT, DATA = (SmtpPhase.CONNECT, SmtpPhase.STARTTLS, SmtpPhase.AUTH, SmtpPhase.MAIL,
                                              SmtpPhase.RCPT, SmtpPhase.DATA)
 SENT, FAILED = SendStatus.SENT, SendStatus.FAILED
-TRANSIENT, CHANNEL_FAILED = ErrorKind.TRANSIENT, ErrorKind.CHANNEL_FAILED
+TRANSIENT, CHANNEL_FAILED, REFUSED = ErrorKind.TRANSIENT, ErrorKind.CHANNEL_FAILED, ErrorKind.MAILBOX_REFUSED
 HARD, SOFT, POLICY = EventKind.HARD_BOUNCE, EventKind.SOFT_BOUNCE, EventKind.POLICY_REJECTION
 
 TABLE = [
@@ -36,10 +36,10 @@ TABLE = [
     (DATA, 550, "5.1.1 Mailbox does not exist", FAILED, CHANNEL_FAILED, HARD),
     (RCPT, 550, "5.2.1 Mailbox disabled", FAILED, CHANNEL_FAILED, HARD),
     (DATA, 550, "Message refused", FAILED, CHANNEL_FAILED, None),
-    (DATA, 554, "5.7.1 Message rejected as spam", FAILED, TRANSIENT, POLICY),
-    (DATA, 550, "5.7.1 Rejected by DMARC policy", FAILED, TRANSIENT, POLICY),
-    (RCPT, 550, "5.7.1 Relaying denied", FAILED, TRANSIENT, POLICY),
-    (MAIL, 554, "5.7.1 Sender blocked", FAILED, TRANSIENT, POLICY),
+    (DATA, 554, "5.7.1 Message rejected as spam", FAILED, REFUSED, POLICY),
+    (DATA, 550, "5.7.1 Rejected by DMARC policy", FAILED, REFUSED, POLICY),
+    (RCPT, 550, "5.7.1 Relaying denied", FAILED, REFUSED, POLICY),
+    (MAIL, 554, "5.7.1 Sender blocked", FAILED, REFUSED, POLICY),
     (DATA, 552, "5.2.2 Mailbox full", FAILED, TRANSIENT, SOFT),
     (RCPT, 552, "Requested mail action aborted: exceeded storage allocation", FAILED, TRANSIENT, SOFT),
     (DATA, 552, "5.3.4 Message size exceeds fixed limit", FAILED, CHANNEL_FAILED, None),
@@ -93,7 +93,7 @@ def test_enhanced_status_codes_are_read_from_the_start_of_the_reply(text: str, s
 
 @pytest.mark.parametrize(("event", "status", "kind"), [
     (EventKind.DELIVERED, SENT, None), (EventKind.REPLY, SENT, None), (EventKind.HARD_BOUNCE, FAILED, CHANNEL_FAILED),
-    (EventKind.SOFT_BOUNCE, FAILED, TRANSIENT), (EventKind.POLICY_REJECTION, FAILED, TRANSIENT),
+    (EventKind.SOFT_BOUNCE, FAILED, TRANSIENT), (EventKind.POLICY_REJECTION, FAILED, REFUSED),
     (EventKind.COMPLAINT, FAILED, ErrorKind.FATAL), (EventKind.UNSUBSCRIBE, FAILED, ErrorKind.FATAL)])
 def test_later_events_say_whether_a_sent_message_still_stands(event: EventKind, status: SendStatus,
                                                               kind: ErrorKind | None) -> None:

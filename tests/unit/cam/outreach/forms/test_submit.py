@@ -69,7 +69,6 @@ def choice(*options: Option, required: bool = True, kind: str = "select") -> For
 @pytest.mark.parametrize(("field", "value"), [
     (choice(Option("", "-- choose --"), Option("sup", "Support"), Option("sal", "Sales")), "sal"),
     (choice(Option("", "Bitte wählen"), Option("a", "Presse"), Option("b", "Allgemeine Anfrage")), "b"),
-    (choice(Option("", "Choose"), Option("x", "Alpha"), Option("y", "Beta")), "x"),
     (choice(Option("x", "Alpha"), Option("y", "Beta", selected=True)), "y"),
     (choice(Option("", "Country"), Option("fr", "France"), required=False), ""),
     (choice(Option("a", "A"), Option("b", "B"), required=False, kind="radio"), None),
@@ -84,3 +83,27 @@ def test_a_missing_subject_becomes_the_messages_first_line() -> None:
     assert subject_line(None, "\n  Hi Lea,\nmore") == "Hi Lea,"
     assert subject_line("Given", "body") == "Given"
     assert len(subject_line(None, "x" * 200)) == 78
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    (choice(Option("0", "Bitte wählen", selected=True), Option("1", "Presse"), Option("2", "Vertrieb")), "2"),
+    (choice(Option("Bitte wählen", "Bitte wählen"), Option("s", "Support"), Option("g", "General enquiry"),
+            Option("o", "Other")), "g"),
+    (choice(Option("-1", "-- Please select --"), Option("s", "Support"), Option("o", "Other")), "o"),
+    (choice(Option("", "Select a topic"), Option("x", "Sales"), required=False), ""),  # not a topic select
+    (FormField(name="subject", kind="select", role=Role.CHOICE, label="Subject",
+               options=(Option("", "Please select"), Option("sales", "Sales"))), "sales"),  # a topic: chosen
+    (choice(Option("s", "Support"), Option("o", "Other"), kind="radio"), "o"),
+])
+def test_a_choice_left_on_its_placeholder_gets_an_option_chosen_by_meaning(field: FormField, value: str) -> None:
+    assert choose_option(field) == value
+
+
+@pytest.mark.parametrize("field", [
+    choice(Option("0", "Bitte wählen", selected=True), Option("1", "Bewerbung"), Option("2", "Reklamation")),
+    choice(Option("", "Choose"), Option("x", "Alpha"), Option("y", "Beta")),
+    choice(Option("", "Please select")),
+])
+def test_a_required_choice_no_option_fits_is_left_to_a_person_never_sent_empty(field: FormField) -> None:
+    with pytest.raises(CannotFill, match="no option fits a sales message"):
+        choose_option(field)
