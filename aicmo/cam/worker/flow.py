@@ -2,10 +2,11 @@
 
 Up to `concurrency` sends run at a time. Each send's outcome is recorded as soon as it is known (those finishing
 together in one transaction), and its place goes to the next claimed message straight away; a new batch is
-claimed as soon as there is room for more than are waiting. A send running longer than `slow_after` (a server
-taking minutes to answer) stops counting against `concurrency`, up to `max_slow` such sends at a time, so a
-few slow recipients cannot take every place. While sends run, the leases of the messages in hand are renewed,
-so a send that takes as long as its timeouts allow is never mistaken for one of a worker that vanished.
+claimed as soon as there is room for more than are waiting. A send running a few times longer than sends usually
+take (at the latest after `slow_after` seconds, see aicmo.pace; a server taking minutes to answer) stops counting
+against `concurrency`, up to `max_slow` such sends at a time, so a few slow recipients cannot take every place.
+While sends run, the leases of the messages in hand are renewed, so a send that takes as long as its timeouts
+allow is never mistaken for one of a worker that vanished.
 """
 
 import asyncio
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from aicmo.cam.engine.dispatch import Dispatcher, Plan
 from aicmo.cam.outreach.domain import MessageStatus, SendResult
+from aicmo.pace import SlowAfter
 
 Outcomes = dict[str, MessageStatus | None]
 
@@ -36,10 +38,12 @@ class SendFlow:
     _waiting: deque[str] = field(default_factory=deque)
     _sending: dict["asyncio.Task[SendResult]", tuple[Plan, float]] = field(default_factory=dict)
     _renew_at: float = 0.0
+    _slow: SlowAfter | None = None
 
     async def run(self) -> int:
         """Claim and deliver until nothing is due and nothing is in flight (or a stop); return how many claimed."""
         self._renew_at = time.monotonic() + self.renew_every
+        self._slow = SlowAfter(self.slow_after)
         due = True
         while True:
             if not self.stopping.is_set():
@@ -58,9 +62,12 @@ class SendFlow:
             due = True  # something finished or time passed: look for due messages again
 
     def _room(self) -> int:
-        now = time.monotonic()
-        busy = sum(1 for _, started in self._sending.values() if now - started < self.slow_after)
+        now, slow_after = time.monotonic(), self._slow_after()
+        busy = sum(1 for _, started in self._sending.values() if now - started < slow_after)
         return max(0, min(self.concurrency - busy, self.concurrency + self.max_slow - len(self._sending)))
+
+    def _slow_after(self) -> float:
+        return self.slow_after if self._slow is None else self._slow.seconds
 
     def _start(self, message_ids: list[str]) -> None:
         plans, settled = self.dispatcher.start(message_ids)
@@ -77,16 +84,18 @@ class SendFlow:
             self._renew_at = time.monotonic() + self.renew_every
         if not done:
             return
-        sent = {}
+        sent, now = {}, time.monotonic()
         for task in done:
-            plan, _ = self._sending.pop(task)
+            plan, started = self._sending.pop(task)
             sent[plan.message.id] = (plan, task.result())
+            if self._slow is not None:
+                self._slow.observe(now - started)
         finished, again = self.dispatcher.record(sent)
         self.on_outcomes(dict(finished))
         self._waiting.extendleft(reversed(again))  # on to their next channel now, before anything newer
 
     def _next_wake(self) -> float:
-        now = time.monotonic()
-        turns_slow = [started + self.slow_after - now for _, started in self._sending.values()
-                      if now - started < self.slow_after]
+        now, slow_after = time.monotonic(), self._slow_after()
+        turns_slow = [started + slow_after - now for _, started in self._sending.values()
+                      if now - started < slow_after]
         return max(0.001, min([*turns_slow, self._renew_at - now, self.poll_seconds]))

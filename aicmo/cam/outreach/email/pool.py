@@ -1,8 +1,9 @@
 """A mailbox's SMTP connections: several at once, so one recipient's slow server never holds up mail to others.
 
-Up to `connections` sessions carry messages side by side. A session that has waited longer than `slow_after`
-for its answer no longer counts against that number: another is opened beside it, up to `max_connections`
-in all. Sessions are reused newest first, so a quiet mailbox keeps few of them warm.
+Up to `connections` sessions carry messages side by side. A session whose message has taken a few times longer
+than this mailbox's messages usually take (and at the latest after `slow_after` seconds, see aicmo.pace) no longer
+counts against that number: another is opened beside it, up to `max_connections` in all. Sessions are reused
+newest first, so a quiet mailbox keeps few of them warm.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from aicmo.cam.outreach.email.classify import SmtpReply
 from aicmo.cam.outreach.email.mailbox import Mailbox
 from aicmo.cam.outreach.email.smtp_client import MailboxConnection
 from aicmo.cam.outreach.email.timeouts import SmtpTimeouts
+from aicmo.pace import SlowAfter
 
 
 class MailboxPool:
@@ -24,7 +26,8 @@ class MailboxPool:
             raise ValueError(f"{connections} connection(s) up to {max_connections}: need 1 <= usual <= most")
         self.mailbox = mailbox
         self._timeouts, self._tls_context, self._local_hostname = timeouts, tls_context, local_hostname
-        self._connections, self._max_connections, self._slow_after = connections, max_connections, slow_after
+        self._connections, self._max_connections = connections, max_connections
+        self._slow = SlowAfter(slow_after)
         self._idle: list[MailboxConnection] = []
         self._busy: dict[MailboxConnection, float] = {}  # when each busy session took its message
         self._changed = asyncio.Condition()
@@ -62,16 +65,18 @@ class MailboxPool:
 
     async def _give_back(self, connection: MailboxConnection) -> None:
         async with self._changed:
-            self._busy.pop(connection, None)
+            started = self._busy.pop(connection, None)
+            if started is not None:
+                self._slow.observe(time.monotonic() - started)
             self._idle.append(connection)
-            self._changed.notify()
+            self._changed.notify_all()  # each waiter checks again; one timing out cannot swallow the wake-up
 
     def _active(self, now: float) -> int:
-        return sum(1 for started in self._busy.values() if now - started < self._slow_after)
+        return sum(1 for started in self._busy.values() if now - started < self._slow.seconds)
 
     def _until_one_turns_slow(self, now: float) -> float | None:
-        waits = [started + self._slow_after - now for started in self._busy.values()
-                 if now - started < self._slow_after]
+        waits = [started + self._slow.seconds - now for started in self._busy.values()
+                 if now - started < self._slow.seconds]
         return max(min(waits), 0.001) if waits else None
 
     def _new(self) -> MailboxConnection:

@@ -106,6 +106,8 @@ class MailboxConnection:
         protocol = smtp.protocol
         if protocol is None:
             raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+        # An answer may come while the buffer drains: expected from now on, as aiosmtplib's own `data` says.
+        protocol._response_pending = True
         protocol.write(_terminated(content))
         # Until the buffer has drained the final dot has not left, so the server cannot have accepted anything.
         await asyncio.wait_for(protocol._drain_helper(), self._timeouts.data_block)
