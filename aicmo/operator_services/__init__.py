@@ -5,6 +5,7 @@ webhooks, operator tasks, costs and reports); this package is their one public f
 """
 
 from aicmo.cam.auth.service import ApiKeyError
+from aicmo.cam.engine.settle import Settlement
 from aicmo.cam.inbox.providers import WebhookError
 from aicmo.cam.limits.config import InvalidChannelConfig
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
@@ -115,8 +116,10 @@ from aicmo.operator_services._outreach import (
     get_queue_status,
     list_channel_configs,
     list_messages,
+    list_messages_in_doubt,
     retry_message,
     send_outreach_message,
+    settle_message,
     update_channel_config,
 )
 from aicmo.operator_services._reports import (
@@ -180,6 +183,7 @@ __all__ = [
     "MessageStateError",
     "OutcomeNotFound",
     "RotationReport",
+    "Settlement",
     "TaskAlreadyClosed",
     "TaskNotFound",
     "WebhookDeliveryNotFound",
@@ -249,6 +253,7 @@ __all__ = [
     "list_linkedin_tasks",
     "list_mailboxes",
     "list_messages",
+    "list_messages_in_doubt",
     "list_outcomes",
     "list_suppressions",
     "list_tasks",
@@ -274,6 +279,7 @@ __all__ = [
     "send_outreach_message",
     "set_linkedin_status",
     "set_reply_intent",
+    "settle_message",
     "start_campaign",
     "stop_campaign",
     "stop_outreach",

@@ -7,11 +7,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, ErrorKind, MessageStatus, SendStatus
 from aicmo.cam.outreach.messages import MessageRead
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
-from aicmo.errors import MessageNotFound, MessageStateError
+from aicmo.errors import MessageNotFound
 
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
 
@@ -54,20 +53,6 @@ def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), 
         query = query.where(OutreachMessageDB.channel == channel)
     rows = db.scalars(query.order_by(OutreachMessageDB.created_at.desc(), OutreachMessageDB.id).limit(limit))
     return [MessageRead.model_validate(row) for row in rows]
-
-
-def retry_message(db: Session, message_id: str, *, now: datetime) -> MessageRead:
-    """Send a failed, skipped or cancelled message again, from the channel it stopped on. Never commits."""
-    message = db.get(OutreachMessageDB, message_id)
-    if message is None:
-        raise MessageNotFound(message_id)
-    if message.status not in (MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED):
-        raise MessageStateError(f"message {message_id} is {message.status.value}; only failed, cancelled or "
-                                "skipped messages can be retried")
-    messages.set_status(message, MessageStatus.PENDING, now)
-    message.next_attempt_at, message.channel_attempts = now, 0
-    message.lease_owner = message.lease_expires_at = None
-    return MessageRead.model_validate(message)
 
 
 def outreach_history(db: Session, *, lead_id: int | None = None, campaign_id: int | None = None,
