@@ -108,6 +108,7 @@ from aicmo.operator_services._outcomes import (
     take_crm_deals,
 )
 from aicmo.operator_services._outreach import (
+    describe_message,
     filter_messages,
     get_channel_config,
     get_channel_metrics,
@@ -203,6 +204,7 @@ __all__ = [
     "create_webhook_subscription",
     "delete_lead",
     "delete_webhook_subscription",
+    "describe_message",
     "export_leads",
     "export_suppressions",
     "fail_form_task",

@@ -17,6 +17,7 @@ from aicmo.cam.outreach import messages
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
+from aicmo.cam.outreach.outcome import what_happened
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead
 from aicmo.cam.templates.render import configured_limits
@@ -47,6 +48,12 @@ def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | N
         run_sync(lambda: deliver_now(sessions, message.id, registry, clock=clock, settings=settings))
         db.expire_all()
     return outreach.get_message(db, message.id)
+
+
+def describe_message(db: Session, message_id: str) -> str:
+    """What became of a message, in one line: e.g. "sent by email to jane@acme.io", "LinkedIn task 12 waiting for
+    you (aicmo tasks list)", or why it was not sent."""
+    return what_happened(db, message_id)
 
 
 def get_channel_config(db: Session, channel: Channel | str) -> ChannelConfigRead:

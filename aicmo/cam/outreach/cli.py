@@ -55,8 +55,9 @@ def _body(body: str | None, body_file: Path | None) -> str:
     return body
 
 
-def _print_message(message: MessageRead) -> None:
-    console.print(f"message {message.id} to lead {message.lead_id}: {message.status.value}", highlight=False)
+def _print_message(message: MessageRead, outcome: str | None = None) -> None:
+    console.print(f"message {message.id} to lead {message.lead_id}: {escape(outcome or message.status.value)}",
+                  highlight=False)
     console.print(f"  channel: {message.channel.value if message.channel else '-'} "
                   f"(order {', '.join(c.value for c in message.channel_order)})", highlight=False)
     console.print(f"  attempts: {message.attempts}", highlight=False)
@@ -83,7 +84,8 @@ def send_command(
     channels = _channel_list(channel)
     with open_session() as db:
         message = ops.send_outreach_message(db, lead_id, text, subject, channels=channels, deliver=not queue_only)
-    _print_message(message)
+        outcome = None if queue_only else ops.describe_message(db, message.id)
+    _print_message(message, outcome)
 
 
 def _messages_table(messages: list[MessageRead]) -> Table:

@@ -1,12 +1,12 @@
 """Claimed messages kept moving: a slow send never holds up the others.
 
-Up to `concurrency` sends run at a time. Each send's outcome is recorded as soon as it is known (those finishing
-together in one transaction), and its place goes to the next claimed message straight away; a new batch is
-claimed as soon as there is room for more than are waiting. A send running a few times longer than sends usually
-take (at the latest after `slow_after` seconds, see aicmo.pace; a server taking minutes to answer) stops counting
-against `concurrency`, up to `max_slow` such sends at a time, so a few slow recipients cannot take every place.
-While sends run, the leases of the messages in hand are renewed, so a send that takes as long as its timeouts
-allow is never mistaken for one of a worker that vanished.
+Up to `concurrency` sends run at a time. Once those that are not slow have finished, every finished send is
+recorded in one transaction and their places go to the next claimed messages at once (decided together in one
+transaction too); a new batch is claimed as soon as there is room for more than are waiting. A send running a
+few times longer than sends usually take (at the latest after `slow_after` seconds, see aicmo.pace; a server
+taking minutes to answer) stops counting against `concurrency`, up to `max_slow` such sends at a time, so a few
+slow recipients cannot take every place. While sends run, the leases of the messages in hand are renewed, so a
+send that takes as long as its timeouts allow is never mistaken for one of a worker that vanished.
 """
 
 import asyncio
@@ -77,11 +77,16 @@ class SendFlow:
             self._sending[asyncio.ensure_future(self.dispatcher.send(plan))] = (plan, now)
 
     async def _settle_some(self) -> None:
-        """Wait for sends to finish (or one to turn slow, or a lease renewal) and record those finished."""
-        done, _ = await asyncio.wait(self._sending, timeout=self._next_wake(), return_when=asyncio.FIRST_COMPLETED)
+        """Wait for the sends that are not slow to finish (or for one to turn slow, or a lease renewal) and record
+        every send finished by then, together."""
+        now, slow_after = time.monotonic(), self._slow_after()
+        active = [task for task, (_, started) in self._sending.items() if now - started < slow_after]
+        await asyncio.wait(active or self._sending, timeout=self._next_wake(),
+                           return_when=asyncio.ALL_COMPLETED if active else asyncio.FIRST_COMPLETED)
         if time.monotonic() >= self._renew_at:
             self.renew()
             self._renew_at = time.monotonic() + self.renew_every
+        done = [task for task in self._sending if task.done()]
         if not done:
             return
         sent, now = {}, time.monotonic()
