@@ -80,8 +80,8 @@ def _message(db: Session, message_id: str) -> OutreachMessageDB:
 
 def _check_retryable(db: Session, message: OutreachMessageDB) -> None:
     if message.status in _REACHED:
-        raise MessageStateError(f"message {message.id} is {message.status.value}: it reached the lead, so sending "
-                                "it again would send it twice")
+        raise MessageStateError(f"message {message.id} is {message.status.value}: it went out (or was handed "
+                                "over), so sending it again would send it twice")
     if message.status not in RETRYABLE:
         raise MessageStateError(f"message {message.id} is {message.status.value}: it is already on its way")
     campaign = db.get(CampaignDB, message.campaign_id) if message.campaign_id is not None else None

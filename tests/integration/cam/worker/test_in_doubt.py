@@ -104,7 +104,7 @@ def test_retry_says_in_one_line_why_not(db: Session, clock: ManualClock) -> None
     db.rollback()
     db.execute(update(OutreachMessageDB).values(status=MessageStatus.SENT))
     db.commit()
-    with pytest.raises(ops.MessageStateError, match="reached the lead, so sending it again would send it twice"):
+    with pytest.raises(ops.MessageStateError, match=r"went out \(or was handed over\), so sending it again would"):
         ops.retry_message(db, paused)
     db.rollback()
     with pytest.raises(ops.MessageStateError, match="is sent, not in doubt: nothing to settle"):
