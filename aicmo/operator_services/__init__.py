@@ -110,6 +110,7 @@ from aicmo.operator_services._outcomes import (
 from aicmo.operator_services._outreach import (
     describe_message,
     filter_messages,
+    find_message_ids,
     get_channel_config,
     get_channel_metrics,
     get_message,
@@ -211,6 +212,7 @@ __all__ = [
     "fail_linkedin_task",
     "fail_task",
     "filter_messages",
+    "find_message_ids",
     "get_attribution",
     "get_campaign",
     "get_campaign_daily",

@@ -50,6 +50,11 @@ def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | N
     return outreach.get_message(db, message.id)
 
 
+def find_message_ids(db: Session, prefix: str) -> list[str]:
+    """The ids (at most two: enough to tell ambiguity) of messages starting with `prefix`."""
+    return outreach.ids_starting(db, prefix)
+
+
 def describe_message(db: Session, message_id: str) -> str:
     """What became of a message, in one line: e.g. "sent by email to jane@acme.io", "LinkedIn task 12 waiting for
     you (aicmo tasks list)", or why it was not sent."""

@@ -18,7 +18,6 @@ from aicmo.errors import MessageNotFound
 
 CHANNELS = [channel.value for channel in Channel]
 STATUSES = [status.value for status in MessageStatus]
-RETRYABLE = (MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED, MessageStatus.IN_DOUBT)
 SETTLE_HINT = "settle each with `aicmo messages resolve ID --delivered | --resend | --drop`"
 SHORT_ID = 8
 
@@ -133,17 +132,16 @@ def messages_list_command(
     console.print(f"{len(messages)} message(s)", highlight=False)
     if any(message.status is MessageStatus.IN_DOUBT for message in messages):
         console.print(f"in doubt: the server may have accepted them, so they are not sent again by themselves; "
-                      f"{SETTLE_HINT}", highlight=False)
+                      f"{SETTLE_HINT}", highlight=False, soft_wrap=True)
 
 
-def _resolve(db: Session, message_id: str, statuses: tuple[MessageStatus, ...] = RETRYABLE) -> str:
-    """The full id of a message in one of `statuses`, given by its full id or by the first characters the list
-    shows."""
+def _resolve(db: Session, message_id: str) -> str:
+    """The full id of a message given by its full id or by the first characters the list shows."""
     if len(message_id) >= 36:
         return message_id
-    matches = [m.id for m in ops.list_messages(db, statuses=statuses, limit=1_000_000) if m.id.startswith(message_id)]
+    matches = ops.find_message_ids(db, message_id)
     if len(matches) > 1:
-        raise fail(f"message id {message_id!r} is ambiguous ({len(matches)} messages): give more of it")
+        raise fail(f"message id {message_id!r} is ambiguous: give more of it")
     if not matches:
         raise MessageNotFound(message_id)
     return matches[0]
@@ -174,7 +172,7 @@ def messages_resolve_command(
     if len(chosen) != 1:
         raise fail("give exactly one of --delivered, --resend or --drop")
     with open_session() as db:
-        message = ops.settle_message(db, _resolve(db, message_id, (MessageStatus.IN_DOUBT,)), chosen[0])
+        message = ops.settle_message(db, _resolve(db, message_id), chosen[0])
     outcome = {"delivered": "counted as sent", "resend": "queued to be sent again", "drop": "dropped"}[chosen[0]]
     console.print(f"message {message.id} to lead {message.lead_id}: {outcome} ({message.status.value})",
                   highlight=False)

@@ -55,6 +55,13 @@ def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), 
     return [MessageRead.model_validate(row) for row in rows]
 
 
+def ids_starting(db: Session, prefix: str, *, limit: int = 2) -> list[str]:
+    """Ids of messages that start with `prefix` (as lists show them cut short), at most `limit`."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(db.scalars(select(OutreachMessageDB.id).where(OutreachMessageDB.id.like(f"{escaped}%", escape="\\"))
+                           .order_by(OutreachMessageDB.id).limit(limit)))
+
+
 def outreach_history(db: Session, *, lead_id: int | None = None, campaign_id: int | None = None,
                      limit: int | None = None) -> list[AttemptRead]:
     """Every attempt on every channel, oldest first, for a lead or a campaign (or all)."""
