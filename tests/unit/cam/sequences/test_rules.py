@@ -78,3 +78,9 @@ def test_zero_retries_falls_back_at_once_on_a_transient_failure() -> None:
 def test_which_lead_statuses_stop_a_sequence(status: LeadStatus) -> None:
     stops = status not in (LeadStatus.NEW, LeadStatus.CONTACTED)
     assert (stop_reason(status) is not None) == stops
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_a_send_in_doubt_is_neither_retried_nor_passed_to_the_next_channel(retries: int) -> None:
+    step = after_attempt(Progress(0, 3, retries, tried=True), SendStatus.FAILED, ErrorKind.IN_DOUBT, POLICY)
+    assert (step.move, step.status, step.channel_index) == (Move.FINISH, MessageStatus.IN_DOUBT, 0)
