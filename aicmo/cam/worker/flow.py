@@ -1,12 +1,13 @@
 """Claimed messages kept moving: a slow send never holds up the others.
 
-Up to `concurrency` sends run at a time. Once those that are not slow have finished, every finished send is
-recorded in one transaction and their places go to the next claimed messages at once (decided together in one
-transaction too); a new batch is claimed as soon as there is room for more than are waiting. A send running a
-few times longer than sends usually take (at the latest after `slow_after` seconds, see aicmo.pace; a server
-taking minutes to answer) stops counting against `concurrency`, up to `max_slow` such sends at a time, so a few
-slow recipients cannot take every place. While sends run, the leases of the messages in hand are renewed, so a
-send that takes as long as its timeouts allow is never mistaken for one of a worker that vanished.
+Up to `concurrency` sends run at a time. Once half of them (or all that are not slow) have finished, every
+finished send is recorded in one transaction and their places go to the next claimed messages at once (decided
+together in one transaction too); a new batch is claimed as soon as there is room for more than are waiting.
+A send running a few times longer than sends usually take (at the latest after `slow_after` seconds, see
+aicmo.pace; a server taking minutes to answer) stops counting against `concurrency`, up to `max_slow` such sends
+at a time, so a few slow recipients cannot take every place. While sends run, the leases of the messages in hand
+are renewed, so a send that takes as long as its timeouts allow is never mistaken for one of a worker that
+vanished.
 """
 
 import asyncio
@@ -77,12 +78,9 @@ class SendFlow:
             self._sending[asyncio.ensure_future(self.dispatcher.send(plan))] = (plan, now)
 
     async def _settle_some(self) -> None:
-        """Wait for the sends that are not slow to finish (or for one to turn slow, or a lease renewal) and record
-        every send finished by then, together."""
-        now, slow_after = time.monotonic(), self._slow_after()
-        active = [task for task, (_, started) in self._sending.items() if now - started < slow_after]
-        await asyncio.wait(active or self._sending, timeout=self._next_wake(),
-                           return_when=asyncio.ALL_COMPLETED if active else asyncio.FIRST_COMPLETED)
+        """Wait until half the places are free again, or every send that is not slow has finished (or one turns
+        slow, or a lease is due for renewal), and record every send finished by then, together."""
+        await self._until_enough_finished()
         if time.monotonic() >= self._renew_at:
             self.renew()
             self._renew_at = time.monotonic() + self.renew_every
@@ -98,6 +96,19 @@ class SendFlow:
         finished, again = self.dispatcher.record(sent)
         self.on_outcomes(dict(finished))
         self._waiting.extendleft(reversed(again))  # on to their next channel now, before anything newer
+
+    async def _until_enough_finished(self) -> None:
+        now, slow_after = time.monotonic(), self._slow_after()
+        deadline = now + self._next_wake()
+        active = [task for task, (_, started) in self._sending.items() if now - started < slow_after]
+        if not active:
+            await asyncio.wait(self._sending, timeout=deadline - now, return_when=asyncio.FIRST_COMPLETED)
+            return
+        enough = max(1, self.concurrency // 2)  # few enough transactions, and no waiting on a send turning slow
+        while (waiting := [task for task in active if not task.done()]) and time.monotonic() < deadline:
+            if sum(task.done() for task in self._sending) >= enough:
+                return
+            await asyncio.wait(waiting, timeout=deadline - time.monotonic(), return_when=asyncio.FIRST_COMPLETED)
 
     def _next_wake(self) -> float:
         now, slow_after = time.monotonic(), self._slow_after()
