@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -38,7 +38,21 @@ class Settings(BaseSettings):
     # Where the key made on first use is kept when AICMO_SECRET_KEY is not set: by default beside the SQLite file
     # (aicmo.db.key), or in ~/.config/aicmo/secret.key for another database.
     secret_key_file: Path | None = None
+    # IMAP reads and the polite QUIT that ends an SMTP session.
     smtp_timeout: float = Field(default=30.0, gt=0)
+    # How long each SMTP wait may last, as RFC 5321 section 4.5.3.2 recommends (seconds): the greeting, MAIL, RCPT,
+    # the reply to DATA, writing the message, and the reply to its end (which some servers take minutes over).
+    smtp_connect_timeout: float = Field(default=300.0, gt=0)
+    smtp_mail_timeout: float = Field(default=300.0, gt=0)
+    smtp_rcpt_timeout: float = Field(default=300.0, gt=0)
+    smtp_data_start_timeout: float = Field(default=120.0, gt=0)
+    smtp_data_block_timeout: float = Field(default=180.0, gt=0)
+    smtp_data_end_timeout: float = Field(default=600.0, gt=0)
+    # A mailbox sends on up to this many SMTP connections at once; one waiting longer than smtp_slow_reply_seconds
+    # for a reply is set aside so mail to others goes on, up to smtp_max_connections_per_mailbox in all.
+    smtp_connections_per_mailbox: int = Field(default=4, gt=0)
+    smtp_max_connections_per_mailbox: int = Field(default=20, gt=0)
+    smtp_slow_reply_seconds: float = Field(default=5.0, gt=0)
     http_timeout: float = Field(default=10.0, gt=0)
     http_max_bytes: int = Field(default=2_000_000, gt=0)
     http_max_redirects: int = Field(default=5, ge=0)
@@ -74,6 +88,9 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(default=300.0, gt=0)  # longer than any single send can take
     worker_poll_seconds: float = Field(default=5.0, gt=0)
     worker_batch: int = Field(default=50, gt=0)
+    # Sends running longer than smtp_slow_reply_seconds stop counting against `aicmo worker --concurrency`, so a
+    # slow recipient does not hold up the others; at most this many such slow sends at a time.
+    worker_max_slow_sends: int = Field(default=50, gt=0)
 
     # Listening: mailbox polling, provider webhooks and the deliverability guard.
     inbox_poll_seconds: float = Field(default=60.0, gt=0)  # how often the worker reads every mailbox's inbox
@@ -107,6 +124,14 @@ class Settings(BaseSettings):
         except (ArgumentError, NoSuchModuleError):
             raise ValueError("not a database URL: use e.g. sqlite:///./aicmo.db or "
                              "postgresql+psycopg://user@host/db") from None
+        return value
+
+    @field_validator("smtp_max_connections_per_mailbox")
+    @classmethod
+    def _connection_ceiling(cls, value: int, info: ValidationInfo) -> int:
+        usual = info.data.get("smtp_connections_per_mailbox")
+        if usual is not None and value < usual:
+            raise ValueError(f"must be at least AICMO_SMTP_CONNECTIONS_PER_MAILBOX ({usual})")
         return value
 
     @field_validator("default_phone_region")

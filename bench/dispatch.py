@@ -1,6 +1,7 @@
 """The worker's dispatch against bare aiosmtplib, and how long a rate-limit decision takes.
 
     python bench/dispatch.py [--messages 10000] [--concurrency 8] [--skip-postgres] [--quick] [--profile]
+    python bench/dispatch.py --slow 5 [--messages 500] [--slow-delay 20]
 
 bare     N messages, each built as an email.message.EmailMessage (From, To, Subject, Message-ID, Date, a short
          text body), sent with aiosmtplib over one reused connection. Measured before every configuration
@@ -15,6 +16,9 @@ limits   p50/p99 of the pure decision `rules.decide` and of a database reservati
 Everything goes into one aiosmtpd sink in a thread of this process that accepts every message and counts them;
 after each run the sink's count and the messages' statuses are checked. With --profile, a 1,000-message
 in-process SQLite run is profiled instead and the top cumulative entries inside aicmo/ are printed.
+With --slow K, the slow-recipient scenario (bench/slow_recipients.py) runs instead: 500 messages unless
+--messages says otherwise, without and then with K recipients answering the end of DATA after 20 s; its last
+line is `slow-recipient delay ratio: <x>`.
 """
 
 import argparse
@@ -45,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import aiosmtplib
 import psycopg
 from aiosmtpd.controller import Controller
+from slow_recipients import SlowRun, SlowSink, measure, report
 from sqlalchemy import func, insert, select
 
 from aicmo import operator_services as ops
@@ -395,17 +400,53 @@ def profile(args: argparse.Namespace, port: int, sink: Sink, workdir: Path) -> N
         print(f"WARNING: {problem}")
 
 
+@contextlib.contextmanager
+def slow_sink_in_thread(handler: SlowSink) -> Iterator[int]:
+    controller = EphemeralController(handler, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield int(controller.port)
+    finally:
+        controller.stop()
+
+
+def statuses_problems(url: str, count: int) -> list[str]:
+    engine = make_engine(url)
+    with make_session_factory(engine)() as db:
+        sent = db.scalar(select(func.count()).where(OutreachMessageDB.status == MessageStatus.SENT)) or 0
+    engine.dispose()
+    return [] if sent == count else [f"{sent:,} of {count:,} messages sent"]
+
+
+def slow_scenario(args: argparse.Namespace, workdir: Path) -> None:
+    count = args.messages if args.messages_given else 500
+
+    def run(slow: int) -> SlowRun:
+        return measure(count, slow, args.slow_delay, sink_at=slow_sink_in_thread,
+                       database=lambda: fresh_database("sqlite", workdir), seed=seed,
+                       deliver=lambda url: asyncio.run(run_worker(url, args.concurrency)),
+                       check=lambda url: statuses_problems(url, count))
+
+    report([run(0), run(args.slow)], count, args.slow_delay, args.concurrency, workdir)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--messages", type=int, default=None)
+    parser.add_argument("--slow", type=int, default=0, help="the slow-recipient scenario with this many slow ones")
+    parser.add_argument("--slow-delay", type=float, default=20.0, help="seconds a slow recipient takes")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1,000 messages")
     parser.add_argument("--profile", action="store_true", help="profile a 1,000-message in-process SQLite run")
     args = parser.parse_args()
-    if args.quick:
-        args.messages = 1000
+    args.messages_given = args.messages is not None
+    args.messages = 1000 if args.quick else args.messages or 10_000
     logging.basicConfig(level=logging.WARNING)
+    if args.slow:
+        with tempfile.TemporaryDirectory() as tmp:
+            slow_scenario(args, Path(tmp))
+        return
     backends = ["sqlite"]
     if not args.skip_postgres:
         if postgres_reachable():

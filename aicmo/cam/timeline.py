@@ -31,8 +31,9 @@ class TimelineEntry(BaseModel):
 
 
 def lead_timeline(db: Session, lead_id: int, *, limit: int = 500) -> list[TimelineEntry]:
-    attempts = db.scalars(select(OutreachAttemptDB).where(OutreachAttemptDB.lead_id == lead_id)
-                          .order_by(OutreachAttemptDB.started_at.desc()).limit(limit))
+    # Newest first to keep the latest `limit`, then oldest first: attempts at the same moment keep their order.
+    attempts = reversed(db.scalars(select(OutreachAttemptDB).where(OutreachAttemptDB.lead_id == lead_id).order_by(
+        OutreachAttemptDB.started_at.desc(), OutreachAttemptDB.id.desc()).limit(limit)).all())
     incoming = db.scalars(select(InboundMessageDB).where(InboundMessageDB.lead_id == lead_id)
                           .order_by(InboundMessageDB.received_at.desc()).limit(limit))
     entries = [TimelineEntry(at=a.started_at, direction="out", kind=a.channel.value,

@@ -5,6 +5,7 @@ webhooks, operator tasks, costs and reports); this package is their one public f
 """
 
 from aicmo.cam.auth.service import ApiKeyError
+from aicmo.cam.engine.settle import Settlement
 from aicmo.cam.inbox.providers import WebhookError
 from aicmo.cam.limits.config import InvalidChannelConfig
 from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox, MailboxNotFound
@@ -124,7 +125,9 @@ from aicmo.operator_services._outcomes import (
     take_crm_deals,
 )
 from aicmo.operator_services._outreach import (
+    describe_message,
     filter_messages,
+    find_message_ids,
     get_channel_config,
     get_channel_metrics,
     get_message,
@@ -132,8 +135,10 @@ from aicmo.operator_services._outreach import (
     get_queue_status,
     list_channel_configs,
     list_messages,
+    list_messages_in_doubt,
     retry_message,
     send_outreach_message,
+    settle_message,
     update_channel_config,
 )
 from aicmo.operator_services._reports import (
@@ -199,6 +204,7 @@ __all__ = [
     "MessageStateError",
     "OutcomeNotFound",
     "RotationReport",
+    "Settlement",
     "TaskAlreadyClosed",
     "TaskNotFound",
     "WebhookDeliveryNotFound",
@@ -221,12 +227,14 @@ __all__ = [
     "create_webhook_subscription",
     "delete_lead",
     "delete_webhook_subscription",
+    "describe_message",
     "export_leads",
     "export_suppressions",
     "fail_form_task",
     "fail_linkedin_task",
     "fail_task",
     "filter_messages",
+    "find_message_ids",
     "get_attribution",
     "get_campaign",
     "get_campaign_daily",
@@ -276,6 +284,7 @@ __all__ = [
     "list_linkedin_tasks",
     "list_mailboxes",
     "list_messages",
+    "list_messages_in_doubt",
     "list_outcomes",
     "list_suppressions",
     "list_tasks",
@@ -305,6 +314,7 @@ __all__ = [
     "set_guard_thresholds",
     "set_linkedin_status",
     "set_reply_intent",
+    "settle_message",
     "start_campaign",
     "stop_campaign",
     "stop_outreach",

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from aicmo.cam.analytics.service import ChannelMetrics, channel_metrics
+from aicmo.cam.engine import settle
 from aicmo.cam.engine.now import deliver_now
+from aicmo.cam.engine.settle import Settlement
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.limits import config as limits_config
 from aicmo.cam.limits.config import ChannelConfigRead, ChannelConfigUpdate
@@ -15,8 +17,10 @@ from aicmo.cam.outreach import messages
 from aicmo.cam.outreach import service as outreach
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.messages import DEFAULT_CHANNEL_ORDER, MessageRead
+from aicmo.cam.outreach.outcome import what_happened
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.outreach.service import AttemptRead
+from aicmo.cam.templates.render import configured_limits
 from aicmo.cam.worker.status import QueueStatus, queue_status
 from aicmo.clock import Clock, SystemClock
 from aicmo.db.base import utcnow
@@ -44,6 +48,17 @@ def send_outreach_message(db: Session, lead_id: int, body: str, subject: str | N
         run_sync(lambda: deliver_now(sessions, message.id, registry, clock=clock, settings=settings))
         db.expire_all()
     return outreach.get_message(db, message.id)
+
+
+def find_message_ids(db: Session, prefix: str) -> list[str]:
+    """The ids (at most two: enough to tell ambiguity) of messages starting with `prefix`."""
+    return outreach.ids_starting(db, prefix)
+
+
+def describe_message(db: Session, message_id: str) -> str:
+    """What became of a message, in one line: e.g. "sent by email to jane@acme.io", "LinkedIn task 12 waiting for
+    you (aicmo tasks list)", or why it was not sent."""
+    return what_happened(db, message_id)
 
 
 def get_channel_config(db: Session, channel: Channel | str) -> ChannelConfigRead:
@@ -81,8 +96,25 @@ def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), 
 
 
 def retry_message(db: Session, message_id: str) -> MessageRead:
-    """Queue a failed, skipped or cancelled message again (e.g. one left in doubt by a crashed worker)."""
-    message = outreach.retry_message(db, message_id, now=utcnow())
+    """Queue again a message that is not on its way and never reached the lead (failed, skipped, cancelled or in
+    doubt), whatever its campaign's state; MessageStateError says in one line why not (e.g. a paused campaign)."""
+    message = settle.retry(db, message_id, now=utcnow())
+    db.commit()
+    return message
+
+
+def list_messages_in_doubt(db: Session, *, campaign_id: int | None = None, lead_id: int | None = None,
+                           limit: int = 100) -> list[MessageRead]:
+    """Messages that may have gone out (no answer once sent, or a worker stopped mid-send), newest first."""
+    return outreach.list_messages(db, statuses=[MessageStatus.IN_DOUBT], campaign_id=campaign_id, lead_id=lead_id,
+                                  limit=limit)
+
+
+def settle_message(db: Session, message_id: str, decision: Settlement | str) -> MessageRead:
+    """Settle a message in doubt: `delivered` (counted as sent, the sequence goes on), `resend` or `drop`;
+    recorded in the lead's history."""
+    message = settle.settle(db, message_id, Settlement(decision), now=utcnow(),
+                            limits=configured_limits(get_settings()))
     db.commit()
     return message
 

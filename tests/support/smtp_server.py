@@ -33,6 +33,7 @@ class Script:
     data: str | None = None  # answer the end of DATA with this instead of 250
     delay: float = 0.0  # wait this long before answering RCPT (beyond a client's timeout: "slow")
     disconnect_in_data: bool = False  # take the whole message, then drop the connection without a reply
+    data_delay: float = 0.0  # take the whole message, then wait this long before answering the end of DATA
 
 
 ACCEPT = Script()
@@ -45,6 +46,11 @@ DISCONNECT_IN_DATA = Script(disconnect_in_data=True)
 
 def slow(seconds: float) -> Script:
     return Script(delay=seconds)
+
+
+def slow_data(seconds: float) -> Script:
+    """Accept the message, but answer the end of DATA only after `seconds` (a server filtering or relaying)."""
+    return Script(data_delay=seconds)
 
 
 @dataclass
@@ -73,6 +79,8 @@ class ScriptedSmtpServer:
     sessions: list[bytearray] = field(default_factory=list)  # bytes each client wrote, one entry per connection
     envelopes: list[Received] = field(default_factory=list)
     mail_replies: deque[str] = field(default_factory=deque)  # queued answers to MAIL FROM, one used per MAIL
+    # Late answers to DATA: the recipient, the loop's time, and every recipient accepted by then.
+    answered: list[tuple[str, float, tuple[str, ...]]] = field(default_factory=list)
     _server: asyncio.AbstractServer | None = None
     _live: list[SMTP] = field(default_factory=list)
 
@@ -161,6 +169,10 @@ class _Handler:
             self.owner.envelopes.append(Received(envelope.mail_from or "", list(envelope.rcpt_tos),
                                                  bytes(envelope.original_content or b""), self.connection, tls,
                                                  login))
+        if script.data_delay:
+            await asyncio.sleep(script.data_delay)
+            accepted = tuple(received.rcpt_tos[0] for received in self.owner.envelopes)
+            self.owner.answered.append((envelope.rcpt_tos[0], asyncio.get_running_loop().time(), accepted))
         if script.disconnect_in_data and server.transport is not None:
             server.transport.close()
             await asyncio.Future()  # never answered; connection_lost cancels this

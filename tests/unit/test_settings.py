@@ -40,6 +40,17 @@ def test_every_unusable_value_is_named_with_its_variable(monkeypatch: pytest.Mon
     ("AICMO_GUARD_BOUNCE_RATE", "2", "Input should be less than or equal to 1"),
     ("AICMO_GUARD_COMPLAINT_RATE", "-0.1", "Input should be greater than or equal to 0"),
     ("AICMO_IMPORT_MAX_COLUMNS", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_CONNECT_TIMEOUT", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_MAIL_TIMEOUT", "-1", "Input should be greater than 0"),
+    ("AICMO_SMTP_RCPT_TIMEOUT", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_DATA_START_TIMEOUT", "-120", "Input should be greater than 0"),
+    ("AICMO_SMTP_DATA_BLOCK_TIMEOUT", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_DATA_END_TIMEOUT", "-600", "Input should be greater than 0"),
+    ("AICMO_SMTP_SLOW_REPLY_SECONDS", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_CONNECTIONS_PER_MAILBOX", "0", "Input should be greater than 0"),
+    ("AICMO_SMTP_MAX_CONNECTIONS_PER_MAILBOX", "-4", "Input should be greater than 0"),
+    ("AICMO_SMTP_MAX_CONNECTIONS_PER_MAILBOX", "2", "must be at least AICMO_SMTP_CONNECTIONS_PER_MAILBOX (4)"),
+    ("AICMO_WORKER_MAX_SLOW_SENDS", "0", "Input should be greater than 0"),
     ("AICMO_IMPORT_MAX_FIELD_CHARS", "-1", "Input should be greater than 0"),
     ("AICMO_DEFAULT_PHONE_REGION", "XX", "not a country code phone numbers know: use two letters, e.g. US, GB or DE"),
     ("AICMO_DATABASE_URL", "garbage", "not a database URL: use e.g. sqlite:///./aicmo.db or "
@@ -107,3 +118,10 @@ def test_a_key_that_cannot_be_kept_or_is_too_short_is_one_clear_error(tmp_path: 
     short.write_text("abc\n")
     with pytest.raises(SettingsError, match="too short: delete the file to make a new one"):
         with_own_secret_key(Settings(secret_key_file=short))
+
+
+def test_smtp_waits_default_to_what_rfc_5321_recommends() -> None:
+    settings = Settings()
+    waits = (settings.smtp_connect_timeout, settings.smtp_mail_timeout, settings.smtp_rcpt_timeout,
+             settings.smtp_data_start_timeout, settings.smtp_data_block_timeout, settings.smtp_data_end_timeout)
+    assert waits == (300, 300, 300, 120, 180, 600)

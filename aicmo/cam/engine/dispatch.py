@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import exists, select
@@ -101,17 +101,27 @@ class Dispatcher:
         outcomes: dict[str, MessageStatus | None] = {}
         todo = list(message_ids)
         while todo:
-            plans = self._each_in_one_transaction(todo, self._prepare)
-            ready = {message_id: plan for message_id, plan in plans.items() if isinstance(plan, Plan)}
-            outcomes.update({message_id: plan for message_id, plan in plans.items() if not isinstance(plan, Plan)})
-            results = await _gather_limited({message_id: self._send(plan) for message_id, plan in ready.items()},
+            ready, settled = self.start(todo)
+            outcomes.update(settled)
+            results = await _gather_limited({message_id: self.send(plan) for message_id, plan in ready.items()},
                                             concurrency)
-            sent = {message_id: (plan, results[message_id]) for message_id, plan in ready.items()}
-            after = self._each_in_one_transaction(list(sent), functools.partial(self._record_sent, sent))
-            self._judge_senders([result.mailbox for result in results.values() if result.mailbox is not None])
-            outcomes.update({message_id: status for message_id, status in after.items() if status is not None})
-            todo = [message_id for message_id, status in after.items() if status is None]  # next channel, now
+            finished, todo = self.record({message_id: (plan, results[message_id])
+                                          for message_id, plan in ready.items()})
+            outcomes.update(finished)
         return outcomes
+
+    def start(self, message_ids: list[str]) -> tuple[dict[str, Plan], dict[str, MessageStatus | None]]:
+        """Decide for claimed messages together: the plans of those marked SENDING, the statuses of the others."""
+        plans = self._each_in_one_transaction(message_ids, self._prepare)
+        ready = {message_id: plan for message_id, plan in plans.items() if isinstance(plan, Plan)}
+        return ready, {message_id: plan for message_id, plan in plans.items() if not isinstance(plan, Plan)}
+
+    def record(self, sent: dict[str, tuple[Plan, SendResult]]) -> tuple[dict[str, MessageStatus], list[str]]:
+        """Record sends together: the new statuses, and the messages to take again now on their next channel."""
+        after = self._each_in_one_transaction(list(sent), functools.partial(self._record_sent, sent))
+        self._judge_senders([result.mailbox for _, result in sent.values() if result.mailbox is not None])
+        return ({message_id: status for message_id, status in after.items() if status is not None},
+                [message_id for message_id, status in after.items() if status is None])
 
     def _record_sent(self, sent: dict[str, tuple[Plan, SendResult]], db: Session, message_id: str,
                      loaded: Loaded) -> MessageStatus | None:
@@ -166,7 +176,7 @@ class Dispatcher:
             self._limits_cache = (time.monotonic() + CONFIG_TTL_SECONDS, channel_limits(db))
         return self._limits_cache[1]
 
-    async def _send(self, plan: Plan) -> SendResult:
+    async def send(self, plan: Plan) -> SendResult:
         service = self.registry.get(plan.channel)
         assert service is not None  # the plan was made because the service exists
         try:
@@ -184,10 +194,9 @@ class Dispatcher:
         if lead is None:
             return self._finish(message, MessageStatus.CANCELLED, "the lead was deleted", now)
         campaign = db.get(CampaignDB, message.campaign_id) if message.campaign_id is not None else None
-        if campaign is not None and campaign.status != "running":
-            if campaign.status == "paused":
-                return self._reschedule(message, None, "campaign paused", now)
-            return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
+        held = self._campaign_holds(message, campaign, now)
+        if held is not None:
+            return held
         lead_read = _addressed(lead, message)
         reason = self._stop_reason(db, lead, lead_read, message, campaign, loaded)
         if reason is not None:
@@ -218,6 +227,18 @@ class Dispatcher:
                 log.warning("message %s changed while its send was decided; left as it now is", message.id)
                 return None
             return Plan(outgoing, lead_read, channel, self._policy(channel, limits), pinned=pinned)
+
+    def _campaign_holds(self, message: OutreachMessageDB, campaign: CampaignDB | None,
+                        now: datetime) -> MessageStatus | None:
+        """A paused campaign's message waits; one of a campaign no longer running is cancelled, unless the
+        operator asked for it again."""
+        if campaign is None or campaign.status == "running":
+            return None
+        if campaign.status == "paused":
+            return self._reschedule(message, None, "campaign paused", now)
+        if message.retried_at is not None:
+            return None
+        return self._finish(message, MessageStatus.CANCELLED, f"campaign {campaign.status}", now)
 
     def _stop_reason(self, db: Session, lead: LeadDB, lead_read: LeadRead, message: OutreachMessageDB,
                      campaign: CampaignDB | None, loaded: Loaded) -> str | None:
@@ -265,8 +286,8 @@ class Dispatcher:
             log.warning("message %s changed hands while sending; its attempt is recorded, its state left alone",
                         message_id)
             return message.status if message is not None else MessageStatus.CANCELLED
-        if message.reservation and result.status is SendStatus.FAILED:
-            # Caps count messages that went out; a failed attempt gives its slots back.
+        if message.reservation and result.status is SendStatus.FAILED and result.error_kind is not ErrorKind.IN_DOUBT:
+            # Caps count messages that went out; a failed attempt gives its slots back (one in doubt may have gone).
             self.gatekeeper.limiter.release(db, Reservation.from_dict(message.reservation))
         message.reservation = None
         if result.provider_message_id:

@@ -1,13 +1,15 @@
-"""REST routes for messages: list and read them, retry a failed one, and write to a lead."""
+"""REST routes for messages: list and read them, retry a failed one, settle one in doubt, and write to a lead."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
+from pydantic import BaseModel, ConfigDict, Field
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.api import MAX_ID, LeadId
 from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.messages import MessageCreate, MessageRead
+from aicmo.operator_services import Settlement
 from aicmo.web.deps import SessionDep, require_api_key
 from aicmo.web.problems import PROBLEM_RESPONSES
 
@@ -32,6 +34,26 @@ def list_messages(
                                campaign_id=campaign_id, limit=limit)
 
 
+class SettlementCreate(BaseModel):
+    """What became of a message in doubt, as the operator knows it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Settlement = Field(description="delivered: it arrived (counted as sent, the sequence goes on); "
+                                             "resend: send it again; drop: leave it unsent.")
+
+
+@router.get("/messages/in-doubt")
+def list_messages_in_doubt(
+    db: SessionDep,
+    lead_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this lead's messages.")] = None,
+    campaign_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this campaign's messages.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="How many, newest first.")] = 50,
+) -> list[MessageRead]:
+    """Messages in doubt (they may have gone out, so they are not sent again by themselves), newest first."""
+    return ops.list_messages_in_doubt(db, campaign_id=campaign_id, lead_id=lead_id, limit=limit)
+
+
 @router.get("/messages/{message_id}", responses=NOT_FOUND)
 def get_message(message_id: MessageId, db: SessionDep) -> MessageRead:
     """One message: its channels, status, attempts and last error."""
@@ -40,8 +62,15 @@ def get_message(message_id: MessageId, db: SessionDep) -> MessageRead:
 
 @router.post("/messages/{message_id}/retry", responses=NOT_FOUND | {409: PROBLEM_RESPONSES[409]})
 def retry_message(message_id: MessageId, db: SessionDep) -> MessageRead:
-    """Queue a failed, skipped or cancelled message again, from the channel it stopped on; 409 for any other."""
+    """Queue a failed, skipped, cancelled or in-doubt message again, from the channel it stopped on, whatever its
+    campaign's state; 409 (saying why) for any other, or for a paused campaign's."""
     return ops.retry_message(db, message_id)
+
+
+@router.post("/messages/{message_id}/settle", responses=NOT_FOUND | {409: PROBLEM_RESPONSES[409]})
+def settle_message(message_id: MessageId, data: SettlementCreate, db: SessionDep) -> MessageRead:
+    """Settle a message in doubt as delivered, resend or drop, recorded in the lead's history; 409 if not in doubt."""
+    return ops.settle_message(db, message_id, data.decision)
 
 
 @router.post("/leads/{lead_id}/send", status_code=status.HTTP_202_ACCEPTED, tags=["leads"], responses=NOT_FOUND)

@@ -18,10 +18,11 @@ from aicmo.errors import MessageNotFound
 
 CHANNELS = [channel.value for channel in Channel]
 STATUSES = [status.value for status in MessageStatus]
-RETRYABLE = (MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED)
+SETTLE_HINT = "settle each with `aicmo messages resolve ID --delivered | --resend | --drop`"
 SHORT_ID = 8
 
-messages_app = typer.Typer(help="Outreach messages: list them, retry a failed one.", no_args_is_help=True)
+messages_app = typer.Typer(help="Outreach messages: list them, retry a failed one, settle one in doubt.",
+                           no_args_is_help=True)
 channels_app = typer.Typer(help="Channel settings: caps, the per-lead gap, retries, on/off.", no_args_is_help=True)
 
 
@@ -53,8 +54,9 @@ def _body(body: str | None, body_file: Path | None) -> str:
     return body
 
 
-def _print_message(message: MessageRead) -> None:
-    console.print(f"message {message.id} to lead {message.lead_id}: {message.status.value}", highlight=False)
+def _print_message(message: MessageRead, outcome: str | None = None) -> None:
+    console.print(f"message {message.id} to lead {message.lead_id}: {escape(outcome or message.status.value)}",
+                  highlight=False)
     console.print(f"  channel: {message.channel.value if message.channel else '-'} "
                   f"(order {', '.join(c.value for c in message.channel_order)})", highlight=False)
     console.print(f"  attempts: {message.attempts}", highlight=False)
@@ -81,7 +83,8 @@ def send_command(
     channels = _channel_list(channel)
     with open_session() as db:
         message = ops.send_outreach_message(db, lead_id, text, subject, channels=channels, deliver=not queue_only)
-    _print_message(message)
+        outcome = None if queue_only else ops.describe_message(db, message.id)
+    _print_message(message, outcome)
 
 
 def _messages_table(messages: list[MessageRead]) -> Table:
@@ -112,24 +115,33 @@ def messages_list_command(
     campaign: int | None = typer.Option(None, "--campaign", help="Only this campaign's messages (id)."),
     lead: int | None = typer.Option(None, "--lead", help="Only this lead's messages."),
     limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    in_doubt: bool = typer.Option(False, "--in-doubt", help="Only messages in doubt: they may have gone out."),
 ) -> None:
     """List messages, newest first, with where each stands and why it last failed."""
     unknown = [value for value in status if value not in STATUSES]
     if unknown:
         raise fail(f"unknown --status {unknown[0]!r}: use {', '.join(STATUSES)}")
+    if in_doubt and status:
+        raise fail("give --in-doubt or --status, not both")
     with open_session() as db:
-        messages = ops.list_messages(db, statuses=status, campaign_id=campaign, lead_id=lead, limit=limit)
+        if in_doubt:
+            messages = ops.list_messages_in_doubt(db, campaign_id=campaign, lead_id=lead, limit=limit)
+        else:
+            messages = ops.list_messages(db, statuses=status, campaign_id=campaign, lead_id=lead, limit=limit)
     console.print(_messages_table(messages))
     console.print(f"{len(messages)} message(s)", highlight=False)
+    if any(message.status is MessageStatus.IN_DOUBT for message in messages):
+        console.print(f"in doubt: the server may have accepted them, so they are not sent again by themselves; "
+                      f"{SETTLE_HINT}", highlight=False, soft_wrap=True)
 
 
 def _resolve(db: Session, message_id: str) -> str:
-    """The full id of a retryable message given by its full id or by the first characters the list shows."""
+    """The full id of a message given by its full id or by the first characters the list shows."""
     if len(message_id) >= 36:
         return message_id
-    matches = [m.id for m in ops.list_messages(db, statuses=RETRYABLE, limit=1_000_000) if m.id.startswith(message_id)]
+    matches = ops.find_message_ids(db, message_id)
     if len(matches) > 1:
-        raise fail(f"message id {message_id!r} is ambiguous ({len(matches)} messages): give more of it")
+        raise fail(f"message id {message_id!r} is ambiguous: give more of it")
     if not matches:
         raise MessageNotFound(message_id)
     return matches[0]
@@ -139,10 +151,30 @@ def _resolve(db: Session, message_id: str) -> str:
 @reports_errors
 def messages_retry_command(message_id: str = typer.Argument(..., help="The message id (or its first characters).")
                            ) -> None:
-    """Queue a failed, skipped or cancelled message again (e.g. one left in doubt by a worker that stopped)."""
+    """Queue again a failed, skipped, cancelled or in-doubt message, whatever its campaign's state."""
     with open_session() as db:
         message = ops.retry_message(db, _resolve(db, message_id))
     console.print(f"message {message.id} queued again on {message.channel.value if message.channel else '-'}",
+                  highlight=False)
+
+
+@messages_app.command("resolve")
+@reports_errors
+def messages_resolve_command(
+    message_id: str = typer.Argument(..., help="The message id (or its first characters)."),
+    delivered: bool = typer.Option(False, "--delivered", help="It did arrive: count it sent, go on with the "
+                                                              "sequence."),
+    resend: bool = typer.Option(False, "--resend", help="It did not arrive: send it again."),
+    drop: bool = typer.Option(False, "--drop", help="Leave it unsent."),
+) -> None:
+    """Settle a message in doubt (it may have gone out): delivered, resend or drop; recorded in the history."""
+    chosen = [name for name, given in (("delivered", delivered), ("resend", resend), ("drop", drop)) if given]
+    if len(chosen) != 1:
+        raise fail("give exactly one of --delivered, --resend or --drop")
+    with open_session() as db:
+        message = ops.settle_message(db, _resolve(db, message_id), chosen[0])
+    outcome = {"delivered": "counted as sent", "resend": "queued to be sent again", "drop": "dropped"}[chosen[0]]
+    console.print(f"message {message.id} to lead {message.lead_id}: {outcome} ({message.status.value})",
                   highlight=False)
 
 

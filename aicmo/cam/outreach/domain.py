@@ -31,11 +31,15 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     SKIPPED = "skipped"
+    # The channel may have delivered it (no answer came once it was all sent): nothing more goes out for it until
+    # the operator says it was delivered, to send it again, or to drop it.
+    IN_DOUBT = "in_doubt"
 
 
 # Nothing more will be sent for a message in these states.
 FINAL_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED, MessageStatus.BOUNCED,
-                            MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED})
+                            MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED,
+                            MessageStatus.IN_DOUBT})
 
 
 class ErrorKind(StrEnum):
@@ -44,6 +48,7 @@ class ErrorKind(StrEnum):
     # Refused for policy from this sender mailbox (5.7.x): never again from it; another mailbox, else the next channel.
     MAILBOX_REFUSED = "mailbox_refused"
     FATAL = "fatal"  # stop reaching this lead at all
+    IN_DOUBT = "in_doubt"  # it may have gone out: never retried by itself, the operator decides
 
 
 class SmtpSecurity(StrEnum):

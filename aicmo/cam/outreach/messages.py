@@ -47,6 +47,7 @@ class MessageRead(BaseModel):
     failed_at: datetime | None
     cancelled_at: datetime | None
     skipped_at: datetime | None
+    in_doubt_at: datetime | None = None
 
 
 class MessageCreate(BaseModel):

@@ -144,6 +144,9 @@ class OutreachMessageDB(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    in_doubt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the operator last asked for it again: it is then sent whatever its campaign's state (unless paused).
+    retried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_outreach_messages_status_next_attempt", "status", "next_attempt_at"),

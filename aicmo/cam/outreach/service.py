@@ -7,11 +7,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.domain import Channel, ErrorKind, MessageStatus, SendStatus
 from aicmo.cam.outreach.messages import MessageRead
 from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
-from aicmo.errors import MessageNotFound, MessageStateError
+from aicmo.errors import MessageNotFound
 
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.REPLIED)
 
@@ -56,18 +55,11 @@ def list_messages(db: Session, *, statuses: Sequence[MessageStatus | str] = (), 
     return [MessageRead.model_validate(row) for row in rows]
 
 
-def retry_message(db: Session, message_id: str, *, now: datetime) -> MessageRead:
-    """Send a failed, skipped or cancelled message again, from the channel it stopped on. Never commits."""
-    message = db.get(OutreachMessageDB, message_id)
-    if message is None:
-        raise MessageNotFound(message_id)
-    if message.status not in (MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.SKIPPED):
-        raise MessageStateError(f"message {message_id} is {message.status.value}; only failed, cancelled or "
-                                "skipped messages can be retried")
-    messages.set_status(message, MessageStatus.PENDING, now)
-    message.next_attempt_at, message.channel_attempts = now, 0
-    message.lease_owner = message.lease_expires_at = None
-    return MessageRead.model_validate(message)
+def ids_starting(db: Session, prefix: str, *, limit: int = 2) -> list[str]:
+    """Ids of messages that start with `prefix` (as lists show them cut short), at most `limit`."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(db.scalars(select(OutreachMessageDB.id).where(OutreachMessageDB.id.like(f"{escaped}%", escape="\\"))
+                           .order_by(OutreachMessageDB.id).limit(limit)))
 
 
 def outreach_history(db: Session, *, lead_id: int | None = None, campaign_id: int | None = None,

@@ -1,16 +1,17 @@
 """The operator-task queue: tasks of every kind listed oldest first (the kind a filter), read, and marked done or
 failed, each completion recorded as an attempt of the task's channel. Never commits."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from aicmo.cam.leads.models import LeadDB
 from aicmo.cam.outreach import messages
 from aicmo.cam.outreach.attempts import record_attempt
 from aicmo.cam.outreach.domain import MessageStatus
-from aicmo.cam.outreach.models import OutreachMessageDB
+from aicmo.cam.outreach.models import OutreachAttemptDB, OutreachMessageDB
 from aicmo.cam.outreach.tasks import store
 from aicmo.cam.outreach.tasks.models import OperatorTaskDB, TaskKind, TaskStatus
 from aicmo.cam.outreach.tasks.schemas import ContactFormTaskRead, LinkedInTaskRead, TaskRead
@@ -65,7 +66,7 @@ def get_task(db: Session, task_id: int, kind: TaskKind | None = None) -> TaskRea
 def finish(db: Session, task: OperatorTaskDB, done: bool, detail: str | None = None,
            external_id: str | None = None) -> None:
     """Close the locked open task and record it as an attempt of its channel."""
-    now = utcnow()
+    now = _not_before_hand_over(db, task, utcnow())
     if not done:
         detail = detail or ("could not be sent by hand" if task.kind is TaskKind.FORM
                             else f"{store.step_name(task)} marked failed")
@@ -75,6 +76,14 @@ def finish(db: Session, task: OperatorTaskDB, done: bool, detail: str | None = N
         # The message waited on this step as handed over: now it is delivered, or falls back to its next channel.
         # A form's message went on to its next channel when the form was left to a person.
         messages.settle_handover(db, task.message_id, done=done, detail=detail, now=now)
+
+
+def _not_before_hand_over(db: Session, task: OperatorTaskDB, now: datetime) -> datetime:
+    """Now, or the moment the task's message was handed over if that is later: the history keeps its order when
+    the sends ran on a clock ahead of this one (the demo's simulated days)."""
+    handed_over = db.scalar(select(func.max(OutreachAttemptDB.started_at)).where(
+        OutreachAttemptDB.message_id == task.message_id)) if task.message_id else None
+    return max(now, handed_over, task.created_at) if handed_over is not None else max(now, task.created_at)
 
 
 def complete_task(db: Session, task_id: int, done: bool, detail: str | None = None, *, kind: TaskKind | None = None,

@@ -51,6 +51,8 @@ def after_attempt(progress: Progress, outcome: SendStatus, kind: ErrorKind | Non
     """The sequencing rule: the spec's fallback semantics as one function."""
     if outcome in (SendStatus.SENT, SendStatus.PENDING):
         return Next(Move.FINISH, progress.channel_index, MessageStatus.SENT)
+    if outcome is SendStatus.FAILED and kind is ErrorKind.IN_DOUBT:
+        return Next(Move.FINISH, progress.channel_index, MessageStatus.IN_DOUBT)
     if outcome is SendStatus.FAILED and kind is ErrorKind.FATAL:
         return Next(Move.STOP_LEAD, progress.channel_index, MessageStatus.FAILED)
     if outcome is SendStatus.FAILED and kind is ErrorKind.TRANSIENT and progress.retries < policy.max_retries:

@@ -55,9 +55,9 @@ def worker_command(
                               poll=poll or settings.worker_poll_seconds,
                               lease=timedelta(seconds=settings.worker_lease_seconds), settings=settings))
     console.print(_summary(report), highlight=False)
-    if report.in_doubt:
-        console.print("messages in doubt were not re-sent: see `aicmo messages list --status failed`, then "
-                      "`aicmo messages retry ID` to send one again", highlight=False)
+    if report.in_doubt or report.outcomes.get("in_doubt"):
+        console.print("messages in doubt were not re-sent: see `aicmo messages list --in-doubt`, then settle each "
+                      "with `aicmo messages resolve ID --delivered | --resend | --drop`", highlight=False)
 
 
 @reports_errors

@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from aicmo.cam.campaigns import service as campaigns
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.deliverability import guard
-from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release
+from aicmo.cam.engine.claim import claim_due, next_due, recover_expired, release, renew_leases
 from aicmo.cam.engine.dispatch import Dispatcher
 from aicmo.cam.experiments.decisions import review_all
-from aicmo.cam.outreach.domain import Channel
+from aicmo.cam.outreach.domain import Channel, MessageStatus
 from aicmo.cam.outreach.email.channel import EmailOutreachService
 from aicmo.cam.outreach.email.store import load_mailboxes
 from aicmo.cam.outreach.registry import ChannelRegistry
 from aicmo.cam.webhooks.scheduled import PeriodicDelivery
+from aicmo.cam.worker.flow import SendFlow
 from aicmo.clock import Clock, ManualClock
 from aicmo.db.unit_of_work import checkpoint
 from aicmo.settings import Settings
@@ -113,26 +114,34 @@ class Worker:
         return self.report
 
     async def run_batch(self) -> int:
-        """Claim one batch and deliver it; return how many messages were claimed."""
+        """Claim and deliver until nothing more is due and nothing is in flight; return how many were claimed.
+
+        A stop waits for the sends in flight only; what was claimed but not started goes back to the queue.
+        """
         await self._refresh_mailboxes()
+        settings = self.dispatcher.settings
+        flow = SendFlow(self.dispatcher, self._claim, self._renew_leases, concurrency=self.concurrency,
+                        slow_after=settings.smtp_slow_reply_seconds, max_slow=settings.worker_max_slow_sends,
+                        stopping=self.stopping, on_outcomes=self._count,
+                        renew_every=self.dispatcher.lease.total_seconds() / 3, poll_seconds=min(self.poll_seconds, 1.0))
+        return await flow.run()
+
+    def _claim(self) -> list[str]:
         now = self.clock.now()
         with self.sessions() as db:
             requeued, doubtful = recover_expired(db, now)
             self.report.recovered += requeued
             self.report.in_doubt += doubtful
-            ids = claim_due(db, owner=self.dispatcher.owner, now=now, lease=self.dispatcher.lease, limit=self.batch)
-        if not ids:
-            return 0
-        # As many messages at a time as may be in flight: their database work shares transactions, and a stop
-        # waits for them only; the rest go back to the queue when the worker stops.
-        for start in range(0, len(ids), self.concurrency):
-            if self.stopping.is_set():
-                break
-            outcomes = await self.dispatcher.process_many(ids[start:start + self.concurrency], self.concurrency)
-            for status in outcomes.values():
-                self.report.processed += 1
-                self.report.outcomes[str(status)] += 1
-        return len(ids)
+            return claim_due(db, owner=self.dispatcher.owner, now=now, lease=self.dispatcher.lease, limit=self.batch)
+
+    def _renew_leases(self) -> None:
+        with self.sessions() as db:
+            renew_leases(db, owner=self.dispatcher.owner, now=self.clock.now(), lease=self.dispatcher.lease)
+
+    def _count(self, outcomes: dict[str, MessageStatus | None]) -> None:
+        for status in outcomes.values():
+            self.report.processed += 1
+            self.report.outcomes[str(status)] += 1
 
     async def _refresh_mailboxes(self) -> None:
         """Mailboxes added or changed since start-up are used without restarting the worker."""
@@ -161,7 +170,6 @@ class Worker:
                 if campaigns.complete_if_done(db, campaign, now=self.clock.now()):
                     log.info("campaign=%s completed", campaign.name)
             checkpoint(db)
-
 
     def _review_experiments(self) -> None:
         """Ask each running experiment's winner rule, at most once an EXPERIMENT_REVIEW of the worker's clock."""

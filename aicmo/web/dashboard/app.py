@@ -11,7 +11,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicmo.errors import AicmoError
 from aicmo.settings import Settings
-from aicmo.web.dashboard import auth, campaign_form, campaigns, channels, downloads, leads, mailboxes, overview, tasks
+from aicmo.web.dashboard import (
+    auth,
+    campaign_form,
+    campaigns,
+    channels,
+    downloads,
+    in_doubt,
+    leads,
+    mailboxes,
+    overview,
+    tasks,
+)
 from aicmo.web.dashboard.imports import ImportJobs
 from aicmo.web.dashboard.render import base_path, page
 from aicmo.web.dashboard.session import LoginRequired, SessionCookies, cookie_key
@@ -33,7 +44,7 @@ def create_dashboard(host: FastAPI, settings: Settings, prefix: str = "/app") ->
     dashboard.add_middleware(SessionCookies, secret_key=cookie_key(settings), path=prefix)
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The CSV downloads first: /leads/grades.csv is not a lead's page; the campaign form before /campaigns/{id}.
-    for module in (auth, downloads, overview, leads, campaign_form, campaigns, mailboxes, tasks, channels):
+    for module in (auth, downloads, overview, leads, campaign_form, campaigns, mailboxes, tasks, in_doubt, channels):
         dashboard.include_router(module.router)
 
     @dashboard.middleware("http")

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from aicmo.web.dashboard.session import csrf_token
 
 NAV = (("", "Overview"), ("/leads", "Leads"), ("/campaigns", "Campaigns"), ("/mailboxes", "Mailboxes"),
-       ("/tasks", "Tasks"), ("/settings", "Settings"))
+       ("/tasks", "Tasks"), ("/in-doubt", "In doubt"), ("/settings", "Settings"))
 
 
 def _when(value: datetime | None) -> str:

@@ -19,8 +19,9 @@ from aicmo.cam.outreach.email.compose import ComposedEmail, Envelope, compose, e
 from aicmo.cam.outreach.email.dkim_signing import DkimSigner
 from aicmo.cam.outreach.email.headers import HeaderInjection
 from aicmo.cam.outreach.email.mailbox import Mailbox
-from aicmo.cam.outreach.email.smtp_client import MailboxConnection
+from aicmo.cam.outreach.email.pool import MailboxPool
 from aicmo.cam.outreach.email.store import latest_event, load_mailboxes, mailbox_event_rate
+from aicmo.cam.outreach.email.timeouts import SmtpTimeouts
 from aicmo.cam.outreach.unsubscribe import make_token
 from aicmo.settings import Settings
 
@@ -55,7 +56,10 @@ class EmailOutreachService(OutreachServiceBase):
         if len(self._mailboxes) != len(mailboxes):
             raise ValueError("mailbox names must be unique")
         self._sessions = sessions
-        self._timeout = settings.smtp_timeout if timeout is None else timeout
+        # `timeout` puts every SMTP wait at the same few seconds (tests); the settings give each its own.
+        self._timeouts = SmtpTimeouts.of(settings) if timeout is None else SmtpTimeouts.uniform(timeout)
+        self._pool_sizes = (settings.smtp_connections_per_mailbox, settings.smtp_max_connections_per_mailbox,
+                            settings.smtp_slow_reply_seconds)
         self._tls_context = tls_context or ssl.create_default_context()
         self._local_hostname = local_hostname
         self._unsubscribe_base = settings.public_base_url.rstrip("/") + "/u/"
@@ -63,7 +67,7 @@ class EmailOutreachService(OutreachServiceBase):
         # Read and checked now: a bad key is a configuration error to hear about at start-up, not at send time.
         self._signers = {m.name: DkimSigner(m.dkim.domain, m.dkim.selector, m.dkim.private_key)
                          for m in mailboxes if m.dkim is not None}
-        self._connections: dict[str, MailboxConnection] = {}
+        self._connections: dict[str, MailboxPool] = {}
         self._turn = itertools.count()
 
     @classmethod
@@ -208,13 +212,15 @@ class EmailOutreachService(OutreachServiceBase):
             return "no enabled, unpaused mailbox to send from"
         return available[next(self._turn) % len(available)]
 
-    def _connection(self, mailbox: Mailbox) -> MailboxConnection:
-        connection = self._connections.get(mailbox.name)
-        if connection is None:
-            connection = MailboxConnection(mailbox, timeout=self._timeout, tls_context=self._tls_context,
-                                           local_hostname=self._local_hostname or mailbox.sender_domain)
-            self._connections[mailbox.name] = connection
-        return connection
+    def _connection(self, mailbox: Mailbox) -> MailboxPool:
+        pool = self._connections.get(mailbox.name)
+        if pool is None:
+            connections, most, slow_after = self._pool_sizes
+            pool = MailboxPool(mailbox, timeouts=self._timeouts, tls_context=self._tls_context,
+                               local_hostname=self._local_hostname or mailbox.sender_domain,
+                               connections=connections, max_connections=most, slow_after=slow_after)
+            self._connections[mailbox.name] = pool
+        return pool
 
     @staticmethod
     def _failed(kind: ErrorKind, detail: str, lead: LeadRead, mailbox: Mailbox | None = None) -> SendResult:

@@ -42,6 +42,8 @@ class SmtpReply:
     code: int | None = None
     text: str = ""
     failure: NetworkFailure | None = None
+    # The whole message was written and its answer never came: the server may have accepted it.
+    in_doubt: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,10 @@ def classify(reply: SmtpReply, mailbox: str) -> Outcome:
 def _network(reply: SmtpReply) -> Outcome:
     failure = reply.failure or NetworkFailure.DISCONNECTED
     detail = f"{failure} at {reply.phase.upper()}" + (f": {reply.text}" if reply.text else "")
-    if reply.phase is SmtpPhase.DATA:
-        detail += "; the server may have accepted the message, so it was not re-sent"
+    if reply.in_doubt:
+        return _failed(ErrorKind.IN_DOUBT, f"in doubt: {detail} after the whole message was sent; the server may "
+                                           "have accepted it, so it is not re-sent until you decide "
+                                           "(aicmo messages list --in-doubt)")
     return _failed(ErrorKind.TRANSIENT, detail)
 
 

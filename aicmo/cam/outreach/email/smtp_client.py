@@ -2,7 +2,11 @@
 
 A transaction is retried on a fresh connection only when a reused connection failed before DATA (the server
 had closed it while idle): then nothing of the message was accepted. Once DATA has started, a lost connection
-or a timeout is reported as it is and the message is never sent again from here.
+or a timeout is reported as it is and the message is never sent again from here. Once the whole message and its
+final dot were written, no answer (a timeout or a lost connection) leaves it in doubt: the server may have taken
+it, and only the operator can tell.
+
+Each wait has its own timeout (SmtpTimeouts, by default RFC 5321 section 4.5.3.2's).
 """
 
 import asyncio
@@ -15,6 +19,7 @@ from aiosmtplib import SMTPStatus
 from aicmo.cam.outreach.domain import SmtpSecurity
 from aicmo.cam.outreach.email.classify import NetworkFailure, SmtpPhase, SmtpReply
 from aicmo.cam.outreach.email.mailbox import Mailbox
+from aicmo.cam.outreach.email.timeouts import SmtpTimeouts
 
 _BEFORE_DATA = (SmtpPhase.MAIL, SmtpPhase.RCPT)
 _LINE_END = re.compile(rb"\r\n|\n|\r")
@@ -22,9 +27,10 @@ _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 class MailboxConnection:
-    def __init__(self, mailbox: Mailbox, *, timeout: float, tls_context: ssl.SSLContext, local_hostname: str) -> None:
+    def __init__(self, mailbox: Mailbox, *, timeout: SmtpTimeouts | float, tls_context: ssl.SSLContext,
+                 local_hostname: str) -> None:
         self.mailbox = mailbox
-        self._timeout = timeout
+        self._timeouts = timeout if isinstance(timeout, SmtpTimeouts) else SmtpTimeouts.uniform(timeout)
         self._tls_context = tls_context
         self._local_hostname = local_hostname
         self._smtp: aiosmtplib.SMTP | None = None
@@ -56,7 +62,7 @@ class MailboxConnection:
             smtp, self._smtp = self._smtp, None
             if smtp is not None and smtp.is_connected:
                 try:
-                    await smtp.quit(timeout=min(self._timeout, 5.0))
+                    await smtp.quit(timeout=min(self._timeouts.quit, 5.0))
                 except (aiosmtplib.SMTPException, OSError, TimeoutError):
                     smtp.close()
 
@@ -68,6 +74,9 @@ class MailboxConnection:
         try:
             response = await self._data(opened, data)
             return SmtpReply(SmtpPhase.DATA, response.code, response.message)
+        except _Unanswered as unanswered:
+            self._drop()
+            return _reply_for(SmtpPhase.DATA, unanswered.error, in_doubt=True)
         except _ContentFailed as failed:
             self._drop()
             raise failed.error from None
@@ -84,26 +93,28 @@ class MailboxConnection:
     async def _data(self, smtp: aiosmtplib.SMTP, data: "bytes | asyncio.Future[bytes]") -> aiosmtplib.SMTPResponse:
         """DATA, then the content; content still in the making is awaited only once the server has said 354.
 
-        aiosmtplib's `data` sends DATA and the content together, so for content not yet built the two steps
-        are taken here on its protocol, as `data` itself takes them.
+        aiosmtplib's `data` waits as long for 354 as for the final answer, so the steps are taken here on its
+        protocol, as `data` itself takes them, each with its own timeout.
         """
-        if isinstance(data, bytes):
-            return await smtp.data(data)
-        start = await smtp.execute_command(b"DATA")
+        start = await smtp.execute_command(b"DATA", timeout=self._timeouts.data_start)
         if start.code != SMTPStatus.start_input:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         try:
-            content = await data
+            content = data if isinstance(data, bytes) else await data
         except Exception as exc:
             raise _ContentFailed(exc) from exc
-        if smtp.protocol is None:
+        protocol = smtp.protocol
+        if protocol is None:
             raise aiosmtplib.SMTPServerDisconnected("Connection lost")
-        smtp.protocol.write(_terminated(content))
+        # An answer may come while the buffer drains: expected from now on, as aiosmtplib's own `data` says.
+        protocol._response_pending = True
+        protocol.write(_terminated(content))
+        # Until the buffer has drained the final dot has not left, so the server cannot have accepted anything.
+        await asyncio.wait_for(protocol._drain_helper(), self._timeouts.data_block)
         try:
-            response = await smtp.protocol.read_response(timeout=self._timeout)
-        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError):
-            smtp.close()
-            raise
+            response = await protocol.read_response(timeout=self._timeouts.data_end)
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
+            raise _Unanswered(exc) from exc
         if response.code != SMTPStatus.completed:
             raise aiosmtplib.SMTPDataError(response.code, response.message)
         return response
@@ -117,12 +128,12 @@ class MailboxConnection:
             if smtp is None:
                 smtp = await self._open()
             phase = SmtpPhase.MAIL
-            await smtp.mail(sender)
+            await smtp.mail(sender, timeout=self._timeouts.mail)
             phase = SmtpPhase.RCPT
             if recipient_sent is not None and not recipient_sent.done():
                 # Whoever waits on it runs only once `rcpt` yields, which it does after writing RCPT.
                 recipient_sent.set_result(None)
-            await smtp.rcpt(recipient)
+            await smtp.rcpt(recipient, timeout=self._timeouts.rcpt)
             return smtp
         except _PhaseError as exc:
             self._drop()
@@ -140,7 +151,7 @@ class MailboxConnection:
     async def _open(self) -> aiosmtplib.SMTP:
         mailbox, phase = self.mailbox, SmtpPhase.CONNECT
         self._drop()
-        smtp = aiosmtplib.SMTP(hostname=mailbox.smtp_host, port=mailbox.smtp_port, timeout=self._timeout,
+        smtp = aiosmtplib.SMTP(hostname=mailbox.smtp_host, port=mailbox.smtp_port, timeout=self._timeouts.connect,
                                use_tls=mailbox.smtp_security is SmtpSecurity.TLS, start_tls=False,
                                tls_context=self._tls_context, local_hostname=self._local_hostname)
         try:
@@ -185,6 +196,14 @@ class _ContentFailed(Exception):
         self.error = error
 
 
+class _Unanswered(Exception):
+    """The whole message went out and its answer never came."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class _PhaseError(Exception):
     def __init__(self, phase: SmtpPhase, error: Exception) -> None:
         super().__init__(phase, error)
@@ -196,16 +215,16 @@ def _terminated(content: bytes) -> bytes:
     return _LEADING_DOT.sub(b"..", _LINE_END.sub(b"\r\n", content).removesuffix(b"\r\n")) + b"\r\n.\r\n"
 
 
-def _reply_for(phase: SmtpPhase, error: Exception) -> SmtpReply:
+def _reply_for(phase: SmtpPhase, error: Exception, *, in_doubt: bool = False) -> SmtpReply:
     if isinstance(error, aiosmtplib.SMTPResponseException):
         return SmtpReply(phase, error.code, error.message)
     text = str(error) or type(error).__name__
     if isinstance(error, TimeoutError):  # aiosmtplib's SMTPTimeoutError is one too
-        return SmtpReply(phase, text=text, failure=NetworkFailure.TIMEOUT)
+        return SmtpReply(phase, text=text, failure=NetworkFailure.TIMEOUT, in_doubt=in_doubt)
     if isinstance(error, ConnectionError | OSError):
         failure = NetworkFailure.UNREACHABLE if phase is SmtpPhase.CONNECT else NetworkFailure.DISCONNECTED
-        return SmtpReply(phase, text=text, failure=failure)
-    return SmtpReply(phase, text=text, failure=NetworkFailure.PROTOCOL)
+        return SmtpReply(phase, text=text, failure=failure, in_doubt=in_doubt)
+    return SmtpReply(phase, text=text, failure=NetworkFailure.PROTOCOL, in_doubt=in_doubt)
 
 
 def _dropped_while_idle(reply: SmtpReply) -> bool:

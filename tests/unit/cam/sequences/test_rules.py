@@ -93,3 +93,9 @@ def test_a_policy_refusal_tries_another_mailbox_else_the_next_channel_never_a_re
 def test_a_policy_refusal_on_the_last_channel_with_no_other_mailbox_fails_the_message() -> None:
     step = after_attempt(Progress(2, 3, tried=True), SendStatus.FAILED, ErrorKind.MAILBOX_REFUSED, POLICY, HALF)
     assert (step.move, step.status) == (Move.FINISH, MessageStatus.FAILED)
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_a_send_in_doubt_is_neither_retried_nor_passed_to_the_next_channel(retries: int) -> None:
+    step = after_attempt(Progress(0, 3, retries, tried=True), SendStatus.FAILED, ErrorKind.IN_DOUBT, POLICY)
+    assert (step.move, step.status, step.channel_index) == (Move.FINISH, MessageStatus.IN_DOUBT, 0)

@@ -27,7 +27,7 @@ from aicmo.cam.outreach.email.mailboxes import DuplicateMailbox, InvalidMailbox,
 from aicmo.cam.outreach.email.store import load_mailboxes
 from aicmo.cam.outreach.models import DeliveryEventDB, MailboxDB, OutreachAttemptDB
 from tests.factories import make_lead
-from tests.integration.cam.outreach.email.builders import lead, mailbox, message, service
+from tests.integration.cam.outreach.email.builders import SETTINGS, lead, mailbox, message, service
 from tests.support.smtp_server import ScriptedSmtpServer
 
 
@@ -47,13 +47,13 @@ async def test_two_messages_from_one_mailbox_share_one_smtp_connection(smtp_serv
     assert smtp_server.sessions[0].count(b"EHLO ") == 1 and smtp_server.sessions[0].endswith(b"QUIT\r\n")
 
 
-async def test_concurrent_sends_from_one_mailbox_take_turns_on_its_connection(smtp_server: ScriptedSmtpServer) -> None:
+async def test_concurrent_sends_from_one_mailbox_share_its_few_connections(smtp_server: ScriptedSmtpServer) -> None:
     channel = service(mailbox(smtp_server))
     results = await asyncio.gather(*(channel.send(message(), lead(email=f"lead{i}@acme.io")) for i in range(10)))
     await channel.aclose()
 
     assert all(result.status is SendStatus.SENT for result in results)
-    assert smtp_server.connections == 1
+    assert smtp_server.connections == SETTINGS.smtp_connections_per_mailbox
     assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == sorted(f"lead{i}@acme.io" for i in range(10))
 
 

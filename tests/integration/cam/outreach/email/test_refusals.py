@@ -58,7 +58,7 @@ async def test_the_recipient_refused_at_rcpt_does_not_spoil_the_connection_for_t
     assert b"RSET\r\n" in smtp_server.sessions[0]
 
 
-async def test_a_connection_lost_during_data_is_transient_and_the_message_is_not_sent_again(
+async def test_a_connection_lost_after_the_whole_message_is_in_doubt_and_not_sent_again(
         smtp_server: ScriptedSmtpServer) -> None:
     smtp_server.scripts["jane@acme.io"] = DISCONNECT_IN_DATA
     channel = service(mailbox(smtp_server))
@@ -66,7 +66,7 @@ async def test_a_connection_lost_during_data_is_transient_and_the_message_is_not
     after = await channel.send(message(), lead(email="john@acme.io"))
     await channel.aclose()
 
-    assert (result.status, result.error_kind, result.event) == (FAILED, TRANSIENT, None)
+    assert (result.status, result.error_kind, result.event) == (FAILED, ErrorKind.IN_DOUBT, None)
     assert "DATA" in result.detail and "may have accepted" in result.detail
     assert result.provider_message_id is not None  # kept, so a later bounce or reply can still be matched
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["jane@acme.io"], ["john@acme.io"]]  # exactly once

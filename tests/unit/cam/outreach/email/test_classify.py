@@ -69,10 +69,13 @@ def test_network_failures_are_transient_in_every_phase(phase: SmtpPhase, failure
     assert str(failure) in outcome.detail and "boom" in outcome.detail
 
 
-def test_a_connection_lost_during_data_says_the_message_may_have_arrived() -> None:
-    outcome = classify(SmtpReply(DATA, failure=NetworkFailure.DISCONNECTED), "sales")
-    assert "may have accepted" in outcome.detail and "not re-sent" in outcome.detail
+def test_no_answer_once_the_whole_message_was_sent_leaves_it_in_doubt() -> None:
+    for failure in (NetworkFailure.DISCONNECTED, NetworkFailure.TIMEOUT):
+        outcome = classify(SmtpReply(DATA, failure=failure, in_doubt=True), "sales")
+        assert (outcome.status, outcome.error_kind) == (FAILED, ErrorKind.IN_DOUBT)
+        assert "may have accepted" in outcome.detail and "not re-sent" in outcome.detail
     assert "may have" not in classify(SmtpReply(RCPT, failure=NetworkFailure.DISCONNECTED), "sales").detail
+    assert classify(SmtpReply(DATA, failure=NetworkFailure.TIMEOUT), "sales").error_kind is TRANSIENT
 
 
 def test_an_authentication_failure_blames_the_mailbox_credentials() -> None:
