@@ -1,5 +1,34 @@
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
 class AicmoError(Exception):
     """Base of every error aicmo reports to a user instead of a traceback."""
+
+
+class InvalidField(AicmoError):
+    """Input refused for one field (None: the input as a whole), with a reason a person can act on."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+def validated(model: type[M], data: M | Mapping[str, Any], error: type[InvalidField]) -> M:
+    """`data` as a `model`, or `error` naming the first field at fault and why, in the schema's own words."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        raise error(field, str(first["msg"]).removeprefix("Value error, ")) from None
 
 
 class LeadNotFound(AicmoError):
@@ -8,11 +37,8 @@ class LeadNotFound(AicmoError):
         self.lead_id = lead_id
 
 
-class InvalidLead(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidLead(InvalidField):
+    """A lead's field holds a value aicmo cannot store."""
 
 
 class DuplicateLead(AicmoError):
@@ -78,11 +104,8 @@ class CampaignNotFound(AicmoError):
         self.key = key
 
 
-class InvalidCampaign(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidCampaign(InvalidField):
+    """A campaign's spec cannot be stored as given."""
 
 
 class CampaignStateError(AicmoError):
@@ -105,25 +128,16 @@ class OutcomeNotFound(AicmoError):
         self.outcome_id = outcome_id
 
 
-class InvalidOutcome(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidOutcome(InvalidField):
+    """An outcome cannot be recorded as given."""
 
 
-class InvalidCost(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidCost(InvalidField):
+    """A channel's costs cannot be stored as given."""
 
 
-class InvalidExperiment(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidExperiment(InvalidField):
+    """An experiment cannot be started as given."""
 
 
 class ExperimentNotFound(AicmoError):

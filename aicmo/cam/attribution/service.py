@@ -9,6 +9,7 @@ reads.
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -230,26 +231,34 @@ def attribution(db: Session, scope: Scope, model: Model, by: By, *,
     """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
     allow_sort_memory(db)
     converted = _outcome_leads(scope)
-    idle = read_alongside(db, lambda other: _idle_transitions(other, scope, by, converted)) \
-        if model is Model.MARKOV else None
+    idle = idle_journeys_alongside(db, scope, by) if model is Model.MARKOV else None
     outcomes, touches = _outcomes(db, scope), _touches(db, scope, by, converted)
     return _report(outcomes, touches, scope, model, by, half_life, idle.result() if idle else None)
 
 
-def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
-                        half_life: timedelta = timedelta(days=7)) -> dict[OutcomeKind, AttributionReport]:
+def idle_journeys_alongside(db: Session, scope: Scope, by: By) -> Future[Transitions]:
+    """Start counting the Markov model's idle journeys beside the caller's other reads (see `read_alongside`); hand
+    the future to `attribution_by_kind` before the transaction ends."""
+    converted = _outcome_leads(scope)
+    return read_alongside(db, lambda other: _idle_transitions(other, scope, by, converted))
+
+
+def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *, half_life: timedelta = timedelta(days=7),
+                        idle_started: Future[Transitions] | None = None) -> dict[OutcomeKind, AttributionReport]:
     """One report per outcome kind of the scope, each as `attribution` would give it for that kind alone, from one
-    read of the outcomes and their touches."""
+    read of the outcomes and their touches. A Markov report counts the idle journeys beside that read, or takes
+    `idle_started` (from `idle_journeys_alongside` with the same scope and grouping)."""
     allow_sort_memory(db)
     converted = _outcome_leads(scope)
-    # Markov: the journeys of leads with none of the kinds are counted once by the database (beside the reads of
-    # the outcomes and their touches); a lead with another kind only is idle for this one, and its touches are at
-    # hand.
-    idle_for_all = read_alongside(db, lambda other: _idle_transitions(other, scope, by, converted)) \
-        if model is Model.MARKOV else None
+    # Markov: the journeys of leads with none of the kinds are counted once by the database; a lead with another
+    # kind only is idle for this one, and its touches are at hand.
+    if model is Model.MARKOV and idle_started is None:
+        idle_started = idle_journeys_alongside(db, scope, by)
     outcomes = _outcomes(db, scope)
     touches = _touches(db, scope, by, converted)
-    none_of_them = idle_for_all.result() if idle_for_all else None
+    none_of_them = idle_started.result() if model is Model.MARKOV and idle_started is not None else None
+    paths = {lead_id: _path_transitions(touches.get(lead_id, [])) for lead_id in {o.lead_id for o in outcomes}} \
+        if none_of_them is not None else {}
     reports = {}
     for kind in sorted(scope.kinds):
         alone = replace(scope, kinds=frozenset({kind}))
@@ -257,7 +266,7 @@ def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *,
         idle = None
         if none_of_them is not None:
             idle = none_of_them.copy()
-            for lead_id in {o.lead_id for o in outcomes} - {o.lead_id for o in mine}:
-                idle.update(_path_transitions(touches.get(lead_id, [])))
+            for lead_id in paths.keys() - {o.lead_id for o in mine}:
+                idle.update(paths[lead_id])
         reports[kind] = _report(mine, touches, alone, model, by, half_life, idle)
     return reports

@@ -22,19 +22,13 @@ from aicmo.cam.outreach.models import OutreachMessageDB
 from aicmo.cam.sequences.models import SequenceConfigDB
 from aicmo.cam.templates.html import literal_link_problems
 from aicmo.cam.templates.render import check_template
-from aicmo.errors import CampaignNotFound, CampaignStateError, InvalidCampaign
+from aicmo.errors import CampaignNotFound, CampaignStateError, InvalidCampaign, validated
 
 DRAFT, RUNNING, PAUSED, STOPPED, COMPLETED = "draft", "running", "paused", "stopped", "completed"
 
 
 def _parse(data: CampaignCreate | dict[str, object]) -> CampaignCreate:
-    if isinstance(data, CampaignCreate):
-        return data
-    try:
-        return CampaignCreate.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidCampaign(".".join(str(p) for p in first["loc"]) or None, first["msg"]) from None
+    return validated(CampaignCreate, data, InvalidCampaign)
 
 
 def _check_templates(spec: CampaignCreate) -> None:
@@ -87,7 +81,7 @@ def problems(data: dict[str, object]) -> list[tuple[str, str]]:
     try:
         spec = CampaignCreate.model_validate(data)
     except ValidationError as exc:
-        return [(_loc(error["loc"]), error["msg"]) for error in exc.errors()]
+        return [(_loc(error["loc"]), str(error["msg"]).removeprefix("Value error, ")) for error in exc.errors()]
     found = []
     for where, subject, body in _texts(spec):
         if subject is not None:

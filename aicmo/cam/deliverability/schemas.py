@@ -2,16 +2,13 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from aicmo.errors import AicmoError
+from aicmo.errors import InvalidField, validated
 
 
-class InvalidGuardThresholds(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidGuardThresholds(InvalidField):
+    """The guard's thresholds cannot be stored as given."""
 
 
 class GuardThresholds(BaseModel):
@@ -42,14 +39,7 @@ class GuardThresholdsUpdate(BaseModel):
     @classmethod
     def checked(cls, data: "GuardThresholdsUpdate | dict[str, Any]") -> "GuardThresholdsUpdate":
         """The update, or InvalidGuardThresholds naming the first field at fault."""
-        if isinstance(data, GuardThresholdsUpdate):
-            return data
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or None
-            raise InvalidGuardThresholds(field, error["msg"]) from None
+        return validated(cls, data, InvalidGuardThresholds)
 
     def changes(self) -> dict[str, float | int | None]:
         return self.model_dump(include=self.model_fields_set)

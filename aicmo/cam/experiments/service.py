@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,20 +21,13 @@ from aicmo.cam.history import service as history
 from aicmo.cam.outreach.domain import Channel
 from aicmo.cam.templates.render import check_template
 from aicmo.cam.templates.variants import choose_variant
-from aicmo.errors import ExperimentNotFound, InvalidExperiment
+from aicmo.errors import ExperimentNotFound, InvalidExperiment, validated
 
 RUNNING, DECIDED, APPLIED = "running", "decided", "applied"
 
 
 def _parse(data: ExperimentCreate | dict[str, Any]) -> ExperimentCreate:
-    if isinstance(data, ExperimentCreate):
-        return data
-    try:
-        return ExperimentCreate.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        reason = str(first["msg"]).removeprefix("Value error, ")
-        raise InvalidExperiment(".".join(str(p) for p in first["loc"]) or None, reason) from None
+    return validated(ExperimentCreate, data, InvalidExperiment)
 
 
 def _variants(spec: ExperimentCreate, step: dict[str, Any]) -> list[ExperimentVariant]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.limits.models import ChannelConfigDB
 from aicmo.cam.limits.rules import DEFAULT_LIMITS, ChannelLimits
-from aicmo.errors import AicmoError
+from aicmo.errors import AicmoError, InvalidField
 
 SCOPES = ("email", "linkedin", "contact_form", "all")
 SETTINGS = tuple(f.name for f in fields(ChannelLimits))
@@ -27,11 +27,8 @@ class UnknownChannel(AicmoError):
         self.scope = scope
 
 
-class InvalidChannelConfig(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidChannelConfig(InvalidField):
+    """A channel's limits cannot be stored as given."""
 
 
 class ChannelConfigRead(BaseModel):

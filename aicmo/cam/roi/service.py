@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from aicmo.cam.attribution.rules import Model
 from aicmo.cam.attribution.schemas import AttributionReport
-from aicmo.cam.attribution.service import By, Scope, attribution_by_kind
+from aicmo.cam.attribution.service import By, Scope, attribution_by_kind, idle_journeys_alongside
 from aicmo.cam.campaigns.models import CampaignDB
 from aicmo.cam.costs import service as costs
 from aicmo.cam.costs.models import ChannelCostDB
@@ -130,14 +130,17 @@ def _channel_row(key: str, stored: dict[Channel, ChannelCostDB], usage: dict[Cha
 def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
                half_life: timedelta = timedelta(days=7)) -> RoiReport:
     """Cost, pipeline, revenue and ROI of a campaign, overall, per channel (by the model) and per grade."""
+    scope = Scope(campaign_id=campaign.id, kinds=frozenset(CREDITED))
+    # The Markov model's longest read runs beside all the others.
+    idle = idle_journeys_alongside(db, scope, By.CHANNEL) if model is Model.MARKOV else None
     stored = costs.stored(db)
     currency = costs.currency_of(stored)
     linkedin = stored.get(Channel.LINKEDIN)
     usage, first, last = _usage(db, campaign.id, linkedin.seats if linkedin else 1)
     days = rules.active_days(first, last)
 
-    credited = attribution_by_kind(db, Scope(campaign_id=campaign.id, kinds=frozenset(CREDITED)), model,
-                                   By.CHANNEL, half_life=half_life)
+    grades, positive, negative, leads = _grades(db, campaign.id, currency)
+    credited = attribution_by_kind(db, scope, model, By.CHANNEL, half_life=half_life, idle_started=idle)
     meetings, opportunities, won = (credited[kind] for kind in CREDITED)
     met, _ = _credits(meetings, currency)
     _, pipeline = _credits(opportunities, currency)
@@ -148,7 +151,6 @@ def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
     total_revenue = won.value.get(currency, 0.0)
     total = RoiFigures(**_figures(sum(c.cost for c in channels), opportunities.value.get(currency, 0.0),
                                   total_revenue, float(meetings.outcomes), float(won.outcomes)))
-    grades, positive, negative, leads = _grades(db, campaign.id, currency)
     others = sorted((set(opportunities.value) | set(won.value)) - {currency})
     return RoiReport(campaign_id=campaign.id, campaign=campaign.name, model=model, currency=currency,
                      first_day=first.date() if first else None, last_day=last.date() if last else None,

@@ -6,14 +6,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from aicmo.cam.webhooks.events import WebhookEvent
-from aicmo.errors import AicmoError
+from aicmo.errors import AicmoError, InvalidField
 
 
-class InvalidWebhookSubscription(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidWebhookSubscription(InvalidField):
+    """An outgoing webhook cannot be stored as given."""
 
 
 class WebhookSubscriptionNotFound(AicmoError):

@@ -108,7 +108,7 @@ BAD_INPUTS: dict[tuple[str, ...], str] = {
     ("campaign", "create", "broken.json"): "broken.json: invalid JSON: Expecting value (at line 2, column 12)",
     ("campaign", "create", "campaign.yaml"): "campaign.yaml: unknown file type '.yaml'",
     ("campaign", "create", "missing.toml"): "missing.toml not found",
-    ("campaign", "create", "two_html.toml"): "steps.0: Value error, give the HTML part as html or as markdown, not",
+    ("campaign", "create", "two_html.toml"): "steps.0: give the HTML part as html or as markdown, not",
     ("campaign", "create", "html_links.toml"): ("steps.0: the HTML part lacks the link https://acme.io/pricing; "
                                                 "the text part lacks the link https://acme.io/other"),
     ("campaign", "create", "html_syntax.toml"): "steps.0: syntax error in html template, line 1",

@@ -20,7 +20,7 @@ from aicmo.cam.outreach.email.mailbox_schemas import (
 from aicmo.cam.outreach.email.status import MailboxHealth, cap_today, sent_today
 from aicmo.cam.outreach.models import MailboxDB
 from aicmo.db.base import utcnow
-from aicmo.errors import AicmoError
+from aicmo.errors import AicmoError, InvalidField
 
 # Columns a MailboxCreate fills as they are (name and the warm-up start time are set apart).
 _COLUMNS = ("from_address", "from_name", "reply_to", "smtp_host", "smtp_security", "smtp_username", "smtp_password",
@@ -35,11 +35,8 @@ class MailboxNotFound(AicmoError):
         self.name = name
 
 
-class InvalidMailbox(AicmoError):
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+class InvalidMailbox(InvalidField):
+    """A mailbox cannot be stored as given."""
 
 
 class DuplicateMailbox(AicmoError):
