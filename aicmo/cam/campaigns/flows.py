@@ -51,8 +51,8 @@ def write_step(step: SequenceStep, index: int, lead: LeadDB, sender: SenderProfi
         html, markdown = chosen.html, chosen.markdown
     rendered = write_for_lead(subject, body, index, lead, lead.id, sender.model_dump(), limits=limits)
     # a reader sees one part or the other: each part's spintax chooses on its own
-    html_part = render_part(html, markdown, message_context(lead, sender.model_dump()), seed=f"{lead.id}:{index}",
-                            limits=limits)
+    html_part = None if html is None and markdown is None else render_part(
+        html, markdown, message_context(lead, sender.model_dump()), seed=f"{lead.id}:{index}", limits=limits)
     if html_part is None:
         return rendered, variant, channels
     check_links(rendered.body, html_part)

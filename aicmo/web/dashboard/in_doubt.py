@@ -20,7 +20,7 @@ SAID = {ops.Settlement.DELIVERED: "counted as sent", ops.Settlement.RESEND: "que
 def in_doubt_list(request: Request, db: DbDep, key: KeyDep) -> HTMLResponse:
     """Show the messages in doubt, newest first, each with its lead and why it is in doubt."""
     messages = ops.list_messages_in_doubt(db, limit=SHOWN)
-    leads = {message.lead_id: ops.get_lead(db, message.lead_id) for message in messages}
+    leads = {lead_id: ops.get_lead(db, lead_id) for lead_id in {message.lead_id for message in messages}}
     return page(request, "in_doubt.html", messages=messages, leads=leads, decisions=list(ops.Settlement))
 
 
