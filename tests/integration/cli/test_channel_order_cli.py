@@ -4,30 +4,28 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from aicmo import operator_services as ops
 from aicmo.cam.leads.schemas import LeadCreate
-from aicmo.db.engine import make_engine, make_session_factory
-from aicmo.db.migrate import upgrade
 from tests.factories import make_lead
 from tests.integration.cli.test_mailboxes_cli import cells, run
+from tests.support.command_database import seeded_folder
 
 STEPS = [{"channels": ["email", "linkedin"], "subject": "Hi", "body": "Hello"}]
 
 
+def seed(db: Session) -> None:
+    for name in ("amy", "bob"):
+        ops.create_lead(db, LeadCreate(**make_lead(first_name=name, email=f"{name}@acme.io")))
+    ops.create_campaign(db, {"name": "Learns", "steps": STEPS, "channel_order": {"enabled": True}})
+    ops.create_campaign(db, {"name": "Plain", "steps": STEPS})
+    ops.start_campaign(db, "Learns")
+
+
 @pytest.fixture(scope="module")
 def space(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("channel-order")
-    engine = make_engine(f"sqlite:///{path / 'aicmo.db'}")
-    upgrade(engine)
-    with make_session_factory(engine)() as db:
-        for name in ("amy", "bob"):
-            ops.create_lead(db, LeadCreate(**make_lead(first_name=name, email=f"{name}@acme.io")))
-        ops.create_campaign(db, {"name": "Learns", "steps": STEPS, "channel_order": {"enabled": True}})
-        ops.create_campaign(db, {"name": "Plain", "steps": STEPS})
-        ops.start_campaign(db, "Learns")
-    engine.dispose()
-    return path
+    return seeded_folder(tmp_path_factory.mktemp("channel-order"), seed)
 
 
 def test_the_table_shows_each_segments_orders_and_the_leads_given_them(space: Path) -> None:

@@ -6,23 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from aicmo.db.engine import make_engine, make_session_factory
-from aicmo.db.migrate import upgrade
 from tests.integration.cam.experiments.seed import seed_experiment
 from tests.integration.cli.test_mailboxes_cli import cells, run
+from tests.support.command_database import seeded_folder
 
 WIDE = {"COLUMNS": "250"}
 
 
 @pytest.fixture(scope="module")
 def space(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("experiments")
-    engine = make_engine(f"sqlite:///{path / 'aicmo.db'}")
-    upgrade(engine)
-    with make_session_factory(engine)() as db:
-        seed_experiment(db)
-    engine.dispose()
-    return path
+    return seeded_folder(tmp_path_factory.mktemp("experiments"), seed_experiment)
 
 
 def test_show_gives_each_variants_figures_and_list_the_sample_still_needed(space: Path) -> None:

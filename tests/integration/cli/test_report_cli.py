@@ -7,21 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from aicmo.db.engine import make_engine, make_session_factory
-from aicmo.db.migrate import upgrade
 from tests.integration.cam.attribution.seed import seed_journeys
 from tests.integration.cli.test_mailboxes_cli import cells, run
+from tests.support.command_database import seeded_folder
 
 
 @pytest.fixture(scope="module")
 def space(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report")
-    engine = make_engine(f"sqlite:///{path / 'aicmo.db'}")
-    upgrade(engine)
-    with make_session_factory(engine)() as db:
-        seed_journeys(db)
-    engine.dispose()
-    return path
+    return seeded_folder(tmp_path_factory.mktemp("report"), seed_journeys)
 
 
 def test_the_table_shows_each_channels_credit_and_the_total(space: Path) -> None:
