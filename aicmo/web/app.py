@@ -35,7 +35,7 @@ from aicmo.cam.suppression.api import router as unsubscribe_router
 from aicmo.cam.webhooks.api import router as outgoing_webhooks_router
 from aicmo.settings import Settings, get_settings
 from aicmo.web import problems
-from aicmo.web.dashboard import create_dashboard
+from aicmo.web.dashboard.app import create_dashboard
 from aicmo.web.deps import SessionDep
 from aicmo.web.limits import RequestLimits
 from aicmo.web.security_headers import SecurityHeaders

@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import aicmo
+from tests.support.source import syntax_nodes
 
 CAM = Path(aicmo.__file__).parent / "cam"
 ENTRY_FILES = {"api.py", "admin_api.py", "cli.py", "mailbox_status_cli.py"}
@@ -16,7 +17,7 @@ SEED_FACES = {CAM / "outreach" / "sequencer.py"}
 def _imported_modules(path: Path) -> set[str]:
     """Every module a file imports, at any depth of the file (imports inside functions count too)."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in syntax_nodes(path):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -74,7 +75,7 @@ def test_the_count_sees_a_cycle_when_there_is_one() -> None:
 
 def _commits(path: Path) -> list[int]:
     """The lines of a file that call `.commit()` on anything."""
-    return [node.lineno for node in ast.walk(ast.parse(path.read_text("utf-8")))
+    return [node.lineno for node in syntax_nodes(path)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"]
 
 
@@ -110,7 +111,7 @@ JOBS = {PACKAGE / "cam" / path for path in (
 
 
 def _checkpoints(path: Path) -> list[int]:
-    return [node.lineno for node in ast.walk(ast.parse(path.read_text("utf-8")))
+    return [node.lineno for node in syntax_nodes(path)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "checkpoint"]
 
 
@@ -150,10 +151,10 @@ SETTINGS_EDGES = {PACKAGE / path: reason for path, reason in {
 
 def _settings_reads(path: Path) -> list[int]:
     """The lines of a file that call `get_settings()` (as a name, under an alias, or as an attribute)."""
-    tree = ast.parse(path.read_text("utf-8"))
-    names = {"get_settings"} | {alias.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    nodes = syntax_nodes(path)
+    names = {"get_settings"} | {alias.asname for node in nodes if isinstance(node, ast.ImportFrom)
                                 for alias in node.names if alias.name == "get_settings" and alias.asname}
-    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+    return [node.lineno for node in nodes if isinstance(node, ast.Call) and (
         (isinstance(node.func, ast.Name) and node.func.id in names)
         or (isinstance(node.func, ast.Attribute) and node.func.attr == "get_settings"))]
 

@@ -13,6 +13,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.source import syntax_nodes
+
 TESTS = Path(__file__).parents[1]
 HELPER_PREFIXES = ("assert_", "expect_", "check_")
 PYTEST_CHECKS = frozenset({"raises", "warns", "fail"})
@@ -45,7 +47,7 @@ def checks_something(function: Function, *, raising_counts: bool = False) -> boo
 
 def functions(pattern: str) -> Iterator[tuple[Path, Function]]:
     for path in sorted(TESTS.rglob(pattern)):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        for node in syntax_nodes(path):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 yield path, node
 
