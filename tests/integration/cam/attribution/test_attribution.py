@@ -111,3 +111,28 @@ def test_the_database_counts_idle_journeys_with_repeats_merged(db: Session, q3: 
 
     assert counted == {(START, "email"): 2, (START, "linkedin"): 1, ("email", NOTHING): 1, ("email", "linkedin"): 2,
                        ("linkedin", "email"): 1, ("linkedin", NOTHING): 2}
+
+
+def test_idle_journeys_carry_other_campaigns_touches_of_the_campaigns_leads_alone(db: Session, q3: int) -> None:
+    # Max: emailed by Q3, then on LinkedIn by another campaign; no outcome. Noa: reached by the other campaign only,
+    # so outside Q3's journeys.
+    other = ops.create_campaign(db, {"name": "Q5 other", "steps": [{"channels": ["linkedin"], "body": "Hi"}]}).id
+
+    def lead(name: str) -> int:
+        return ops.create_lead(db, LeadCreate(**make_lead(first_name=name, email=f"{name}@{name}.io"))).id
+
+    def message(lead_id: int, campaign: int, channel: Channel) -> messages.OutreachMessageDB:
+        return messages.create(db, lead_id=lead_id, body="Hi", subject="Hello", now=day(0), campaign_id=campaign,
+                               step=0, channels=[channel])
+
+    max_, noa = lead("max"), lead("noa")
+    sent(db, message(max_, q3, Channel.EMAIL), day(0), Channel.EMAIL)
+    sent(db, message(max_, other, Channel.LINKEDIN), day(2), Channel.LINKEDIN)
+    sent(db, message(noa, other, Channel.LINKEDIN), day(2), Channel.LINKEDIN)
+    db.commit()
+    scope = Scope(campaign_id=q3)
+
+    counted = _idle_transitions(db, scope, By.CHANNEL, _outcome_leads(scope))
+
+    # Ivy (email, then nothing) and Max (email, then LinkedIn, then nothing); Noa is not counted.
+    assert counted == {(START, "email"): 2, ("email", NOTHING): 1, ("email", "linkedin"): 1, ("linkedin", NOTHING): 1}
