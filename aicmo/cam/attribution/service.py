@@ -192,11 +192,6 @@ def _idle_transitions_by_window(db: Session, scope: Scope, by: By, converted: An
     return counted
 
 
-def _path_transitions(touches: Sequence[Touch]) -> Transitions:
-    """One journey's steps as `_idle_transitions` counts them: repeats in a row merged, from the start to nothing."""
-    return _label_transitions([touch.label for touch in touches])
-
-
 def _label_transitions(labels: Sequence[str]) -> Transitions:
     merged = [label for n, label in enumerate(labels) if n == 0 or labels[n - 1] != label]
     return Counter(zip([START, *merged], [*merged, NOTHING], strict=True)) if merged else Counter()
@@ -212,14 +207,30 @@ def _journeys(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scop
     return journeys
 
 
-def _report(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope, model: Model, by: By,
-            half_life: timedelta, idle: Transitions | None) -> AttributionReport:
-    counted = attribute(_journeys(outcomes, touches, scope, lambda _: 1.0), model, half_life=half_life, idle=idle)
-    values: dict[str, dict[str, float]] = {}
+@dataclass(frozen=True)
+class _Journeys:
+    """What a report credits, read before the model runs: the outcomes' journeys counted, and valued per currency."""
+
+    scope: Scope
+    outcomes: Sequence[Outcome]
+    counted: list[Journey]
+    valued: dict[str, list[Journey]]
+
+
+def _prepare(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope: Scope) -> _Journeys:
+    valued = {}
     for currency in sorted({o.currency for o in outcomes if o.currency and o.value_cents is not None}):
         in_currency = [o for o in outcomes if o.currency == currency and o.value_cents is not None]
-        values[currency] = attribute(_journeys(in_currency, touches, scope, lambda o: o.value_cents / 100), model,
-                                     half_life=half_life, idle=idle)
+        valued[currency] = _journeys(in_currency, touches, scope, lambda o: o.value_cents / 100)
+    return _Journeys(scope, outcomes, _journeys(outcomes, touches, scope, lambda _: 1.0), valued)
+
+
+def _report(journeys: _Journeys, model: Model, by: By, half_life: timedelta,
+            idle: Transitions | None) -> AttributionReport:
+    scope, outcomes = journeys.scope, journeys.outcomes
+    counted = attribute(journeys.counted, model, half_life=half_life, idle=idle)
+    values = {currency: attribute(valued, model, half_life=half_life, idle=idle)
+              for currency, valued in journeys.valued.items()}
     keys = sorted(set(counted) | {key for credits in values.values() for key in credits},
                   key=lambda key: (-counted.get(key, 0.0), key))
     total = len(outcomes)
@@ -234,6 +245,23 @@ def _report(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]], scope:
                              rows=rows)
 
 
+def _idle_for_other_kinds(outcomes: Sequence[Outcome], touches: dict[int, list[Touch]],
+                          kinds: frozenset[OutcomeKind]) -> dict[OutcomeKind, Transitions]:
+    """Per kind, the steps of the leads whose outcomes are all of other kinds: journeys that led to nothing, for
+    this kind. Counted by distinct path (a few dozen), not lead by lead."""
+    leads = {o.lead_id for o in outcomes}
+    paths = {lead_id: tuple(touch.label for touch in touches.get(lead_id, ())) for lead_id in leads}
+    steps: dict[OutcomeKind, Transitions] = {}
+    for kind in kinds:
+        reached = {o.lead_id for o in outcomes if o.kind == kind}
+        counted: Transitions = Counter()
+        for path, walked in Counter(paths[lead_id] for lead_id in paths.keys() - reached).items():
+            for step, times in _label_transitions(path).items():
+                counted[step] += times * walked
+        steps[kind] = counted
+    return steps
+
+
 def attribution(db: Session, scope: Scope, model: Model, by: By, *,
                 half_life: timedelta = timedelta(days=7)) -> AttributionReport:
     """Outcomes (counted, and their value per currency) credited to channels, steps, variants or campaigns."""
@@ -241,7 +269,8 @@ def attribution(db: Session, scope: Scope, model: Model, by: By, *,
     converted = _outcome_leads(scope)
     idle = idle_journeys_alongside(db, scope, by) if model is Model.MARKOV else None
     outcomes, touches = _outcomes(db, scope), _touches(db, scope, by, converted)
-    return _report(outcomes, touches, scope, model, by, half_life, idle.result() if idle else None)
+    journeys = _prepare(outcomes, touches, scope)
+    return _report(journeys, model, by, half_life, idle.result() if idle else None)
 
 
 def idle_journeys_alongside(db: Session, scope: Scope, by: By) -> Future[Transitions]:
@@ -264,17 +293,12 @@ def attribution_by_kind(db: Session, scope: Scope, model: Model, by: By, *, half
         idle_started = idle_journeys_alongside(db, scope, by)
     outcomes = _outcomes(db, scope)
     touches = _touches(db, scope, by, converted)
-    none_of_them = idle_started.result() if model is Model.MARKOV and idle_started is not None else None
-    paths = {lead_id: _path_transitions(touches.get(lead_id, [])) for lead_id in {o.lead_id for o in outcomes}} \
-        if none_of_them is not None else {}
-    reports = {}
-    for kind in sorted(scope.kinds):
-        alone = replace(scope, kinds=frozenset({kind}))
-        mine = [o for o in outcomes if o.kind == kind]
-        idle = None
-        if none_of_them is not None:
-            idle = none_of_them.copy()
-            for lead_id in paths.keys() - {o.lead_id for o in mine}:
-                idle.update(paths[lead_id])
-        reports[kind] = _report(mine, touches, alone, model, by, half_life, idle)
-    return reports
+    # Everything that does not need the idle journeys is done while the database still counts them.
+    journeys = {kind: _prepare([o for o in outcomes if o.kind == kind], touches,
+                               replace(scope, kinds=frozenset({kind}))) for kind in sorted(scope.kinds)}
+    if idle_started is None or model is not Model.MARKOV:
+        return {kind: _report(mine, model, by, half_life, None) for kind, mine in journeys.items()}
+    elsewhere = _idle_for_other_kinds(outcomes, touches, scope.kinds)
+    none_of_them = idle_started.result()
+    return {kind: _report(mine, model, by, half_life, none_of_them + elsewhere[kind])
+            for kind, mine in journeys.items()}

@@ -23,6 +23,7 @@ from aicmo.cam.outreach.models import OutreachMessageDB as M
 from aicmo.cam.outreach.tasks.models import CHANNELS, OperatorTaskDB, TaskKind, TaskStatus
 from aicmo.cam.roi import rules
 from aicmo.cam.roi.schemas import ChannelRoi, GradeRoi, RoiFigures, RoiReport
+from aicmo.db.alongside import read_alongside
 
 UNGRADED = "(ungraded)"
 CREDITED = (OutcomeKind.MEETING, OutcomeKind.OPPORTUNITY, OutcomeKind.WON)
@@ -131,16 +132,17 @@ def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
                half_life: timedelta = timedelta(days=7)) -> RoiReport:
     """Cost, pipeline, revenue and ROI of a campaign, overall, per channel (by the model) and per grade."""
     scope = Scope(campaign_id=campaign.id, kinds=frozenset(CREDITED))
-    # The Markov model's longest read runs beside all the others.
+    # On PostgreSQL the reads run side by side: the Markov model's idle journeys (the longest) and the costs and
+    # grades each on a connection of their own, the outcomes' attribution here.
     idle = idle_journeys_alongside(db, scope, By.CHANNEL) if model is Model.MARKOV else None
     stored = costs.stored(db)
     currency = costs.currency_of(stored)
     linkedin = stored.get(Channel.LINKEDIN)
-    usage, first, last = _usage(db, campaign.id, linkedin.seats if linkedin else 1)
-    days = rules.active_days(first, last)
-
-    grades, positive, negative, leads = _grades(db, campaign.id, currency)
+    seats = linkedin.seats if linkedin else 1
+    spent = read_alongside(db, lambda other: (_usage(other, campaign.id, seats), _grades(other, campaign.id, currency)))
     credited = attribution_by_kind(db, scope, model, By.CHANNEL, half_life=half_life, idle_started=idle)
+    (usage, first, last), (grades, positive, negative, leads) = spent.result()
+    days = rules.active_days(first, last)
     meetings, opportunities, won = (credited[kind] for kind in CREDITED)
     met, _ = _credits(meetings, currency)
     _, pipeline = _credits(opportunities, currency)
