@@ -17,7 +17,7 @@ from aicmo.db.engine import make_session_factory
 from aicmo.settings import Settings
 from aicmo.web.app import create_app
 from tests.factories import make_lead
-from tests.support.http_app import serve_app
+from tests.support.http_app import local_client, serve_app
 
 API_SETTINGS = Settings(secret_key="api-test-secret", public_base_url="https://app.example.com/")
 
@@ -38,8 +38,8 @@ def running_api(engine: Engine, settings: Settings = API_SETTINGS) -> Iterator[A
     with sessions() as db:
         key = ops.create_api_key(db, "tests").secret
     with serve_app(create_app(settings, sessions)) as base_url, \
-            httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client, \
-            httpx.Client(base_url=base_url, timeout=30) as anonymous:
+            local_client(base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client, \
+            local_client(base_url, timeout=30) as anonymous:
         yield Api(base_url, key, client, anonymous, sessions)
 
 

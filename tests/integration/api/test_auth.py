@@ -17,7 +17,7 @@ from aicmo.db.engine import make_session_factory
 from aicmo.web.app import create_app
 from tests.factories import make_lead
 from tests.integration.api.conftest import API_SETTINGS, Api, add_lead, running_api
-from tests.support.http_app import serve_app
+from tests.support.http_app import local_client, serve_app
 
 PROBLEM = "application/problem+json"
 # Every (method, path) the app serves under /api, path parameters filled in; the app is built, never started.
@@ -45,7 +45,7 @@ def test_the_sweep_covers_every_api_area() -> None:
 def swept(request: pytest.FixtureRequest) -> Iterator[tuple[httpx.Client, sessionmaker[Session]]]:
     """One app per database for the whole sweep (keys are made per test): a server per route would be slow."""
     sessions = make_session_factory(request.getfixturevalue(f"{request.param}_engine"))
-    with serve_app(create_app(API_SETTINGS, sessions)) as base_url, httpx.Client(base_url=base_url) as client:
+    with serve_app(create_app(API_SETTINGS, sessions)) as base_url, local_client(base_url) as client:
         yield client, sessions
 
 

@@ -26,7 +26,7 @@ from aicmo.db.engine import make_session_factory
 from aicmo.settings import Settings
 from aicmo.web.app import create_app
 from tests.factories import make_lead
-from tests.support.http_app import serve_app
+from tests.support.http_app import local_client, serve_app
 
 SECRET = "unsubscribe-test-secret"
 SETTINGS = Settings(secret_key=SECRET, public_base_url="https://app.example.com")
@@ -48,7 +48,7 @@ class Mailed:
 @pytest.fixture
 def client(engine: Engine) -> Iterator[httpx.Client]:
     with serve_app(create_app(SETTINGS, make_session_factory(engine))) as base_url, \
-            httpx.Client(base_url=base_url, timeout=30.0) as http:
+            local_client(base_url, timeout=30.0) as http:
         yield http
 
 
@@ -190,7 +190,7 @@ def test_a_link_signed_with_the_previous_key_still_unsubscribes(db: Session, eng
     changed = Settings(secret_key="a-newer-secret-key-" + "x" * 20, previous_secret_key=SECRET,
                        public_base_url="https://app.example.com")
     with serve_app(create_app(changed, make_session_factory(engine))) as base_url, \
-            httpx.Client(base_url=base_url, timeout=30.0) as http:
+            local_client(base_url, timeout=30.0) as http:
         response = http.post(f"/u/{mailed.token}", data=ONE_CLICK)
     assert (response.status_code, response.text) == (200, "Unsubscribed.\n")
     assert state(db, mailed) == unsubscribed(mailed, "one-click (RFC 8058)")

@@ -12,7 +12,7 @@ from aicmo.db.engine import make_session_factory
 from aicmo.web.app import create_app
 from tests.integration.web.dashboard.seed import Seeded, seed
 from tests.integration.web.dashboard.support import SETTINGS, log_in
-from tests.support.http_app import serve_app
+from tests.support.http_app import local_client, serve_app
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def api_key(db: Session) -> str:
 @pytest.fixture
 def visitor(dashboard_url: str) -> Iterator[httpx.Client]:
     """A browser-like client with no session yet."""
-    with httpx.Client(base_url=dashboard_url) as client:
+    with local_client(dashboard_url) as client:
         yield client
 
 

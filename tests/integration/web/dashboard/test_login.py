@@ -19,6 +19,7 @@ from aicmo.settings import Settings
 from aicmo.web.app import create_app
 from aicmo.web.dashboard.session import COOKIE
 from tests.integration.web.dashboard.support import SETTINGS, csrf_of, log_in, submit
+from tests.support.http_app import local_client
 
 PAGES = ["/", "/leads", "/leads/1", "/campaigns", "/campaigns/1", "/mailboxes", "/tasks", "/settings"]
 
@@ -107,7 +108,7 @@ def test_logging_out_ends_the_session(operator: httpx.Client) -> None:
 
 def test_logging_out_ends_every_copy_of_the_cookie(operator: httpx.Client, dashboard_url: str) -> None:
     saved = dict(operator.cookies.items())
-    with httpx.Client(base_url=dashboard_url, cookies=saved) as copy:
+    with local_client(dashboard_url, cookies=saved) as copy:
         assert copy.get("/").status_code == 200  # the copied cookie works while the session lives
 
         submit(operator, "/", "/logout")
