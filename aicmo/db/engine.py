@@ -48,6 +48,13 @@ def allow_sort_memory(db: Session, megabytes: int = 64) -> None:
         db.execute(text(f"SET LOCAL work_mem = '{int(megabytes)}MB'"))
 
 
+def without_parallel_workers(db: Session) -> None:
+    """Keep this transaction's queries to their own process on PostgreSQL, for a report that already runs several
+    reads at once: parallel workers would only compete with those reads for the same cores."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", json_codec.dumps)
     engine = create_engine(url, **kwargs)

@@ -24,6 +24,7 @@ from aicmo.cam.outreach.tasks.models import CHANNELS, OperatorTaskDB, TaskKind, 
 from aicmo.cam.roi import rules
 from aicmo.cam.roi.schemas import ChannelRoi, GradeRoi, RoiFigures, RoiReport
 from aicmo.db.alongside import read_alongside
+from aicmo.db.engine import without_parallel_workers
 
 UNGRADED = "(ungraded)"
 CREDITED = (OutcomeKind.MEETING, OutcomeKind.OPPORTUNITY, OutcomeKind.WON)
@@ -38,8 +39,11 @@ def _manual_tasks(db: Session, campaign_id: int) -> dict[Channel, int]:
     return {CHANNELS[kind]: count for kind, count in rows}
 
 
-def _usage(db: Session, campaign_id: int,
-           seats: int) -> tuple[dict[Channel, rules.Usage], datetime | None, datetime | None]:
+Used = tuple[dict[Channel, rules.Usage], datetime | None, datetime | None]  # per channel; first and last attempt
+Graded = tuple[list[GradeRoi], list[float], list[float], int]  # rows; scores converted and not; leads
+
+
+def _usage(db: Session, campaign_id: int, seats: int) -> Used:
     """Per channel: messages accepted, the units its monthly fee is for, and tasks done by hand; and the first
     and last attempt's time."""
     rows = db.execute(select(A.channel, A.status, A.mailbox_id, func.count(), func.min(A.started_at),
@@ -78,7 +82,7 @@ def _figures(cost: float, pipeline: float, revenue: float, meetings: float, won:
             "cost_per_meeting": rules.per(cost, meetings), "cost_per_won": rules.per(cost, won)}
 
 
-def _grades(db: Session, campaign_id: int, currency: str) -> tuple[list[GradeRoi], list[float], list[float], int]:
+def _grades(db: Session, campaign_id: int, currency: str) -> Graded:
     """Per grade: leads, those with a meeting or better, their pipeline and revenue; and the scores of the leads
     that converted and of those that did not. Counted by the database, per grade and score."""
     leads = select(M.lead_id).where(M.campaign_id == campaign_id).distinct()
@@ -139,7 +143,11 @@ def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
     currency = costs.currency_of(stored)
     linkedin = stored.get(Channel.LINKEDIN)
     seats = linkedin.seats if linkedin else 1
-    spent = read_alongside(db, lambda other: (_usage(other, campaign.id, seats), _grades(other, campaign.id, currency)))
+    def usage_and_grades(other: Session) -> tuple[Used, Graded]:
+        without_parallel_workers(other)  # a parallel scan here took three processes' time from the other two reads
+        return _usage(other, campaign.id, seats), _grades(other, campaign.id, currency)
+
+    spent = read_alongside(db, usage_and_grades)
     credited = attribution_by_kind(db, scope, model, By.CHANNEL, half_life=half_life, idle_started=idle)
     (usage, first, last), (grades, positive, negative, leads) = spent.result()
     days = rules.active_days(first, last)
