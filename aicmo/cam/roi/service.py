@@ -143,6 +143,7 @@ def roi_report(db: Session, campaign: CampaignDB, model: Model, *,
     currency = costs.currency_of(stored)
     linkedin = stored.get(Channel.LINKEDIN)
     seats = linkedin.seats if linkedin else 1
+
     def usage_and_grades(other: Session) -> tuple[Used, Graded]:
         without_parallel_workers(other)  # a parallel scan here took three processes' time from the other two reads
         return _usage(other, campaign.id, seats), _grades(other, campaign.id, currency)
