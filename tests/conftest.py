@@ -9,7 +9,6 @@ import gc
 import os
 import tempfile
 import uuid
-import weakref
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,23 +83,16 @@ def postgresql_engine() -> Iterator[Engine]:
     admin.dispose()
 
 
-_EMPTYING: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()  # the statements, per engine
-
-
 def empty_tables(engine: Engine) -> None:
     from aicmo.db.models import Base
 
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            # DELETE and a sequence restart, not TRUNCATE: TRUNCATE gives each of the ~40 tables new files, about
-            # 100 ms a test, while a test leaves a handful of rows. Dependents go first, as on SQLite.
-            if engine not in _EMPTYING:
-                sequences = connection.execute(text("SELECT sequence_name FROM information_schema.sequences "
-                                                    "WHERE sequence_schema = current_schema()")).scalars()
-                _EMPTYING[engine] = "; ".join(
-                    [f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)]
-                    + [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences])
-            connection.exec_driver_sql(_EMPTYING[engine])
+            # TRUNCATE (about 100 ms) rather than DELETE (7 ms): it gives each table new, empty files, so rows come
+            # back in the order they were written. After DELETEs, autovacuum lets new rows fill old pages, and a
+            # query whose ORDER BY leaves ties (messages due at the same instant) returned them in another order.
+            names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())
